@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import {
 import type { Logger } from '../logger.ts';
+import {
   cleanAbstract,
   collapseWhitespace,
   decodeHtmlEntities,
