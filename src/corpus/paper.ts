@@ -51,7 +51,7 @@ export type PaperLinks = z.infer<typeof PaperLinksSchema>;
  */
 export const PaperSchema = z.object({
   /** The corpus key: the arXiv base id when known, else a stable id derived from the title (`pb-…`). */
-  id: z.string().min(1),
+  id: z.string().regex(/^\S+$/, 'an id has no spaces'),
   /** arXiv base id without version (`2501.12948`, `hep-th/9711200`). */
   arxivId: z.string().optional(),
   /** Latest arXiv version seen, kept apart from the id. */

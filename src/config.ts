@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const commaList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+
+const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be above 0');
+
+const url = z.url({ error: 'must be a URL such as https://example.org' });
+
+/** Every setting, as environment variables. Names and defaults are documented in `.env.example`. */
+const EnvSchema = z.object({
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  DATA_DIR: z.string().min(1, 'must be a directory path').default('./data'),
+  SOURCES: commaList
+    .pipe(z.array(z.enum(['hf-daily', 'arxiv-api', 'arxiv-rss'], { error: 'lists sources among hf-daily, arxiv-api, arxiv-rss' })))
+    .default([]),
+  HF_BASE_URL: url.default('https://huggingface.co'),
+  HF_TOKEN: z.string().optional(),
+  ARXIV_API_URL: url.default('https://export.arxiv.org'),
+  ARXIV_RSS_URL: url.default('https://rss.arxiv.org'),
+  ARXIV_CATEGORIES: commaList
+    .pipe(z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'lists arXiv categories such as cs.LG,cs.CL')).min(1, 'names at least one category'))
+    .default(['cs.LG', 'cs.CL', 'cs.CV', 'cs.AI']),
+  ARXIV_QUERY: z.string().optional(),
+  HTTP_TIMEOUT_MS: positiveInt.default(10_000),
+  ARXIV_MIN_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(3000, 'must be at least 3000 (arXiv allows one request every 3 s)').default(3000),
+  CONTACT: z.string().default('https://github.com/paperboy-bot'),
+});
+
+/** Settings of the paper sources. */
+export interface SourcesConfig {
+  /** Sources switched on; none means the bundled corpus only. */
+  enabled: ('hf-daily' | 'arxiv-api' | 'arxiv-rss')[];
+  hfBaseUrl: string;
+  /** Optional Hugging Face token: raises the rate limit. Never logged. */
+  hfToken?: string;
+  arxivApiUrl: string;
+  arxivRssUrl: string;
+  arxivCategories: string[];
+  /** Optional arXiv API search query (e.g. `cat:cs.LG AND abs:diffusion`). */
+  arxivQuery?: string;
+  httpTimeoutMs: number;
+  arxivMinIntervalMs: number;
+  /** Sent in the User-Agent so source operators can reach the bot's owner. */
+  userAgent: string;
+}
+
+/** The whole typed configuration, read once at start. */
+export interface Config {
+  logLevel: (typeof logLevels)[number];
+  /** Directory for runtime files: saved corpus, signal snapshots, search index, database. */
+  dataDir: string;
+  sources: SourcesConfig;
+}
+
+/** Thrown when settings are missing or malformed; the message names every bad setting. */
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment once. Values are never echoed back in errors (some are secrets);
+ * the message names each bad setting and what it should look like.
+ */
+export function readConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    sources: {
+      enabled: e.SOURCES,
+      hfBaseUrl: e.HF_BASE_URL,
+      ...(e.HF_TOKEN ? { hfToken: e.HF_TOKEN } : {}),
+      arxivApiUrl: e.ARXIV_API_URL,
+      arxivRssUrl: e.ARXIV_RSS_URL,
+      arxivCategories: e.ARXIV_CATEGORIES,
+      ...(e.ARXIV_QUERY ? { arxivQuery: e.ARXIV_QUERY } : {}),
+      httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+      arxivMinIntervalMs: e.ARXIV_MIN_INTERVAL_MS,
+      userAgent: `paperboy/0.1 (+${e.CONTACT})`,
+    },
+  };
+}

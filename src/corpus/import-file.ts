@@ -1,0 +1,72 @@
+import type { Logger } from '../logger.ts';
+import type { ParseOutcome } from './paper.ts';
+import { parseArxivAtom } from './sources/arxiv-atom.ts';
+import { parseArxivRss } from './sources/arxiv-rss.ts';
+import { ArxivApiError, MalformedResponseError } from './sources/errors.ts';
+import { parseHfDailyPapers } from './sources/hf-daily.ts';
+import { parseHfPaperDetail } from './sources/hf-paper.ts';
+import { parseJsonLines } from './sources/jsonl.ts';
+import { parseTrendingPage } from './sources/trending-page.ts';
+
+/** The file formats the backfill command reads. */
+export type ImportFormat = 'jsonl' | 'hf-daily' | 'hf-paper' | 'arxiv-atom' | 'arxiv-rss' | 'trending-page';
+
+/** Recognizes a file's format from its content (never from its name alone, which may lie). */
+export function detectFormat(text: string): ImportFormat | undefined {
+  const start = text.trimStart();
+  if (start.startsWith('<')) {
+    if (/<feed[\s>]/.test(start.slice(0, 2000))) return 'arxiv-atom';
+    if (/<rss[\s>]/.test(start.slice(0, 2000))) return 'arxiv-rss';
+    return undefined;
+  }
+  if (start.startsWith('[')) return 'hf-daily';
+  if (start.startsWith('{')) {
+    const firstLine = start.slice(0, start.indexOf('\n') === -1 ? undefined : start.indexOf('\n'));
+    try {
+      const first = JSON.parse(firstLine) as Record<string, unknown>;
+      // One JSON object per line, each one of our papers.
+      if ('titleDisplay' in first && 'sources' in first) return 'jsonl';
+    } catch {
+      // Not one object per line: a single pretty-printed object.
+    }
+    return 'hf-paper';
+  }
+  return start.length > 0 ? 'trending-page' : undefined;
+}
+
+/** What importing one file produced. */
+export interface FileImport extends ParseOutcome {
+  format: ImportFormat | undefined;
+}
+
+/**
+ * Parses one file of any supported format into papers. A file-level problem (unknown format, not JSON,
+ * an arXiv error feed) becomes a single rejection; item-level problems reject only those items.
+ */
+export function importText(text: string, options: { observedAt: Date; log: Logger }): FileImport {
+  const format = detectFormat(text);
+  const ctx = { observedAt: options.observedAt, log: options.log };
+  try {
+    switch (format) {
+      case 'jsonl': return { format, ...parseJsonLines(text, options.log) };
+      case 'hf-daily': return { format, ...parseHfDailyPapers(JSON.parse(text), ctx) };
+      case 'hf-paper': return { format, ...parseHfPaperDetail(JSON.parse(text), ctx) };
+      case 'arxiv-atom': {
+        const { papers, rejected } = parseArxivAtom(text, ctx);
+        return { format, papers, rejected };
+      }
+      case 'arxiv-rss': {
+        const { papers, rejected } = parseArxivRss(text, ctx);
+        return { format, papers, rejected };
+      }
+      case 'trending-page': return { format, ...parseTrendingPage(text, options.log) };
+      case undefined: return { format, papers: [], rejected: [{ reason: 'not a format Paperboy reads (JSON Lines, HF JSON, arXiv Atom or RSS, trending page text)' }] };
+    }
+  } catch (error) {
+    if (error instanceof SyntaxError) return { format, papers: [], rejected: [{ reason: `not valid JSON: ${error.message}` }] };
+    if (error instanceof MalformedResponseError || error instanceof ArxivApiError) {
+      return { format, papers: [], rejected: [{ reason: error.message }] };
+    }
+    throw error;
+  }
+}

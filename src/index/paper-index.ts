@@ -1,0 +1,752 @@
+import SearchableMap from 'minisearch/SearchableMap';
+import { tokenize } from './tokenize.ts';
+import { topK } from './top-k.ts';
+
+/** Bit per indexed field, stored with every posting. */
+export const FieldBit = { title: 1, keywords: 2, abstract: 4, authors: 8 } as const;
+
+/** How much a match in each field weighs: title > key terms > abstract, authors. */
+export const FIELD_BOOSTS = { title: 3, keywords: 2, abstract: 1, authors: 1 } as const;
+
+const FIELDS = ['title', 'keywords', 'abstract', 'authors'] as const;
+type FieldName = (typeof FIELDS)[number];
+
+/** BM25 parameters, per field length normalization. */
+const BM25_K1 = 1.2;
+const BM25_B: Record<FieldName, number> = { title: 0.5, keywords: 0.3, abstract: 0.75, authors: 0.3 };
+
+/** Query planning bounds (see README "How search stays fast"). */
+export const QUERY_LIMITS = {
+  /** Words of a query beyond this are ignored. */
+  maxTerms: 12,
+  /** Typo tolerance starts at this word length (one edit), */
+  fuzzyMinLength: 4,
+  /** and allows two edits from this length. */
+  fuzzyTwoEditsLength: 8,
+  /** The most spelling variants one word may expand to (the most frequent win). */
+  maxFuzzyExpansions: 8,
+  /** Prefix matching applies to the last word from this length, */
+  prefixMinLength: 3,
+  /** with at most this many completions (the most frequent win). */
+  maxPrefixExpansions: 24,
+  /** An exact term this rare may itself be a typo, so its neighbours are searched too. */
+  rareExactDf: 2,
+} as const;
+
+const WEIGHT_EXACT = 1;
+const WEIGHT_PREFIX = 0.75;
+const WEIGHT_FUZZY = [1, 0.6, 0.4] as const;
+
+/** The text and facets of one paper, as the index sees it. */
+export interface IndexableDoc {
+  id: string;
+  title: string;
+  keywords: readonly string[];
+  abstract: string;
+  authors: readonly string[];
+  /** ISO date or datetime; enables the `since` filter and the newest sort. */
+  publishedAt?: string | undefined;
+  upvotes?: number | undefined;
+}
+
+/** Filters applied to search results. */
+export interface SearchFilters {
+  /** Only papers published on or after this instant. */
+  since?: Date;
+  /** Only papers with an author whose name contains all of these words. */
+  author?: string;
+  /** Only papers with at least this many upvotes. */
+  minUpvotes?: number;
+}
+
+/** How to order results: relevance, newest first, or by a caller-supplied key (higher first). */
+export type SearchOrder = { by: 'relevance' } | { by: 'newest' } | { by: 'key'; key: (id: string) => number };
+
+/** One search request. */
+export interface SearchRequest {
+  text: string;
+  filters?: SearchFilters;
+  order?: SearchOrder;
+  offset?: number;
+  limit?: number;
+}
+
+/** One ranked result. */
+export interface SearchHit {
+  id: string;
+  /** Relevance (BM25 over weighted fields, with typo and prefix matches discounted). */
+  score: number;
+  /** How many of the query's words this paper matched. */
+  matchedWords: number;
+}
+
+/** A page of results, with the total so callers can page on. */
+export interface SearchPage {
+  hits: SearchHit[];
+  total: number;
+  /** Query words that were searched (after stop words). */
+  words: string[];
+  /** Query words that matched nothing, not even with a typo allowance. */
+  unmatchedWords: string[];
+  /** How many postings were scanned: the work the query cost. */
+  postingsScanned: number;
+}
+
+/** The persisted form of an index: typed arrays and strings, no objects per document. */
+export interface IndexSnapshot {
+  terms: string[];
+  df: Int32Array;
+  offsets: Int32Array;
+  postingDocs: Int32Array;
+  postingImpacts: Float32Array;
+  postingFields: Uint8Array;
+  docIds: string[];
+  alive: Uint8Array;
+  publishedDay: Int32Array;
+  upvotes: Int32Array;
+  avgFieldLength: Float64Array;
+}
+
+interface Expansion {
+  termId: number;
+  weight: number;
+}
+
+interface DeltaPostings {
+  docs: number[];
+  impacts: number[];
+  fields: number[];
+}
+
+const NO_DAY = -2147483648;
+const NO_UPVOTES = -1;
+
+function dayNumber(iso: string | undefined): number {
+  if (!iso) return NO_DAY;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? NO_DAY : Math.floor(ms / 86_400_000);
+}
+
+function idf(df: number, docs: number): number {
+  return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
+}
+
+/** Growable typed-array columns used while building. */
+class Columns {
+  length = 0;
+  termIds = new Int32Array(1024);
+  docs = new Int32Array(1024);
+  tfs = new Uint32Array(1024);
+  push(termId: number, doc: number, tf: number): void {
+    if (this.length === this.termIds.length) {
+      const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+        const next = make(a.length * 2);
+        next.set(a);
+        return next;
+      };
+      this.termIds = grow(this.termIds, (n) => new Int32Array(n));
+      this.docs = grow(this.docs, (n) => new Int32Array(n));
+      this.tfs = grow(this.tfs, (n) => new Uint32Array(n));
+    }
+    this.termIds[this.length] = termId;
+    this.docs[this.length] = doc;
+    this.tfs[this.length] = tf;
+    this.length++;
+  }
+}
+
+/** Term frequencies of one document per field, packed 8 bits a field. */
+function fieldTerms(doc: IndexableDoc): { packed: Map<string, number>; lengths: number[] } {
+  const packed = new Map<string, number>();
+  const lengths: number[] = [];
+  FIELDS.forEach((field, f) => {
+    const text = field === 'title' ? doc.title : field === 'abstract' ? doc.abstract : doc[field].join(' ; ');
+    const terms = tokenize(text);
+    lengths.push(terms.length);
+    for (const term of terms) {
+      const current = packed.get(term) ?? 0;
+      const tf = (current >>> (8 * f)) & 0xff;
+      if (tf < 0xff) packed.set(term, current + (1 << (8 * f)) >>> 0);
+    }
+  });
+  return { packed, lengths };
+}
+
+/**
+ * A full-text index over papers, built for 100k+ documents: one posting list per term with a
+ * precomputed, field-weighted BM25 impact per document (compact typed arrays), a minisearch radix tree
+ * over the vocabulary for typo and prefix expansion, and score-at-a-time evaluation into dense
+ * accumulators. Updates go to a small delta segment; `compact()` folds it in.
+ */
+export class PaperIndex {
+  private vocabulary: SearchableMap<number>;
+  private terms: string[];
+  private df: Int32Array;
+  private offsets: Int32Array;
+  private postingDocs: Int32Array;
+  private postingImpacts: Float32Array;
+  private postingFields: Uint8Array;
+  private delta = new Map<number, DeltaPostings>();
+  private docIds: string[];
+  private docNoById = new Map<string, number>();
+  private alive: Uint8Array;
+  private publishedDay: Int32Array;
+  private upvotes: Int32Array;
+  private avgFieldLength: Float64Array;
+  private liveCount = 0;
+  private expansionCache = new Map<string, Expansion[]>();
+  // Scratch space for queries, sized to the document capacity.
+  private accumulator = new Float64Array(0);
+  private groupBest = new Float64Array(0);
+  private matchMask = new Uint32Array(0);
+  private stamp = new Uint32Array(0);
+  private epoch = 0;
+  private groupTouched = new Int32Array(0);
+  private allTouched = new Int32Array(0);
+
+  private constructor(snapshot: IndexSnapshot) {
+    this.terms = snapshot.terms;
+    this.df = snapshot.df;
+    this.offsets = snapshot.offsets;
+    this.postingDocs = snapshot.postingDocs;
+    this.postingImpacts = snapshot.postingImpacts;
+    this.postingFields = snapshot.postingFields;
+    this.docIds = snapshot.docIds;
+    this.alive = snapshot.alive;
+    this.publishedDay = snapshot.publishedDay;
+    this.upvotes = snapshot.upvotes;
+    this.avgFieldLength = snapshot.avgFieldLength;
+    this.vocabulary = new SearchableMap<number>();
+    for (let t = 0; t < this.terms.length; t++) this.vocabulary.set(this.terms[t]!, t);
+    for (let d = 0; d < this.docIds.length; d++) {
+      if (this.alive[d]) {
+        this.docNoById.set(this.docIds[d]!, d);
+        this.liveCount++;
+      }
+    }
+    this.ensureScratch(this.docIds.length);
+  }
+
+  /** Builds an index over `docs` in one go (blocks; see {@link PaperIndex.buildAsync}). */
+  static build(docs: Iterable<IndexableDoc>): PaperIndex {
+    const builder = new IndexBuilder();
+    for (const doc of docs) builder.add(doc);
+    return new PaperIndex(builder.finish());
+  }
+
+  /**
+   * Builds an index without stalling the event loop: yields every `chunk` documents so a running bot
+   * keeps answering while a large corpus is indexed.
+   */
+  static async buildAsync(docs: readonly IndexableDoc[], chunk = 250): Promise<PaperIndex> {
+    const builder = new IndexBuilder();
+    for (let i = 0; i < docs.length; i++) {
+      builder.add(docs[i]!);
+      if (i % chunk === chunk - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return new PaperIndex(builder.finish());
+  }
+
+  /** Restores an index from its persisted form. */
+  static fromSnapshot(snapshot: IndexSnapshot): PaperIndex {
+    return new PaperIndex(snapshot);
+  }
+
+  /** Number of documents currently searchable. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /** Number of distinct terms. */
+  get termCount(): number {
+    return this.terms.length;
+  }
+
+  /** Whether a document with this id is indexed. */
+  has(id: string): boolean {
+    return this.docNoById.has(id);
+  }
+
+  /** Ids of all searchable documents, in indexing order. */
+  ids(): string[] {
+    return [...this.docNoById.keys()];
+  }
+
+  /**
+   * Adds a document or replaces the one with the same id. When only the facets changed (upvotes, date),
+   * the postings stay; when the text changed, the old version is tombstoned and the new one appended.
+   */
+  upsert(doc: IndexableDoc, textChanged = true): void {
+    const existing = this.docNoById.get(doc.id);
+    if (existing !== undefined && !textChanged) {
+      this.publishedDay[existing] = dayNumber(doc.publishedAt);
+      this.upvotes[existing] = doc.upvotes ?? NO_UPVOTES;
+      return;
+    }
+    if (existing !== undefined) this.remove(doc.id);
+    const docNo = this.docIds.length;
+    this.docIds.push(doc.id);
+    this.ensureScratch(docNo + 1);
+    this.alive[docNo] = 1;
+    this.publishedDay[docNo] = dayNumber(doc.publishedAt);
+    this.upvotes[docNo] = doc.upvotes ?? NO_UPVOTES;
+    this.docNoById.set(doc.id, docNo);
+    this.liveCount++;
+    const { packed, lengths } = fieldTerms(doc);
+    for (const [term, tfs] of packed) {
+      let termId = this.vocabulary.get(term);
+      if (termId === undefined) {
+        termId = this.terms.length;
+        this.terms.push(term);
+        this.vocabulary.set(term, termId);
+        this.expansionCache.clear();
+      }
+      if (termId >= this.df.length) this.df = grown(this.df, termId + 1);
+      this.df[termId]!++;
+      let postings = this.delta.get(termId);
+      if (!postings) this.delta.set(termId, (postings = { docs: [], impacts: [], fields: [] }));
+      postings.docs.push(docNo);
+      postings.impacts.push(impactOf(tfs, lengths, this.avgFieldLength));
+      postings.fields.push(fieldBits(tfs));
+    }
+  }
+
+  /** Removes a document; its postings are skipped from now on and dropped by the next compaction. */
+  remove(id: string): boolean {
+    const docNo = this.docNoById.get(id);
+    if (docNo === undefined) return false;
+    this.alive[docNo] = 0;
+    this.docNoById.delete(id);
+    this.liveCount--;
+    return true;
+  }
+
+  /** Folds the delta segment into the main postings and drops removed documents' postings. */
+  compact(): void {
+    this.replaceWith(this.snapshot());
+  }
+
+  /** The persisted form (compacts first). */
+  snapshot(): IndexSnapshot {
+    const termCount = this.terms.length;
+    const counts = new Int32Array(termCount);
+    for (let t = 0; t < termCount; t++) {
+      const [start, end] = this.mainRange(t);
+      for (let i = start; i < end; i++) if (this.alive[this.postingDocs[i]!]) counts[t]!++;
+      const extra = this.delta.get(t);
+      if (extra) for (const d of extra.docs) if (this.alive[d]) counts[t]!++;
+    }
+    const offsets = new Int32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + counts[t]!;
+    const total = offsets[termCount]!;
+    const docs = new Int32Array(total);
+    const impacts = new Float32Array(total);
+    const fields = new Uint8Array(total);
+    let w = 0;
+    for (let t = 0; t < termCount; t++) {
+      const [start, end] = this.mainRange(t);
+      for (let i = start; i < end; i++) {
+        const d = this.postingDocs[i]!;
+        if (!this.alive[d]) continue;
+        docs[w] = d; impacts[w] = this.postingImpacts[i]!; fields[w] = this.postingFields[i]!; w++;
+      }
+      const extra = this.delta.get(t);
+      if (extra) {
+        for (let j = 0; j < extra.docs.length; j++) {
+          const d = extra.docs[j]!;
+          if (!this.alive[d]) continue;
+          docs[w] = d; impacts[w] = extra.impacts[j]!; fields[w] = extra.fields[j]!; w++;
+        }
+      }
+    }
+    return {
+      terms: this.terms,
+      df: counts,
+      offsets,
+      postingDocs: docs,
+      postingImpacts: impacts,
+      postingFields: fields,
+      docIds: this.docIds,
+      alive: this.alive.slice(0, this.docIds.length),
+      publishedDay: this.publishedDay.slice(0, this.docIds.length),
+      upvotes: this.upvotes.slice(0, this.docIds.length),
+      avgFieldLength: this.avgFieldLength,
+    };
+  }
+
+  /** Full-text search with typo tolerance, prefix matching on the last word, filters, order and paging. */
+  search(request: SearchRequest): SearchPage {
+    const words = [...new Set(tokenize(request.text))].slice(0, QUERY_LIMITS.maxTerms);
+    const groups: Expansion[][] = [];
+    const unmatchedWords: string[] = [];
+    words.forEach((word, i) => {
+      const expansions = this.expand(word, i === words.length - 1);
+      if (expansions.length === 0) unmatchedWords.push(word);
+      else groups.push(expansions);
+    });
+    const allowed = this.filterFn(request.filters ?? {});
+    const offset = Math.max(0, request.offset ?? 0);
+    const limit = Math.max(0, request.limit ?? 10);
+    const order = request.order ?? { by: 'relevance' };
+
+    if (words.length === 0) return this.browse(allowed, order, offset, limit);
+    if (groups.length === 0) return { hits: [], total: 0, words, unmatchedWords, postingsScanned: 0 };
+
+    const epoch = this.nextEpoch();
+    let touched = 0;
+    let scanned = 0;
+    groups.forEach((expansions, g) => {
+      let groupTouched = 0;
+      for (const { termId, weight } of expansions) {
+        const w = weight * idf(this.df[termId]!, this.liveCount);
+        const visit = (doc: number, impact: number): void => {
+          const c = w * impact;
+          const best = this.groupBest[doc]!;
+          if (best === 0) this.groupTouched[groupTouched++] = doc;
+          if (c > best) this.groupBest[doc] = c;
+        };
+        const [start, end] = this.mainRange(termId);
+        const docs = this.postingDocs;
+        const impacts = this.postingImpacts;
+        for (let i = start; i < end; i++) visit(docs[i]!, impacts[i]!);
+        scanned += end - start;
+        const extra = this.delta.get(termId);
+        if (extra) {
+          for (let j = 0; j < extra.docs.length; j++) visit(extra.docs[j]!, extra.impacts[j]!);
+          scanned += extra.docs.length;
+        }
+      }
+      const bit = 1 << g;
+      for (let j = 0; j < groupTouched; j++) {
+        const doc = this.groupTouched[j]!;
+        if (this.stamp[doc] !== epoch) {
+          this.stamp[doc] = epoch;
+          this.accumulator[doc] = 0;
+          this.matchMask[doc] = 0;
+          this.allTouched[touched++] = doc;
+        }
+        this.accumulator[doc]! += this.groupBest[doc]!;
+        this.matchMask[doc]! |= bit;
+        this.groupBest[doc] = 0;
+      }
+    });
+
+    // AND first: keep the documents that matched the most query words; everything else ranks below.
+    let bestMatch = 0;
+    let kept = 0;
+    const candidates = this.groupTouched; // reuse as output buffer
+    for (let j = 0; j < touched; j++) {
+      const doc = this.allTouched[j]!;
+      if (!this.alive[doc] || !allowed(doc)) continue;
+      const matched = popcount(this.matchMask[doc]!);
+      if (matched < bestMatch) continue;
+      if (matched > bestMatch) { bestMatch = matched; kept = 0; }
+      candidates[kept++] = doc;
+    }
+    const relevance = (doc: number): number => this.accumulator[doc]!;
+    const primary = this.orderKey(order) ?? relevance;
+    const chosen = topK(candidates, kept, offset + limit, primary, relevance).slice(offset);
+    return {
+      hits: chosen.map((doc) => ({ id: this.docIds[doc]!, score: this.accumulator[doc]!, matchedWords: bestMatch })),
+      total: kept,
+      words,
+      unmatchedWords,
+      postingsScanned: scanned,
+    };
+  }
+
+  /**
+   * Papers most like the given text ("more like this"): its rarest informative terms, chosen by tf·idf
+   * and bounded in number, scored with the same impacts. Very common terms never drive the candidates.
+   */
+  related(doc: Pick<IndexableDoc, 'id' | 'title' | 'keywords' | 'abstract'>, limit = 5, maxTerms = 14): SearchHit[] {
+    const weights = new Map<number, number>();
+    const add = (text: string, boost: number): void => {
+      for (const term of tokenize(text)) {
+        const termId = this.vocabulary.get(term);
+        if (termId === undefined) continue;
+        const df = this.df[termId]!;
+        if (df < 2 || df > this.liveCount * 0.08) continue;
+        weights.set(termId, (weights.get(termId) ?? 0) + boost * idf(df, this.liveCount));
+      }
+    };
+    add(doc.title, FIELD_BOOSTS.title);
+    add(doc.keywords.join(' '), FIELD_BOOSTS.keywords);
+    add(doc.abstract, FIELD_BOOSTS.abstract);
+    const chosen = [...weights].sort((a, b) => b[1] - a[1]).slice(0, maxTerms);
+    const self = this.docNoById.get(doc.id);
+    const epoch = this.nextEpoch();
+    let touched = 0;
+    for (const [termId, weight] of chosen) {
+      const visit = (d: number, impact: number): void => {
+        if (this.stamp[d] !== epoch) {
+          this.stamp[d] = epoch;
+          this.accumulator[d] = 0;
+          this.matchMask[d] = 0;
+          this.allTouched[touched++] = d;
+        }
+        this.accumulator[d]! += weight * impact;
+        this.matchMask[d]!++;
+      };
+      const [start, end] = this.mainRange(termId);
+      for (let i = start; i < end; i++) visit(this.postingDocs[i]!, this.postingImpacts[i]!);
+      const extra = this.delta.get(termId);
+      if (extra) for (let j = 0; j < extra.docs.length; j++) visit(extra.docs[j]!, extra.impacts[j]!);
+    }
+    // A paper sharing a single term is not "related": require two shared terms when there are candidates with two.
+    let kept = 0;
+    const candidates = this.groupTouched;
+    for (let j = 0; j < touched; j++) {
+      const d = this.allTouched[j]!;
+      if (d === self || !this.alive[d] || this.matchMask[d]! < 2) continue;
+      candidates[kept++] = d;
+    }
+    const score = (d: number): number => this.accumulator[d]!;
+    return topK(candidates, kept, limit, score, () => 0).map((d) => ({
+      id: this.docIds[d]!,
+      score: this.accumulator[d]!,
+      matchedWords: this.matchMask[d]!,
+    }));
+  }
+
+  /** The exact, prefix and typo-tolerant terms one query word stands for (cached per vocabulary). */
+  private expand(word: string, isLast: boolean): Expansion[] {
+    const cacheKey = `${isLast ? '>' : '='}${word}`;
+    const cached = this.expansionCache.get(cacheKey);
+    if (cached) return cached;
+    const best = new Map<number, number>();
+    const offer = (termId: number, weight: number): void => {
+      if ((best.get(termId) ?? 0) < weight) best.set(termId, weight);
+    };
+    const exact = this.vocabulary.get(word);
+    if (exact !== undefined) offer(exact, WEIGHT_EXACT);
+    if (isLast && word.length >= QUERY_LIMITS.prefixMinLength) {
+      const completions: [number, number][] = [];
+      for (const [term, termId] of this.vocabulary.atPrefix(word)) {
+        if (term !== word) completions.push([termId, this.df[termId]!]);
+      }
+      completions.sort((a, b) => b[1] - a[1]);
+      for (const [termId] of completions.slice(0, QUERY_LIMITS.maxPrefixExpansions)) offer(termId, WEIGHT_PREFIX);
+    }
+    const exactIsRare = exact === undefined || this.df[exact]! <= QUERY_LIMITS.rareExactDf;
+    if (word.length >= QUERY_LIMITS.fuzzyMinLength && exactIsRare && !/^\d+$/.test(word)) {
+      const edits = word.length >= QUERY_LIMITS.fuzzyTwoEditsLength ? 2 : 1;
+      const variants = [...this.vocabulary.fuzzyGet(word, edits)]
+        .filter(([term]) => term !== word)
+        .map(([, [termId, distance]]) => ({ termId, distance }))
+        .sort((a, b) => a.distance - b.distance || this.df[b.termId]! - this.df[a.termId]!)
+        .slice(0, QUERY_LIMITS.maxFuzzyExpansions);
+      for (const { termId, distance } of variants) offer(termId, WEIGHT_FUZZY[distance as 1 | 2] ?? 0.3);
+    }
+    const expansions = [...best].map(([termId, weight]) => ({ termId, weight }));
+    if (this.expansionCache.size > 20_000) this.expansionCache.clear();
+    this.expansionCache.set(cacheKey, expansions);
+    return expansions;
+  }
+
+  /** Results without query words (filters only): all allowed papers, newest first unless ordered otherwise. */
+  private browse(allowed: (doc: number) => boolean, order: SearchOrder, offset: number, limit: number): SearchPage {
+    const candidates = this.groupTouched;
+    let kept = 0;
+    for (let d = 0; d < this.docIds.length; d++) if (this.alive[d] && allowed(d)) candidates[kept++] = d;
+    const primary = this.orderKey(order.by === 'relevance' ? { by: 'newest' } : order)!;
+    const chosen = topK(candidates, kept, offset + limit, primary, (d) => -d).slice(offset);
+    return {
+      hits: chosen.map((d) => ({ id: this.docIds[d]!, score: 0, matchedWords: 0 })),
+      total: kept,
+      words: [],
+      unmatchedWords: [],
+      postingsScanned: 0,
+    };
+  }
+
+  private orderKey(order: SearchOrder): ((doc: number) => number) | undefined {
+    if (order.by === 'newest') return (doc) => this.publishedDay[doc]!;
+    if (order.by === 'key') return (doc) => order.key(this.docIds[doc]!);
+    return undefined;
+  }
+
+  private filterFn(filters: SearchFilters): (doc: number) => boolean {
+    const checks: ((doc: number) => boolean)[] = [];
+    if (filters.since) {
+      const day = Math.floor(filters.since.getTime() / 86_400_000);
+      checks.push((doc) => this.publishedDay[doc] !== NO_DAY && this.publishedDay[doc]! >= day);
+    }
+    if (filters.minUpvotes !== undefined) {
+      const min = filters.minUpvotes;
+      checks.push((doc) => this.upvotes[doc]! >= min);
+    }
+    if (filters.author !== undefined) {
+      const authorDocs = this.authorDocs(filters.author);
+      checks.push((doc) => authorDocs.has(doc));
+    }
+    return (doc) => checks.every((check) => check(doc));
+  }
+
+  /** Documents whose authors field holds every word of `name` (a surname prefix works: `hint` → Hinton). */
+  private authorDocs(name: string): Set<number> {
+    let result: Set<number> | undefined;
+    const words = tokenize(name);
+    words.forEach((word, i) => {
+      const termIds: number[] = [];
+      const exact = this.vocabulary.get(word);
+      if (exact !== undefined) termIds.push(exact);
+      if (i === words.length - 1 && word.length >= QUERY_LIMITS.prefixMinLength) {
+        for (const [term, termId] of this.vocabulary.atPrefix(word)) if (term !== word) termIds.push(termId);
+      }
+      const docs = new Set<number>();
+      for (const termId of termIds) {
+        const [start, end] = this.mainRange(termId);
+        for (let p = start; p < end; p++) if (this.postingFields[p]! & FieldBit.authors) docs.add(this.postingDocs[p]!);
+        const extra = this.delta.get(termId);
+        if (extra) extra.docs.forEach((d, j) => { if (extra.fields[j]! & FieldBit.authors) docs.add(d); });
+      }
+      result = result ? new Set([...result].filter((d) => docs.has(d))) : docs;
+    });
+    return result ?? new Set();
+  }
+
+  private mainRange(termId: number): [number, number] {
+    if (termId + 1 >= this.offsets.length) return [0, 0];
+    return [this.offsets[termId]!, this.offsets[termId + 1]!];
+  }
+
+  private nextEpoch(): number {
+    this.epoch = (this.epoch + 1) >>> 0;
+    if (this.epoch === 0) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+    return this.epoch;
+  }
+
+  private ensureScratch(docCapacity: number): void {
+    if (this.accumulator.length >= docCapacity && this.alive.length >= docCapacity) return;
+    const capacity = Math.max(docCapacity, Math.ceil(this.accumulator.length * 1.5), 64);
+    this.accumulator = new Float64Array(capacity);
+    this.groupBest = new Float64Array(capacity);
+    this.matchMask = new Uint32Array(capacity);
+    this.stamp = new Uint32Array(capacity);
+    this.epoch = 0;
+    this.groupTouched = new Int32Array(capacity);
+    this.allTouched = new Int32Array(capacity);
+    if (this.alive.length < capacity) {
+      this.alive = grown(this.alive, capacity);
+      this.publishedDay = grown(this.publishedDay, capacity);
+      this.upvotes = grown(this.upvotes, capacity);
+    }
+  }
+
+  private replaceWith(snapshot: IndexSnapshot): void {
+    this.df = snapshot.df;
+    this.offsets = snapshot.offsets;
+    this.postingDocs = snapshot.postingDocs;
+    this.postingImpacts = snapshot.postingImpacts;
+    this.postingFields = snapshot.postingFields;
+    this.delta.clear();
+    this.expansionCache.clear();
+  }
+}
+
+function grown<T extends Int32Array | Uint8Array>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2));
+  next.set(array);
+  return next;
+}
+
+function popcount(mask: number): number {
+  let n = mask - ((mask >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function fieldBits(packedTfs: number): number {
+  let bits = 0;
+  for (let f = 0; f < FIELDS.length; f++) if ((packedTfs >>> (8 * f)) & 0xff) bits |= 1 << f;
+  return bits;
+}
+
+/** Field-weighted BM25 term-frequency part (the idf is applied at query time). */
+function impactOf(packedTfs: number, lengths: readonly number[], avg: Float64Array): number {
+  let impact = 0;
+  for (let f = 0; f < FIELDS.length; f++) {
+    const tf = (packedTfs >>> (8 * f)) & 0xff;
+    if (tf === 0) continue;
+    const field = FIELDS[f]!;
+    const norm = 1 - BM25_B[field] + (BM25_B[field] * lengths[f]!) / Math.max(avg[f]!, 1);
+    impact += (FIELD_BOOSTS[field] * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * norm);
+  }
+  return impact;
+}
+
+/** Collects postings for a fresh build, then lays them out term by term. */
+class IndexBuilder {
+  private termIds = new Map<string, number>();
+  private terms: string[] = [];
+  private columns = new Columns();
+  private docIds: string[] = [];
+  private seen = new Set<string>();
+  private days: number[] = [];
+  private votes: number[] = [];
+  private lengths: number[][] = FIELDS.map(() => []);
+
+  add(doc: IndexableDoc): void {
+    if (this.seen.has(doc.id)) throw new Error(`duplicate document id ${doc.id}`);
+    this.seen.add(doc.id);
+    const docNo = this.docIds.length;
+    this.docIds.push(doc.id);
+    this.days.push(dayNumber(doc.publishedAt));
+    this.votes.push(doc.upvotes ?? NO_UPVOTES);
+    const { packed, lengths } = fieldTerms(doc);
+    lengths.forEach((length, f) => this.lengths[f]!.push(length));
+    for (const [term, tfs] of packed) {
+      let termId = this.termIds.get(term);
+      if (termId === undefined) {
+        termId = this.terms.length;
+        this.termIds.set(term, termId);
+        this.terms.push(term);
+      }
+      this.columns.push(termId, docNo, tfs);
+    }
+  }
+
+  finish(): IndexSnapshot {
+    const docCount = this.docIds.length;
+    const avgFieldLength = new Float64Array(FIELDS.length);
+    this.lengths.forEach((lengths, f) => {
+      avgFieldLength[f] = lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, docCount);
+    });
+    const termCount = this.terms.length;
+    const { termIds, docs, tfs, length } = this.columns;
+    const df = new Int32Array(termCount);
+    for (let i = 0; i < length; i++) df[termIds[i]!]!++;
+    const offsets = new Int32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + df[t]!;
+    const cursor = offsets.slice(0, termCount);
+    const postingDocs = new Int32Array(length);
+    const postingImpacts = new Float32Array(length);
+    const postingFields = new Uint8Array(length);
+    const docLengths = [0, 0, 0, 0];
+    for (let i = 0; i < length; i++) {
+      const doc = docs[i]!;
+      for (let f = 0; f < FIELDS.length; f++) docLengths[f] = this.lengths[f]![doc]!;
+      const at = cursor[termIds[i]!]!++;
+      postingDocs[at] = doc;
+      postingImpacts[at] = impactOf(tfs[i]!, docLengths, avgFieldLength);
+      postingFields[at] = fieldBits(tfs[i]!);
+    }
+    return {
+      terms: this.terms,
+      df,
+      offsets,
+      postingDocs,
+      postingImpacts,
+      postingFields,
+      docIds: this.docIds,
+      alive: new Uint8Array(docCount).fill(1),
+      publishedDay: Int32Array.from(this.days),
+      upvotes: Int32Array.from(this.votes),
+      avgFieldLength,
+    };
+  }
+}

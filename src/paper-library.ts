@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import type { Clock } from './clock.ts';
+import { loadBundledPapers } from './corpus/bundled.ts';
+import { Corpus } from './corpus/corpus.ts';
+import { CORPUS_FILES, corpusFingerprint, readSavedCorpus, saveCorpus } from './corpus/corpus-file.ts';
+import { readIndexFile, writeIndexFile } from './index/index-file.ts';
+import { PaperIndex } from './index/paper-index.ts';
+import { PaperSearch, toIndexDoc } from './index/paper-search.ts';
+import type { Logger } from './logger.ts';
+
+/** Where the library keeps its files, and its collaborators. */
+export interface PaperLibraryOptions {
+  dataDir: string;
+  log: Logger;
+  clock: Clock;
+}
+
+/**
+ * Opens the corpus and its search index: the saved corpus in `dataDir` (if any) plus the bundled papers,
+ * and the saved index when it was built from exactly this corpus; otherwise the index is rebuilt without
+ * blocking the event loop, and saved for the next start.
+ */
+export async function openPaperLibrary({ dataDir, log, clock }: PaperLibraryOptions): Promise<PaperSearch> {
+  const saved = readSavedCorpus(dataDir, log);
+  const corpus = new Corpus(saved.papers, saved.snapshots);
+  corpus.upsert(loadBundledPapers(log));
+  const fingerprint = corpusFingerprint(corpus.papers());
+  const indexPath = join(dataDir, CORPUS_FILES.index);
+  const started = performance.now();
+  const snapshot = readIndexFile(indexPath, fingerprint);
+  if (typeof snapshot !== 'string') {
+    const index = PaperIndex.fromSnapshot(snapshot);
+    log.info({ papers: corpus.size, ms: Math.round(performance.now() - started) }, 'search index loaded');
+    return new PaperSearch(corpus, index, clock);
+  }
+  const index = await PaperIndex.buildAsync([...corpus.papers()].map(toIndexDoc));
+  log.info({ papers: corpus.size, ms: Math.round(performance.now() - started), previousIndex: snapshot }, 'search index built');
+  try {
+    writeIndexFile(indexPath, index.snapshot(), fingerprint);
+  } catch (error) {
+    log.warn({ path: indexPath, error: String(error) }, 'could not save the search index; it will be rebuilt next start');
+  }
+  return new PaperSearch(corpus, index, clock);
+}
+
+/** Saves the corpus, its signal snapshots and the (compacted) index, so the next start loads them. */
+export function saveLibrary(search: PaperSearch, dataDir: string): void {
+  saveCorpus(dataDir, search.corpus);
+  search.index.compact();
+  writeIndexFile(join(dataDir, CORPUS_FILES.index), search.index.snapshot(), corpusFingerprint(search.corpus.papers()));
+}
