@@ -45,12 +45,12 @@ export function cleanAbstract(s: string): string {
     .join('\n\n');
 }
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map(Object.entries({
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
   ndash: '–', mdash: '—', hellip: '…', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»',
   copy: '©', reg: '®', trade: '™', deg: '°', middot: '·', times: '×', euro: '€', pound: '£', sect: '§',
   szlig: 'ß', aelig: 'æ', AElig: 'Æ', oslash: 'ø', Oslash: 'Ø', eth: 'ð', ETH: 'Ð', thorn: 'þ', THORN: 'Þ',
-};
+}));
 /** Accented Latin letters by entity suffix (`eacute`, `Ouml`, `ccedil`…), as combining marks. */
 const ENTITY_ACCENTS: Readonly<Record<string, string>> = {
   acute: '\u0301', grave: '\u0300', circ: '\u0302', tilde: '\u0303', uml: '\u0308', ring: '\u030a', cedil: '\u0327',
@@ -64,7 +64,7 @@ function fromCodePoint(codePoint: number): string | undefined {
 
 function namedEntity(name: string): string | undefined {
   const accent = /^([aceinouyACEINOUY])(acute|grave|circ|tilde|uml|ring|cedil)$/.exec(name);
-  if (!accent) return NAMED_ENTITIES[name];
+  if (!accent) return NAMED_ENTITIES.get(name);
   const composed = (accent[1]! + ENTITY_ACCENTS[accent[2]!]!).normalize('NFC');
   return [...composed].length === 1 ? composed : undefined;
 }
@@ -122,7 +122,7 @@ function zip(names: string, symbols: string): [string, string][] {
 }
 
 /** TeX macros with a one-character display form. */
-const TEX_SYMBOLS: Readonly<Record<string, string>> = {
+const TEX_SYMBOLS: ReadonlyMap<string, string> = new Map(Object.entries({
   ...Object.fromEntries(zip(GREEK_NAMES, 'αβγδεζηθικλμνξπρστυφχψω')),
   ...Object.fromEntries(zip(GREEK_UPPER_NAMES, 'ΓΔΘΛΞΠΣΥΦΨΩ')),
   varepsilon: 'ε', vartheta: 'ϑ', varphi: 'φ', varpi: 'ϖ', varrho: 'ϱ', varsigma: 'ς',
@@ -132,7 +132,7 @@ const TEX_SYMBOLS: Readonly<Record<string, string>> = {
   in: '∈', notin: '∉', subset: '⊂', subseteq: '⊆', cup: '∪', cap: '∩', forall: '∀', exists: '∃', emptyset: '∅',
   partial: '∂', nabla: '∇', sum: '∑', prod: '∏', int: '∫', sqrt: '√', circ: '∘', star: '⋆', prime: '′',
   ldots: '…', cdots: '⋯', dots: '…', ss: 'ß', ae: 'æ', AE: 'Æ', o: 'ø', O: 'Ø', aa: 'å', AA: 'Å', l: 'ł', L: 'Ł',
-};
+}));
 
 /** Formatting macros whose argument is shown as is. */
 const TEX_UNWRAP = new Set([
@@ -168,12 +168,9 @@ function mathToText(math: string): string {
 export function texToDisplay(s: string): string {
   const withoutMath = s.replace(INLINE_MATH, (_match, _delimiter: string, math: string) => mathToText(math));
   return unescapeTex(withoutMath)
-    .replace(/\\(\\|[,;: ]|!|[A-Za-z]+)/g, (_match, command: string) => {
-      if (command === '!') return '';
-      if (command.length === 1 && !/[A-Za-z]/.test(command)) return ' ';
-      if (TEX_UNWRAP.has(command)) return '';
-      return TEX_SYMBOLS[command] ?? command;
-    })
+    .replace(/\\[\\,;: ]/g, ' ')
+    .replace(/\\!/g, '')
+    .replace(/\\([A-Za-z]+)/g, (_match, name: string) => (TEX_UNWRAP.has(name) ? '' : TEX_SYMBOLS.get(name) ?? name))
     .replace(/\\([{}])|[{}]/g, (_match, escaped?: string) => escaped ?? '')
     .normalize('NFC');
 }

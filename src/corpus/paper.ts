@@ -147,13 +147,23 @@ function defined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== '')) as T;
 }
 
-/** Links every arXiv paper has, derived from its base id. */
-export function arxivLinks(arxivId: string): Required<Pick<PaperLinks, 'abs' | 'pdf' | 'hf'>> {
+/**
+ * Links every arXiv paper has, derived from its base id. Hugging Face paper pages exist only for
+ * new-style ids (`2501.12948`), not for old-style ones (`hep-th/9711200`).
+ */
+export function arxivLinks(arxivId: string): Pick<PaperLinks, 'abs' | 'pdf' | 'hf'> {
   return {
     abs: `https://arxiv.org/abs/${arxivId}`,
     pdf: `https://arxiv.org/pdf/${arxivId}`,
-    hf: `https://huggingface.co/papers/${arxivId}`,
+    ...(arxivId.includes('/') ? {} : { hf: `https://huggingface.co/papers/${arxivId}` }),
   };
+}
+
+/** Keeps only http(s) links that parse: one bad project URL must not cost the paper. */
+function usableLinks(links: Partial<PaperLinks>): Partial<PaperLinks> {
+  return Object.fromEntries(
+    Object.entries(links).filter(([, value]) => typeof value === 'string' && /^https?:\/\//i.test(value) && URL.canParse(value)),
+  );
 }
 
 /**
@@ -173,7 +183,7 @@ export function createPaper(draft: PaperDraft): Paper {
   if (title === '') throw new InvalidPaperError('the title is empty');
   const abstract = cleanAbstract(decodeHtmlEntities(draft.abstract));
   const github = draft.links?.github ? normalizeGithubUrl(draft.links.github) : undefined;
-  const links = defined({
+  const links = usableLinks({
     ...(arxivId ? arxivLinks(arxivId) : {}),
     ...draft.links,
     github: github ?? undefined,
@@ -187,7 +197,7 @@ export function createPaper(draft: PaperDraft): Paper {
     abstract,
     abstractDisplay: texToDisplay(abstract),
     aiSummary: draft.aiSummary ? collapseWhitespace(decodeHtmlEntities(draft.aiSummary)) : undefined,
-    keywords: (draft.keywords ?? []).map((k) => collapseWhitespace(k)).filter((k) => k !== ''),
+    keywords: (draft.keywords ?? []).map((k) => collapseWhitespace(decodeHtmlEntities(k))).filter((k) => k !== ''),
     authors: (draft.authors ?? []).map((a) => texToDisplay(collapseWhitespace(decodeHtmlEntities(a)))).filter((a) => a !== ''),
     primaryCategory: draft.primaryCategory,
     categories: draft.categories ?? [],

@@ -3,9 +3,9 @@ import { dirname } from 'node:path';
 import type { IndexSnapshot } from './paper-index.ts';
 
 /** First bytes of an index file; bump the digit when the layout changes so old files are rebuilt. */
-const MAGIC = 'PAPERBOY-INDEX-2\n';
+const MAGIC = 'PAPERBOY-INDEX-3\n';
 
-type ArrayName = 'df' | 'offsets' | 'postingDocs' | 'postingImpacts' | 'postingFields' | 'alive' | 'publishedDay' | 'upvotes' | 'avgFieldLength';
+type ArrayName = 'df' | 'offsets' | 'postingDocs' | 'postingImpacts' | 'postingFields' | 'alive' | 'publishedMinute' | 'upvotes' | 'avgFieldLength';
 type TextName = 'terms' | 'docIds';
 
 const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8'> = {
@@ -15,7 +15,7 @@ const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8'> = {
   postingImpacts: 'Float32',
   postingFields: 'Uint8',
   alive: 'Uint8',
-  publishedDay: 'Int32',
+  publishedMinute: 'Int32',
   upvotes: 'Int32',
   avgFieldLength: 'Float64',
 };

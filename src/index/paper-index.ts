@@ -102,7 +102,7 @@ export interface IndexSnapshot {
   postingFields: Uint8Array;
   docIds: string[];
   alive: Uint8Array;
-  publishedDay: Int32Array;
+  publishedMinute: Int32Array;
   upvotes: Int32Array;
   avgFieldLength: Float64Array;
 }
@@ -118,13 +118,14 @@ interface DeltaPostings {
   fields: number[];
 }
 
-const NO_DAY = -2147483648;
+const NO_TIME = -2147483648;
 const NO_UPVOTES = -1;
 
-function dayNumber(iso: string | undefined): number {
-  if (!iso) return NO_DAY;
+/** Minutes since the epoch fit an Int32 until the year 6053. */
+function minuteNumber(iso: string | undefined): number {
+  if (!iso) return NO_TIME;
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? NO_DAY : Math.floor(ms / 86_400_000);
+  return Number.isNaN(ms) ? NO_TIME : Math.floor(ms / 60_000);
 }
 
 function idf(df: number, docs: number): number {
@@ -190,7 +191,7 @@ export class PaperIndex {
   private docIds: string[];
   private docNoById = new Map<string, number>();
   private alive: Uint8Array;
-  private publishedDay: Int32Array;
+  private publishedMinute: Int32Array;
   private upvotes: Int32Array;
   private avgFieldLength: Float64Array;
   private liveCount = 0;
@@ -213,7 +214,7 @@ export class PaperIndex {
     this.postingFields = snapshot.postingFields;
     this.docIds = snapshot.docIds;
     this.alive = snapshot.alive;
-    this.publishedDay = snapshot.publishedDay;
+    this.publishedMinute = snapshot.publishedMinute;
     this.upvotes = snapshot.upvotes;
     this.avgFieldLength = snapshot.avgFieldLength;
     this.vocabulary = new SearchableMap<number>();
@@ -279,7 +280,7 @@ export class PaperIndex {
   upsert(doc: IndexableDoc, textChanged = true): void {
     const existing = this.docNoById.get(doc.id);
     if (existing !== undefined && !textChanged) {
-      this.publishedDay[existing] = dayNumber(doc.publishedAt);
+      this.publishedMinute[existing] = minuteNumber(doc.publishedAt);
       this.upvotes[existing] = doc.upvotes ?? NO_UPVOTES;
       return;
     }
@@ -288,7 +289,7 @@ export class PaperIndex {
     this.docIds.push(doc.id);
     this.ensureScratch(docNo + 1);
     this.alive[docNo] = 1;
-    this.publishedDay[docNo] = dayNumber(doc.publishedAt);
+    this.publishedMinute[docNo] = minuteNumber(doc.publishedAt);
     this.upvotes[docNo] = doc.upvotes ?? NO_UPVOTES;
     this.docNoById.set(doc.id, docNo);
     this.liveCount++;
@@ -368,7 +369,7 @@ export class PaperIndex {
       postingFields: fields,
       docIds: this.docIds,
       alive: this.alive.slice(0, this.docIds.length),
-      publishedDay: this.publishedDay.slice(0, this.docIds.length),
+      publishedMinute: this.publishedMinute.slice(0, this.docIds.length),
       upvotes: this.upvotes.slice(0, this.docIds.length),
       avgFieldLength: this.avgFieldLength,
     };
@@ -561,7 +562,7 @@ export class PaperIndex {
   }
 
   private orderKey(order: SearchOrder): ((doc: number) => number) | undefined {
-    if (order.by === 'newest') return (doc) => this.publishedDay[doc]!;
+    if (order.by === 'newest') return (doc) => this.publishedMinute[doc]!;
     if (order.by === 'key') return (doc) => order.key(this.docIds[doc]!);
     return undefined;
   }
@@ -569,8 +570,8 @@ export class PaperIndex {
   private filterFn(filters: SearchFilters): (doc: number) => boolean {
     const checks: ((doc: number) => boolean)[] = [];
     if (filters.since) {
-      const day = Math.floor(filters.since.getTime() / 86_400_000);
-      checks.push((doc) => this.publishedDay[doc] !== NO_DAY && this.publishedDay[doc]! >= day);
+      const minute = Math.floor(filters.since.getTime() / 60_000);
+      checks.push((doc) => this.publishedMinute[doc] !== NO_TIME && this.publishedMinute[doc]! >= minute);
     }
     if (filters.minUpvotes !== undefined) {
       const min = filters.minUpvotes;
@@ -632,7 +633,7 @@ export class PaperIndex {
     this.allTouched = new Int32Array(capacity);
     if (this.alive.length < capacity) {
       this.alive = grown(this.alive, capacity);
-      this.publishedDay = grown(this.publishedDay, capacity);
+      this.publishedMinute = grown(this.publishedMinute, capacity);
       this.upvotes = grown(this.upvotes, capacity);
     }
   }
@@ -686,7 +687,7 @@ class IndexBuilder {
   private columns = new Columns();
   private docIds: string[] = [];
   private seen = new Set<string>();
-  private days: number[] = [];
+  private minutes: number[] = [];
   private votes: number[] = [];
   private lengths: number[][] = FIELDS.map(() => []);
 
@@ -695,7 +696,7 @@ class IndexBuilder {
     this.seen.add(doc.id);
     const docNo = this.docIds.length;
     this.docIds.push(doc.id);
-    this.days.push(dayNumber(doc.publishedAt));
+    this.minutes.push(minuteNumber(doc.publishedAt));
     this.votes.push(doc.upvotes ?? NO_UPVOTES);
     const { packed, lengths } = fieldTerms(doc);
     lengths.forEach((length, f) => this.lengths[f]!.push(length));
@@ -744,7 +745,7 @@ class IndexBuilder {
       postingFields,
       docIds: this.docIds,
       alive: new Uint8Array(docCount).fill(1),
-      publishedDay: Int32Array.from(this.days),
+      publishedMinute: Int32Array.from(this.minutes),
       upvotes: Int32Array.from(this.votes),
       avgFieldLength,
     };

@@ -25,6 +25,7 @@ export interface SourceHttpOptions {
   headers?: Record<string, string>;
   /** All waiting (pace, backoff, server-requested waits) goes through this clock. */
   clock: Clock;
+  /** Gets one warn line per retry (source, path, status, reason, attempt, waitMs; never headers). */
   log: Logger;
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number;
@@ -210,9 +211,12 @@ export class SourceHttpClient {
     throw new SourceFetchError({ source: this.opts.source, path, attempts: attempt, ...failure, detail: excerpt(body) });
   }
 
-  /** Makes the next request wait `serverWaitMs` (capped) from now, e.g. when a success says `r=0`. */
-  private deferNext(serverWaitMs: number): number {
-    const waitMs = Math.min(serverWaitMs, this.opts.maxServerWaitMs);
+  /**
+   * Holds the next request back `requestedMs` from now, capped at `maxServerWaitMs` (a backoff, or a
+   * server's wait, e.g. a success saying `r=0`). Returns the wait it set.
+   */
+  private deferNext(requestedMs: number): number {
+    const waitMs = Math.min(requestedMs, this.opts.maxServerWaitMs);
     this.notBeforeMs = this.opts.clock.now().getTime() + waitMs;
     return waitMs;
   }

@@ -16,7 +16,9 @@ export interface ArxivQuery {
   pageSize?: number;
   /** Stop after this many results, at most 30 000. Default 1000. */
   maxResults?: number;
+  /** arXiv's `sortBy`; arXiv's default is relevance. */
   sortBy?: 'relevance' | 'lastUpdatedDate' | 'submittedDate';
+  /** arXiv's `sortOrder`. */
   sortOrder?: 'ascending' | 'descending';
 }
 

@@ -34,7 +34,7 @@ export const HfUserSchema = z
 export type HfUser = z.infer<typeof HfUserSchema>;
 
 /** A Hub organization (its picture is `avatar`, not `avatarUrl`). */
-export const HfOrgSchema = z.object({
+const HfOrgSchema = z.object({
   _id: z.string(),
   name: z.string(),
   fullname: z.string().optional(),
@@ -42,11 +42,12 @@ export const HfOrgSchema = z.object({
 });
 
 /** One author of a paper; hidden authors are not displayed. */
-export const HfAuthorSchema = z.object({
+const HfAuthorSchema = z.object({
   _id: z.string().optional(),
   name: z.string(),
   hidden: z.boolean().default(false),
-  user: HfUserSchema.optional(),
+  // Not used downstream: a malformed linked account must not cost us the paper.
+  user: HfUserSchema.optional().catch(undefined),
   status: z.string().optional(),
   statusLastChangedAt: z.string().optional(),
 });
@@ -61,7 +62,7 @@ export const HfPaperCoreSchema = z.object({
   authors: z.array(HfAuthorSchema),
   discussionId: z.string().optional(),
   submittedOnDailyAt: isoDateTime.optional(),
-  submittedOnDailyBy: HfUserSchema.optional(),
+  submittedOnDailyBy: HfUserSchema.optional().catch(undefined),
   projectPage: z.string().nullish(),
   githubRepo: z.string().nullish(),
   githubRepoAddedBy: z.string().nullish(),
@@ -70,7 +71,7 @@ export const HfPaperCoreSchema = z.object({
   ai_keywords: z.array(z.string()).nullish(),
   ai_summary_model: z.string().nullish(),
   mediaUrls: z.array(z.string()).nullish(),
-  organization: HfOrgSchema.nullish(),
+  organization: HfOrgSchema.nullish().catch(undefined),
   withdrawnAt: z.string().nullish(),
 });
 /** A validated Hugging Face paper record. */
@@ -87,7 +88,7 @@ export const HfDailyItemSchema = z.object({
   submittedBy: HfUserSchema.optional(),
   isAuthorParticipating: z.boolean().optional(),
   mediaUrls: z.array(z.string()).nullish(),
-  organization: HfOrgSchema.nullish(),
+  organization: HfOrgSchema.nullish().catch(undefined),
 });
 
 /** A one-line reason from a failed validation: `paper.title: Invalid input: …`. */

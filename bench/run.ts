@@ -1,0 +1,141 @@
+/**
+ * `npm run bench`: search speed at scale. For each corpus size it generates a synthetic corpus whose
+ * word statistics come from the bundled papers, builds and saves the index, then starts a fresh process
+ * that loads it cold (as the bot does) and times 500 realistic queries and 300 related-paper lookups.
+ * It prints a table and asserts nothing about time.
+ *
+ *   npm run bench                         # 10k and 100k papers
+ *   npm run bench -- --sizes 2000,20000   # other sizes
+ *   npm run bench -- --baseline           # also plain MiniSearch with default-style settings (slow)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBundledPapers } from '../src/corpus/bundled.ts';
+import { Corpus } from '../src/corpus/corpus.ts';
+import { CORPUS_FILES, corpusFingerprint, saveCorpus } from '../src/corpus/corpus-file.ts';
+import { writeIndexFile } from '../src/index/index-file.ts';
+import { PaperIndex } from '../src/index/paper-index.ts';
+import { toIndexDoc } from '../src/index/paper-search.ts';
+import { silentLogger } from '../src/logger.ts';
+import type { Measurement } from './measure.ts';
+import { measureBaseline, type BaselineMeasurement } from './minisearch-baseline.ts';
+import { generateQueries } from './queries.ts';
+import { generateCorpus } from './synthetic-corpus.ts';
+
+const args = process.argv.slice(2);
+const sizesArg = args[args.indexOf('--sizes') + 1];
+const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [10_000, 100_000];
+const withBaseline = args.includes('--baseline');
+const QUERY_COUNT = 500;
+const SEED = 20260126;
+
+interface Row {
+  size: number;
+  generateMs: number;
+  buildMs: number;
+  saveMs: number;
+  fileMb: number;
+  terms: number;
+  measured: Measurement;
+  baseline?: BaselineMeasurement;
+}
+
+const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const seconds = (n: number): string => `${(n / 1000).toFixed(2)} s`;
+
+function run(size: number): Row {
+  const basis = loadBundledPapers(silentLogger);
+  let t = performance.now();
+  const papers = generateCorpus({ size, seed: SEED, basis, now: new Date('2026-11-01T00:00:00Z') });
+  const generateMs = performance.now() - t;
+  const queries = generateQueries({ corpus: papers, count: QUERY_COUNT, seed: SEED + 1 });
+
+  t = performance.now();
+  const index = PaperIndex.build(papers.map(toIndexDoc));
+  const buildMs = performance.now() - t;
+
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
+  try {
+    saveCorpus(dir, new Corpus(papers));
+    t = performance.now();
+    writeIndexFile(join(dir, CORPUS_FILES.index), index.snapshot(), corpusFingerprint(papers));
+    const saveMs = performance.now() - t;
+    const queriesPath = join(dir, 'queries.json');
+    writeFileSync(queriesPath, JSON.stringify(queries));
+    const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', measureScript, dir, queriesPath], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 2 ** 20,
+    });
+    const row: Row = {
+      size,
+      generateMs,
+      buildMs,
+      saveMs,
+      fileMb: statSync(join(dir, CORPUS_FILES.index)).size / 2 ** 20,
+      terms: index.termCount,
+      measured: JSON.parse(output) as Measurement,
+    };
+    if (withBaseline) row.baseline = measureBaseline(papers, queries);
+    return row;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows: Row[] = [];
+for (const size of sizes) {
+  process.stderr.write(`benchmarking ${size.toLocaleString('en')} papers…\n`);
+  rows.push(run(size));
+}
+
+const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+const out: string[] = [];
+out.push(`Paperboy search benchmark: Node ${process.version}, ${QUERY_COUNT} queries, 300 related lookups, cold start in a fresh process`);
+out.push('');
+out.push(line(['papers', 'terms', 'build', 'save', 'index file', 'load index', 'load corpus', 'RSS', 'heap', 'search p50', 'p95', 'p99', 'max', 'related p50', 'p99']));
+out.push(line(Array(15).fill('---')));
+for (const r of rows) {
+  const m = r.measured;
+  out.push(line([
+    r.size.toLocaleString('en'), r.terms.toLocaleString('en'), seconds(r.buildMs), seconds(r.saveMs), `${r.fileMb.toFixed(0)} MB`,
+    seconds(m.indexLoadMs), seconds(m.corpusLoadMs), `${m.rssMb.toFixed(0)} MB`, `${m.heapMb.toFixed(0)} MB`,
+    `${ms(m.search.p50)} ms`, `${ms(m.search.p95)} ms`, `${ms(m.search.p99)} ms`, `${ms(m.search.max)} ms`,
+    `${ms(m.related.p50)} ms`, `${ms(m.related.p99)} ms`,
+  ]));
+}
+out.push('');
+out.push(line(['papers', 'query kind', 'count', 'p50', 'p99']));
+out.push(line(Array(5).fill('---')));
+for (const r of rows) {
+  for (const [kind, p] of Object.entries(r.measured.searchByKind)) {
+    out.push(line([r.size.toLocaleString('en'), kind, String(p.count), `${ms(p.p50)} ms`, `${ms(p.p99)} ms`]));
+  }
+}
+out.push('');
+out.push(line(['papers', 'avg postings scanned', 'avg matches', 'typo → target in top 5', 'typo → top 10', 'title words → top 5']));
+out.push(line(Array(6).fill('---')));
+for (const r of rows) {
+  const m = r.measured;
+  const share = (n: number, of: number): string => `${n}/${of} (${of ? Math.round((100 * n) / of) : 0}%)`;
+  out.push(line([
+    r.size.toLocaleString('en'), Math.round(m.avgPostingsScanned).toLocaleString('en'), Math.round(m.avgMatches).toLocaleString('en'),
+    share(m.typoFoundTop5, m.typoQueries), share(m.typoFoundTop10, m.typoQueries), share(m.titleFoundTop5, m.titleQueries),
+  ]));
+}
+if (rows.some((r) => r.baseline)) {
+  out.push('');
+  out.push('Baseline: plain MiniSearch, fuzzy 0.2 + prefix on every field, OR (same corpus and queries, in-process)');
+  out.push(line(['papers', 'build', 'search p50', 'p95', 'p99', 'typo → top 5']));
+  out.push(line(Array(6).fill('---')));
+  for (const r of rows) {
+    const b = r.baseline;
+    if (!b) continue;
+    out.push(line([r.size.toLocaleString('en'), seconds(b.buildMs), `${ms(b.search.p50)} ms`, `${ms(b.search.p95)} ms`, `${ms(b.search.p99)} ms`,
+      `${b.typoFoundTop5}/${b.typoQueries}`]));
+  }
+}
+process.stdout.write(`${out.join('\n')}\n`);
