@@ -1,7 +1,8 @@
 /**
  * Child process of the benchmark: starts cold like the bot does (reads the saved corpus and index from a
  * data directory), then times searches and related-paper lookups. Prints one JSON object to stdout.
- *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON
+ *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON FINGERPRINT
+ * The index is loaded first, so the memory it takes is measured apart from the paper objects.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,9 @@ import { percentiles, type Percentiles } from './stats.ts';
 export interface Measurement {
   corpusLoadMs: number;
   indexLoadMs: number;
+  /** Resident memory with only the index loaded. */
+  indexRssMb: number;
+  /** Resident memory with the index and every paper object loaded (what the bot holds today). */
   rssMb: number;
   heapMb: number;
   search: Percentiles;
@@ -33,20 +37,26 @@ export interface Measurement {
   titleQueries: number;
 }
 
-const [dataDir, queriesPath] = process.argv.slice(2);
-if (!dataDir || !queriesPath) throw new Error('usage: measure.ts DATA_DIR QUERIES_JSON');
+const [dataDir, queriesPath, fingerprint] = process.argv.slice(2);
+if (!dataDir || !queriesPath || !fingerprint) throw new Error('usage: measure.ts DATA_DIR QUERIES_JSON FINGERPRINT');
 const queries = JSON.parse(readFileSync(queriesPath, 'utf8')) as BenchQuery[];
+const rss = (): number => {
+  globalThis.gc?.();
+  return process.memoryUsage().rss / 2 ** 20;
+};
 
 let t = performance.now();
-const saved = readSavedCorpus(dataDir, silentLogger);
-const corpus = new Corpus(saved.papers, saved.snapshots);
-const corpusLoadMs = performance.now() - t;
-
-t = performance.now();
-const snapshot = readIndexFile(join(dataDir, CORPUS_FILES.index), corpusFingerprint(corpus.papers()));
+const snapshot = readIndexFile(join(dataDir, CORPUS_FILES.index), fingerprint);
 if (typeof snapshot === 'string') throw new Error(`index file is ${snapshot}`);
 const index = PaperIndex.fromSnapshot(snapshot);
 const indexLoadMs = performance.now() - t;
+const indexRssMb = rss();
+
+t = performance.now();
+const saved = readSavedCorpus(dataDir, silentLogger);
+const corpus = new Corpus(saved.papers, saved.snapshots);
+if (corpusFingerprint(corpus.papers()) !== fingerprint) throw new Error('the saved corpus does not match the index');
+const corpusLoadMs = performance.now() - t;
 const search = new PaperSearch(corpus, index, systemClock);
 
 // Warm-up pass (JIT), then the timed pass.
@@ -94,13 +104,13 @@ for (let i = 0; i < 300; i++) {
   relatedTimes.push(performance.now() - start);
 }
 
-globalThis.gc?.();
-const memory = process.memoryUsage();
+const rssMb = rss();
 const measurement: Measurement = {
   corpusLoadMs,
   indexLoadMs,
-  rssMb: memory.rss / 2 ** 20,
-  heapMb: memory.heapUsed / 2 ** 20,
+  indexRssMb,
+  rssMb,
+  heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   search: percentiles(times),
   searchByKind: Object.fromEntries([...byKind].map(([kind, list]) => [kind, percentiles(list)])),
   related: percentiles(relatedTimes),

@@ -3,10 +3,10 @@
  *   npm run bundle -- path/to/hf-trending-papers-page.txt
  * The result, data/bundled-papers.jsonl, is committed; the running bot never reads the page itself.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { bundledCorpusPath } from '../corpus/bundled.ts';
 import { parseTrendingPage } from '../corpus/sources/trending-page.ts';
-import { toJsonLines } from '../corpus/sources/jsonl.ts';
+import { writeJsonLinesFile } from '../corpus/sources/jsonl.ts';
 import { createLogger } from '../logger.ts';
 
 const [pagePath] = process.argv.slice(2);
@@ -15,5 +15,5 @@ if (!pagePath) {
   process.exit(1);
 }
 const { papers, rejected } = parseTrendingPage(readFileSync(pagePath, 'utf8'), createLogger('warn'));
-writeFileSync(bundledCorpusPath, toJsonLines(papers));
+writeJsonLinesFile(bundledCorpusPath, papers);
 process.stdout.write(`${papers.length} papers written to ${bundledCorpusPath}; ${rejected.length} skipped\n`);

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import { Corpus, type SignalSnapshot } from './corpus.ts';
-import { parseJsonLines, toJsonLines } from './sources/jsonl.ts';
+import { forEachLine, readJsonLinesFile, writeJsonLinesFile } from './sources/jsonl.ts';
 import type { Paper } from './paper.ts';
 
 /** Where the running corpus lives inside the data directory. */
@@ -13,39 +13,31 @@ export const CORPUS_FILES = {
   index: 'search-index.bin',
 } as const;
 
-function writeAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
-}
-
 /** Saves the corpus (papers and signal snapshots) as JSON Lines in `dataDir`, atomically per file. */
 export function saveCorpus(dataDir: string, corpus: Corpus): void {
   mkdirSync(dataDir, { recursive: true });
-  writeAtomically(join(dataDir, CORPUS_FILES.papers), toJsonLines(corpus.papers()));
-  let snapshots = '';
-  for (const snapshot of corpus.snapshots()) snapshots += `${JSON.stringify(snapshot)}\n`;
-  writeAtomically(join(dataDir, CORPUS_FILES.snapshots), snapshots);
+  writeJsonLinesFile(join(dataDir, CORPUS_FILES.papers), corpus.papers());
+  writeJsonLinesFile(join(dataDir, CORPUS_FILES.snapshots), corpus.snapshots());
 }
 
 /** Reads the saved papers and snapshots of `dataDir` (none if it has no corpus yet). */
 export function readSavedCorpus(dataDir: string, log: Logger): { papers: Paper[]; snapshots: SignalSnapshot[] } {
   const papersPath = join(dataDir, CORPUS_FILES.papers);
   if (!existsSync(papersPath)) return { papers: [], snapshots: [] };
-  const { papers, rejected } = parseJsonLines(readFileSync(papersPath, 'utf8'), log);
+  const { papers, rejected } = readJsonLinesFile(papersPath, log);
   if (rejected.length > 0) log.warn({ path: papersPath, rejected: rejected.length }, 'saved corpus has invalid lines; they were skipped');
   const snapshotsPath = join(dataDir, CORPUS_FILES.snapshots);
   const snapshots: SignalSnapshot[] = [];
   if (existsSync(snapshotsPath)) {
-    for (const line of readFileSync(snapshotsPath, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
+    forEachLine(snapshotsPath, (line) => {
+      if (line.trim() === '') return;
       try {
         const parsed = JSON.parse(line) as SignalSnapshot;
         if (typeof parsed.paperId === 'string' && !Number.isNaN(Date.parse(parsed.observedAt))) snapshots.push(parsed);
       } catch {
         log.warn({ path: snapshotsPath }, 'skipped an unreadable signal snapshot line');
       }
-    }
+    });
   }
   return { papers, snapshots };
 }

@@ -44,6 +44,14 @@ export interface FileImport extends ParseOutcome {
  * an arXiv error feed) becomes a single rejection; item-level problems reject only those items.
  */
 export function importText(text: string, options: { observedAt: Date; log: Logger }): FileImport {
+  const result = parseByFormat(text, options);
+  if (result.papers.length === 0 && result.rejected.length === 0) {
+    return { ...result, rejected: [{ reason: 'no papers found in this file' }] };
+  }
+  return result;
+}
+
+function parseByFormat(text: string, options: { observedAt: Date; log: Logger }): FileImport {
   const format = detectFormat(text);
   const ctx = { observedAt: options.observedAt, log: options.log };
   try {

@@ -307,7 +307,8 @@ export class PaperIndex {
       let postings = this.delta.get(termId);
       if (!postings) this.delta.set(termId, (postings = { docs: [], impacts: [], fields: [] }));
       postings.docs.push(docNo);
-      postings.impacts.push(impactOf(tfs, lengths, this.avgFieldLength));
+      // Rounded as the main segment stores it, so answers do not change when the delta is compacted.
+      postings.impacts.push(Math.fround(impactOf(tfs, lengths, this.avgFieldLength)));
       postings.fields.push(fieldBits(tfs));
     }
   }

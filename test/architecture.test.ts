@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function sourceFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function imports(path: string): string[] {
+  return [...readFileSync(path, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+}
+
+describe('import boundaries', () => {
+  it('keeps platform SDKs out of the core and the commands', () => {
+    const offenders = [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'commands'))].flatMap((file) =>
+      imports(file)
+        .filter((spec) => /^(@slack\/|discord\.js|@discordjs\/)/.test(spec))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the core independent of commands and adapters', () => {
+    const offenders = sourceFiles(join(root, 'src')).flatMap((file) =>
+      imports(file)
+        .filter((spec) => /(^|\/)(commands|adapters)\//.test(spec))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('never reads the shared folder at run time (users do not have it)', () => {
+    const offenders = sourceFiles(join(root, 'src')).filter((file) => readFileSync(file, 'utf8').includes('../shared'));
+    expect(offenders.map((f) => relative(root, f))).toEqual([]);
+  });
+});

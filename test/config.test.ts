@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('runs with no settings at all: bundled corpus, data in ./data, no sources', () => {
+    const config = readConfig({});
+    expect(config.dataDir).toBe('./data');
+    expect(config.sources.enabled).toEqual([]);
+    expect(config.sources.arxivMinIntervalMs).toBe(3000);
+    expect(config.sources.hfBaseUrl).toBe('https://huggingface.co');
+  });
+
+  it('reads sources and base URLs', () => {
+    const config = readConfig({ SOURCES: 'hf-daily, arxiv-rss', HF_BASE_URL: 'http://127.0.0.1:9999', ARXIV_CATEGORIES: 'cs.LG,stat.ML' });
+    expect(config.sources.enabled).toEqual(['hf-daily', 'arxiv-rss']);
+    expect(config.sources.hfBaseUrl).toBe('http://127.0.0.1:9999');
+    expect(config.sources.arxivCategories).toEqual(['cs.LG', 'stat.ML']);
+  });
+
+  it('names every bad setting in one message and says what to write instead', () => {
+    let message = '';
+    try {
+      readConfig({ SOURCES: 'hf-daily,twitter', HF_BASE_URL: 'not a url', ARXIV_MIN_INTERVAL_MS: '500', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain('SOURCES');
+    expect(message).toContain('hf-daily, arxiv-api, arxiv-rss');
+    expect(message).toContain('HF_BASE_URL: must be a URL');
+    expect(message).toContain('ARXIV_MIN_INTERVAL_MS: must be at least 3000');
+    expect(message).toContain('LOG_LEVEL: must be one of');
+  });
+
+  it('never echoes a setting value back (some are secrets)', () => {
+    try {
+      readConfig({ HF_TOKEN: 'hf_supersecret', HTTP_TIMEOUT_MS: 'hf_supersecret' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('HTTP_TIMEOUT_MS');
+      expect((error as Error).message).not.toContain('supersecret');
+    }
+  });
+});

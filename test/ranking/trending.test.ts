@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { createPaper } from '../../src/corpus/paper.ts';
+import { explainTrending, trendingScore } from '../../src/ranking/trending.ts';
+import { hfDailyPapers, testLibrary } from '../helpers/library.ts';
+
+describe('trending on the bundled corpus (no signals)', () => {
+  it('keeps the page order in every window and says so', () => {
+    const { search } = testLibrary();
+    for (const window of ['today', 'week', 'month'] as const) {
+      const entries = search.trending({ window, limit: 74 });
+      expect(entries).toHaveLength(74);
+      expect(entries.map((e) => e.paper.bundledRank)).toEqual(entries.map((_, i) => i + 1));
+    }
+    const [first] = search.trending({ window: 'week', limit: 1 });
+    expect(explainTrending(first!.inputs)).toBe('#1 on the trending page');
+  });
+
+  it('narrows to a topic', () => {
+    const { search } = testLibrary();
+    const entries = search.trending({ window: 'week', topic: 'optimal transport' });
+    expect(entries.length).toBeGreaterThan(3);
+    expect(entries.length).toBeLessThan(74);
+    for (const e of entries) expect(`${e.paper.title} ${e.paper.abstract}`.toLowerCase()).toMatch(/transport/);
+    // Still in page order.
+    const ranks = entries.map((e) => e.paper.bundledRank!);
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+  });
+});
+
+describe('trending with signals', () => {
+  it('ranks by attention with a time decay, and puts papers with signals above bundled ones', () => {
+    const { search } = testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const week = search.trending({ window: 'week' });
+    expect(week[0]!.paper.id).toBe('2501.12948');
+    const scores = week.map((e) => e.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    const firstBundled = week.findIndex((e) => e.paper.sources.includes('bundled'));
+    expect(week.slice(0, firstBundled).every((e) => e.score > 0)).toBe(true);
+  });
+
+  it('limits each window by age: today holds only papers featured in the last day', () => {
+    const { search } = testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const today = search.trending({ window: 'today' }).filter((e) => e.paper.featuredOn);
+    expect(today.map((e) => e.paper.featuredOn)).toEqual(today.map(() => '2025-01-24'));
+    expect(today).toHaveLength(3);
+    const week = search.trending({ window: 'week' }).filter((e) => e.paper.featuredOn);
+    expect(week).toHaveLength(8);
+  });
+
+  it('raises a paper that is gaining upvotes fast (velocity from signal snapshots)', () => {
+    const { search, clock } = testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const before = search.trending({ window: 'week' }).map((e) => e.paper.id);
+    // A day later, Chain-of-Retrieval (7 upvotes) has gained 150; nothing else moved.
+    clock.advance(24 * 3_600_000);
+    const refreshed = hfDailyPapers(clock.now()).map((p) =>
+      p.id === '2501.14342' ? { ...p, signals: { ...p.signals!, upvotes: 157 } } : p,
+    );
+    search.ingest(refreshed);
+    const after = search.trending({ window: 'week' });
+    const entry = after.find((e) => e.paper.id === '2501.14342')!;
+    expect(entry.inputs.upvotesGained).toBe(150);
+    expect(entry.inputs.gainedOverHours).toBe(24);
+    expect(after.findIndex((e) => e.paper.id === '2501.14342')).toBeLessThan(before.indexOf('2501.14342'));
+    expect(explainTrending(entry.inputs)).toBe('▲ 157 (+150 in 24 h) · 💬 0 · 1 day old');
+  });
+});
+
+describe('the score and its explanation', () => {
+  it('shows every input in one line', () => {
+    expect(explainTrending({ upvotes: 142, upvotesGained: 38, gainedOverHours: 24, comments: 9, githubStars: 1234, ageHours: 50 }))
+      .toBe('▲ 142 (+38 in 24 h) · 💬 9 · ★ 1.2k · 2 days old');
+    expect(explainTrending({ upvotes: 3, ageHours: 5 })).toBe('▲ 3 · 5 h old');
+    expect(explainTrending({ githubStars: 91240 })).toBe('★ 91k');
+  });
+
+  it('halves attention every half-life, more slowly for longer windows', () => {
+    const fresh = trendingScore({ upvotes: 100, ageHours: 0 }, 'week');
+    expect(fresh).toBe(100);
+    expect(trendingScore({ upvotes: 100, ageHours: 72 }, 'week')).toBeCloseTo(50);
+    expect(trendingScore({ upvotes: 100, ageHours: 24 }, 'today')).toBeCloseTo(50);
+    expect(trendingScore({ upvotes: 100, ageHours: 240 }, 'month')).toBeCloseTo(50);
+  });
+
+  it('counts comments, recent upvotes and stars', () => {
+    const base = trendingScore({ upvotes: 10, ageHours: 0 }, 'week');
+    expect(trendingScore({ upvotes: 10, comments: 2, ageHours: 0 }, 'week')).toBe(base + 6);
+    expect(trendingScore({ upvotes: 10, upvotesGained: 5, ageHours: 0 }, 'week')).toBe(base + 10);
+    expect(trendingScore({ upvotes: 10, githubStars: 1023, ageHours: 0 }, 'week')).toBeCloseTo(base + 50);
+  });
+
+  it('keeps undated papers in every window and does not decay them', () => {
+    const { search } = testLibrary({ now: '2030-01-01T00:00:00Z' });
+    const undated = createPaper({ title: 'An Undated Note on Ranking', abstract: 'Nothing here.', source: 'import' });
+    search.ingest([undated]);
+    expect(search.trending({ window: 'today' }).map((e) => e.paper.id)).toContain(undated.id);
+  });
+});
