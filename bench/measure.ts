@@ -1,7 +1,7 @@
 /**
  * Child process of the benchmark: starts cold like the bot does (reads the saved corpus and index from a
  * data directory), then times searches and related-paper lookups. Prints one JSON object to stdout.
- *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON FINGERPRINT
+ *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON FINGERPRINT [--plans]
  * The index is loaded first, so the memory it takes is measured apart from the paper objects.
  */
 import { readFileSync } from 'node:fs';
@@ -10,24 +10,16 @@ import { systemClock } from '../src/clock.ts';
 import { Corpus } from '../src/corpus/corpus.ts';
 import { CORPUS_FILES, corpusFingerprint, readSavedCorpus } from '../src/corpus/corpus-file.ts';
 import { readIndexFile } from '../src/index/index-file.ts';
-import { PaperIndex } from '../src/index/paper-index.ts';
+import { PaperIndex, type QueryPlan } from '../src/index/paper-index.ts';
 import { PaperSearch } from '../src/index/paper-search.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { BenchQuery } from './queries.ts';
 import { percentiles, type Percentiles } from './stats.ts';
 
-/** What one cold start and query run measured. */
-export interface Measurement {
-  corpusLoadMs: number;
-  indexLoadMs: number;
-  /** Resident memory with only the index loaded. */
-  indexRssMb: number;
-  /** Resident memory with the index and every paper object loaded (what the bot holds today). */
-  rssMb: number;
-  heapMb: number;
+/** What one pass of the queries measured. */
+export interface QueryRun {
   search: Percentiles;
   searchByKind: Record<string, Percentiles>;
-  related: Percentiles;
   avgPostingsScanned: number;
   avgMatches: number;
   typoFoundTop5: number;
@@ -35,6 +27,20 @@ export interface Measurement {
   titleFoundTop5: number;
   typoQueries: number;
   titleQueries: number;
+}
+
+/** What one cold start and query run measured. */
+export interface Measurement extends QueryRun {
+  corpusLoadMs: number;
+  indexLoadMs: number;
+  /** Resident memory with only the index loaded. */
+  indexRssMb: number;
+  /** Resident memory with the index and every paper object loaded (what the bot holds today). */
+  rssMb: number;
+  heapMb: number;
+  related: Percentiles;
+  /** The same queries under alternative query plans (with `--plans`). */
+  alternatives: (QueryRun & { name: string })[];
 }
 
 const [dataDir, queriesPath, fingerprint] = process.argv.slice(2);
@@ -59,41 +65,67 @@ if (corpusFingerprint(corpus.papers()) !== fingerprint) throw new Error('the sav
 const corpusLoadMs = performance.now() - t;
 const search = new PaperSearch(corpus, index, systemClock);
 
-// Warm-up pass (JIT), then the timed pass.
-for (const q of queries.slice(0, 50)) search.search({ text: q.text, limit: 5 });
-
-const times: number[] = [];
-const byKind = new Map<string, number[]>();
-let postings = 0;
-let matches = 0;
-let typoTop5 = 0;
-let typoTop10 = 0;
-let typoCount = 0;
-let titleTop5 = 0;
-let titleCount = 0;
-for (const q of queries) {
-  const start = performance.now();
-  const result = search.search({ text: q.text, limit: 10 });
-  const elapsed = performance.now() - start;
-  times.push(elapsed);
-  byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), elapsed]);
-  // Untimed: the same query straight on the index, for its work counters.
-  const page = index.search({ text: q.text, limit: 10 });
-  postings += page.postingsScanned;
-  matches += page.total;
-  if (q.targetId) {
-    const ids = result.papers.map((hit) => hit.paper.id);
-    const rank = ids.indexOf(q.targetId);
+/** Times every query through PaperSearch (as commands will call it) and scores recall of the targets. */
+function runQueries(): QueryRun {
+  for (const q of queries.slice(0, 50)) search.search({ text: q.text, limit: 10 }); // warm-up (JIT)
+  const times: number[] = [];
+  const byKind = new Map<string, number[]>();
+  const run = { postings: 0, matches: 0, typoTop5: 0, typoTop10: 0, typoCount: 0, titleTop5: 0, titleCount: 0 };
+  for (const q of queries) {
+    const start = performance.now();
+    const result = search.search({ text: q.text, limit: 10 });
+    const elapsed = performance.now() - start;
+    times.push(elapsed);
+    byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), elapsed]);
+    // Untimed: the same query straight on the index, for its work counters.
+    const page = index.search({ text: q.text, limit: 10 });
+    run.postings += page.postingsScanned;
+    run.matches += page.total;
+    if (!q.targetId) continue;
+    const rank = result.papers.findIndex((hit) => hit.paper.id === q.targetId);
     if (q.kind === 'title-typo') {
-      typoCount++;
-      if (rank >= 0 && rank < 5) typoTop5++;
-      if (rank >= 0) typoTop10++;
+      run.typoCount++;
+      if (rank >= 0 && rank < 5) run.typoTop5++;
+      if (rank >= 0) run.typoTop10++;
     } else {
-      titleCount++;
-      if (rank >= 0 && rank < 5) titleTop5++;
+      run.titleCount++;
+      if (rank >= 0 && rank < 5) run.titleTop5++;
     }
   }
+  return {
+    search: percentiles(times),
+    searchByKind: Object.fromEntries([...byKind].map(([kind, list]) => [kind, percentiles(list)])),
+    avgPostingsScanned: run.postings / queries.length,
+    avgMatches: run.matches / queries.length,
+    typoFoundTop5: run.typoTop5,
+    typoFoundTop10: run.typoTop10,
+    titleFoundTop5: run.titleTop5,
+    typoQueries: run.typoCount,
+    titleQueries: run.titleCount,
+  };
 }
+
+/** Query plans measured against the default, one idea at a time. */
+const ALTERNATIVE_PLANS: { name: string; plan: Partial<QueryPlan> }[] = [
+  { name: 'no typo tolerance', plan: { fuzzyMinLength: 1000 } },
+  { name: 'fuzzy on every word, not only unknown or rare ones', plan: { rareExactDf: Number.MAX_SAFE_INTEGER } },
+  { name: 'prefix on every word, not only the last', plan: { prefixWords: 'all' } },
+  { name: 'unbounded fuzzy and prefix expansions', plan: { maxFuzzyExpansions: 100_000, maxPrefixExpansions: 100_000 } },
+  {
+    name: 'all of the above on (MiniSearch-style: fuzzy + prefix everywhere)',
+    plan: { rareExactDf: Number.MAX_SAFE_INTEGER, prefixWords: 'all', maxFuzzyExpansions: 100_000, maxPrefixExpansions: 100_000 },
+  },
+];
+
+const main = runQueries();
+const alternatives = process.argv.includes('--plans')
+  ? ALTERNATIVE_PLANS.map(({ name, plan }) => {
+      index.configureQueries(plan);
+      const result = runQueries();
+      index.configureQueries({});
+      return { name, ...result };
+    })
+  : [];
 
 const ids = index.ids();
 const relatedTimes: number[] = [];
@@ -111,15 +143,8 @@ const measurement: Measurement = {
   indexRssMb,
   rssMb,
   heapMb: process.memoryUsage().heapUsed / 2 ** 20,
-  search: percentiles(times),
-  searchByKind: Object.fromEntries([...byKind].map(([kind, list]) => [kind, percentiles(list)])),
   related: percentiles(relatedTimes),
-  avgPostingsScanned: postings / queries.length,
-  avgMatches: matches / queries.length,
-  typoFoundTop5: typoTop5,
-  typoFoundTop10: typoTop10,
-  titleFoundTop5: titleTop5,
-  typoQueries: typoCount,
-  titleQueries: titleCount,
+  ...main,
+  alternatives,
 };
 process.stdout.write(JSON.stringify(measurement));

@@ -6,6 +6,7 @@
  *
  *   npm run bench                         # 10k and 100k papers
  *   npm run bench -- --sizes 2000,20000   # other sizes
+ *   npm run bench -- --plans              # also the same queries under alternative query plans
  *   npm run bench -- --baseline           # also plain MiniSearch with default-style settings (slow)
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,7 @@ const args = process.argv.slice(2);
 const sizesArg = args[args.indexOf('--sizes') + 1];
 const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [10_000, 100_000];
 const withBaseline = args.includes('--baseline');
+const withPlans = args.includes('--plans');
 const QUERY_COUNT = 500;
 const SEED = 20260126;
 
@@ -67,7 +69,7 @@ function run(size: number): Row {
     const queriesPath = join(dir, 'queries.json');
     writeFileSync(queriesPath, JSON.stringify(queries));
     const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
-    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', measureScript, dir, queriesPath, fingerprint], {
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', measureScript, dir, queriesPath, fingerprint, ...(withPlans ? ['--plans'] : [])], {
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });
@@ -126,6 +128,19 @@ for (const r of rows) {
     r.size.toLocaleString('en'), Math.round(m.avgPostingsScanned).toLocaleString('en'), Math.round(m.avgMatches).toLocaleString('en'),
     share(m.typoFoundTop5, m.typoQueries), share(m.typoFoundTop10, m.typoQueries), share(m.titleFoundTop5, m.titleQueries),
   ]));
+}
+if (rows.some((r) => r.measured.alternatives.length > 0)) {
+  out.push('');
+  out.push('Query plans, one idea at a time (same index, same queries)');
+  out.push(line(['papers', 'plan', 'p50', 'p95', 'p99', 'avg postings scanned', 'typo → top 5']));
+  out.push(line(Array(7).fill('---')));
+  for (const r of rows) {
+    const runs = [{ name: 'default: exact first, fuzzy for unknown/rare words, prefix on the last word, bounded', ...r.measured }, ...r.measured.alternatives];
+    for (const run of runs) {
+      out.push(line([r.size.toLocaleString('en'), run.name, `${ms(run.search.p50)} ms`, `${ms(run.search.p95)} ms`, `${ms(run.search.p99)} ms`,
+        Math.round(run.avgPostingsScanned).toLocaleString('en'), `${run.typoFoundTop5}/${run.typoQueries}`]));
+    }
+  }
 }
 if (rows.some((r) => r.baseline)) {
   out.push('');

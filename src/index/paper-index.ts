@@ -1,53 +1,59 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import { tokenize } from './tokenize.ts';
 import { topK } from './top-k.ts';
+import {
+  FIELD_BOOSTS,
+  FieldBit,
+  IndexBuilder,
+  NO_TIME,
+  NO_UPVOTES,
+  fieldBits,
+  fieldTerms,
+  idf,
+  impactOf,
+  minuteNumber,
+  type IndexSnapshot,
+  type IndexableDoc,
+} from './postings.ts';
 
-/** Bit per indexed field, stored with every posting. */
-export const FieldBit = { title: 1, keywords: 2, abstract: 4, authors: 8 } as const;
+export { FIELD_BOOSTS, FieldBit, type IndexSnapshot, type IndexableDoc } from './postings.ts';
 
-/** How much a match in each field weighs: title > key terms > abstract, authors. */
-export const FIELD_BOOSTS = { title: 3, keywords: 2, abstract: 1, authors: 1 } as const;
-
-const FIELDS = ['title', 'keywords', 'abstract', 'authors'] as const;
-type FieldName = (typeof FIELDS)[number];
-
-/** BM25 parameters, per field length normalization. */
-const BM25_K1 = 1.2;
-const BM25_B: Record<FieldName, number> = { title: 0.5, keywords: 0.3, abstract: 0.75, authors: 0.3 };
-
-/** Query planning bounds (see README "How search stays fast"). */
-export const QUERY_LIMITS = {
+/** How a query's words are expanded before scoring. The defaults are the measured best (`npm run bench`). */
+export interface QueryPlan {
   /** Words of a query beyond this are ignored. */
-  maxTerms: 12,
+  maxTerms: number;
   /** Typo tolerance starts at this word length (one edit), */
-  fuzzyMinLength: 4,
+  fuzzyMinLength: number;
   /** and allows two edits from this length. */
-  fuzzyTwoEditsLength: 8,
-  /** The most spelling variants one word may expand to (the most frequent win). */
-  maxFuzzyExpansions: 8,
-  /** Prefix matching applies to the last word from this length, */
-  prefixMinLength: 3,
+  fuzzyTwoEditsLength: number;
+  /** The most spelling variants one word may expand to (the closest, then the most frequent, win). */
+  maxFuzzyExpansions: number;
+  /** An exact term at most this frequent may itself be a typo, so its neighbours are searched too; a
+   *  more common exact term is trusted as typed (exact first, fuzzy as the fallback). */
+  rareExactDf: number;
+  /** Prefix matching applies to the last word only (`last`: the user is still typing it) or to all. */
+  prefixWords: 'last' | 'all';
+  /** Prefix matching starts at this word length, */
+  prefixMinLength: number;
   /** with at most this many completions (the most frequent win). */
-  maxPrefixExpansions: 24,
-  /** An exact term this rare may itself be a typo, so its neighbours are searched too. */
+  maxPrefixExpansions: number;
+}
+
+/** The query plan in use unless a bench run changes it. */
+export const DEFAULT_QUERY_PLAN: Readonly<QueryPlan> = {
+  maxTerms: 12,
+  fuzzyMinLength: 4,
+  fuzzyTwoEditsLength: 8,
+  maxFuzzyExpansions: 8,
   rareExactDf: 2,
-} as const;
+  prefixWords: 'last',
+  prefixMinLength: 3,
+  maxPrefixExpansions: 24,
+};
 
 const WEIGHT_EXACT = 1;
 const WEIGHT_PREFIX = 0.75;
 const WEIGHT_FUZZY = [1, 0.6, 0.4] as const;
-
-/** The text and facets of one paper, as the index sees it. */
-export interface IndexableDoc {
-  id: string;
-  title: string;
-  keywords: readonly string[];
-  abstract: string;
-  authors: readonly string[];
-  /** ISO date or datetime; enables the `since` filter and the newest sort. */
-  publishedAt?: string | undefined;
-  upvotes?: number | undefined;
-}
 
 /** Filters applied to search results. */
 export interface SearchFilters {
@@ -92,21 +98,6 @@ export interface SearchPage {
   postingsScanned: number;
 }
 
-/** The persisted form of an index: typed arrays and strings, no objects per document. */
-export interface IndexSnapshot {
-  terms: string[];
-  df: Int32Array;
-  offsets: Int32Array;
-  postingDocs: Int32Array;
-  postingImpacts: Float32Array;
-  postingFields: Uint8Array;
-  docIds: string[];
-  alive: Uint8Array;
-  publishedMinute: Int32Array;
-  upvotes: Int32Array;
-  avgFieldLength: Float64Array;
-}
-
 interface Expansion {
   termId: number;
   weight: number;
@@ -116,61 +107,6 @@ interface DeltaPostings {
   docs: number[];
   impacts: number[];
   fields: number[];
-}
-
-const NO_TIME = -2147483648;
-const NO_UPVOTES = -1;
-
-/** Minutes since the epoch fit an Int32 until the year 6053. */
-function minuteNumber(iso: string | undefined): number {
-  if (!iso) return NO_TIME;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? NO_TIME : Math.floor(ms / 60_000);
-}
-
-function idf(df: number, docs: number): number {
-  return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
-}
-
-/** Growable typed-array columns used while building. */
-class Columns {
-  length = 0;
-  termIds = new Int32Array(1024);
-  docs = new Int32Array(1024);
-  tfs = new Uint32Array(1024);
-  push(termId: number, doc: number, tf: number): void {
-    if (this.length === this.termIds.length) {
-      const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-        const next = make(a.length * 2);
-        next.set(a);
-        return next;
-      };
-      this.termIds = grow(this.termIds, (n) => new Int32Array(n));
-      this.docs = grow(this.docs, (n) => new Int32Array(n));
-      this.tfs = grow(this.tfs, (n) => new Uint32Array(n));
-    }
-    this.termIds[this.length] = termId;
-    this.docs[this.length] = doc;
-    this.tfs[this.length] = tf;
-    this.length++;
-  }
-}
-
-/** Term frequencies of one document per field, packed 8 bits a field. */
-function fieldTerms(doc: IndexableDoc): { packed: Map<string, number>; lengths: number[] } {
-  const packed = new Map<string, number>();
-  const lengths: number[] = [];
-  FIELDS.forEach((field, f) => {
-    const text = field === 'title' ? doc.title : field === 'abstract' ? doc.abstract : doc[field].join(' ; ');
-    const terms = tokenize(text);
-    lengths.push(terms.length);
-    for (const term of terms) {
-      const current = packed.get(term) ?? 0;
-      const tf = (current >>> (8 * f)) & 0xff;
-      if (tf < 0xff) packed.set(term, current + (1 << (8 * f)) >>> 0);
-    }
-  });
-  return { packed, lengths };
 }
 
 /**
@@ -196,6 +132,7 @@ export class PaperIndex {
   private avgFieldLength: Float64Array;
   private liveCount = 0;
   private expansionCache = new Map<string, Expansion[]>();
+  private plan: QueryPlan = { ...DEFAULT_QUERY_PLAN };
   // Scratch space for queries, sized to the document capacity.
   private accumulator = new Float64Array(0);
   private groupBest = new Float64Array(0);
@@ -376,9 +313,15 @@ export class PaperIndex {
     };
   }
 
+  /** Changes how queries are expanded (for benchmarking alternatives); clears the expansion cache. */
+  configureQueries(plan: Partial<QueryPlan>): void {
+    this.plan = { ...DEFAULT_QUERY_PLAN, ...plan };
+    this.expansionCache.clear();
+  }
+
   /** Full-text search with typo tolerance, prefix matching on the last word, filters, order and paging. */
   search(request: SearchRequest): SearchPage {
-    const words = [...new Set(tokenize(request.text))].slice(0, QUERY_LIMITS.maxTerms);
+    const words = [...new Set(tokenize(request.text))].slice(0, this.plan.maxTerms);
     const groups: Expansion[][] = [];
     const unmatchedWords: string[] = [];
     words.forEach((word, i) => {
@@ -401,22 +344,13 @@ export class PaperIndex {
       let groupTouched = 0;
       for (const { termId, weight } of expansions) {
         const w = weight * idf(this.df[termId]!, this.liveCount);
-        const visit = (doc: number, impact: number): void => {
+        // A word's score in a document is its best-matching expansion's, not their sum.
+        scanned += this.forEachPosting(termId, (doc, impact) => {
           const c = w * impact;
           const best = this.groupBest[doc]!;
           if (best === 0) this.groupTouched[groupTouched++] = doc;
           if (c > best) this.groupBest[doc] = c;
-        };
-        const [start, end] = this.mainRange(termId);
-        const docs = this.postingDocs;
-        const impacts = this.postingImpacts;
-        for (let i = start; i < end; i++) visit(docs[i]!, impacts[i]!);
-        scanned += end - start;
-        const extra = this.delta.get(termId);
-        if (extra) {
-          for (let j = 0; j < extra.docs.length; j++) visit(extra.docs[j]!, extra.impacts[j]!);
-          scanned += extra.docs.length;
-        }
+        });
       }
       const bit = 1 << g;
       for (let j = 0; j < groupTouched; j++) {
@@ -480,7 +414,7 @@ export class PaperIndex {
     const epoch = this.nextEpoch();
     let touched = 0;
     for (const [termId, weight] of chosen) {
-      const visit = (d: number, impact: number): void => {
+      this.forEachPosting(termId, (d, impact) => {
         if (this.stamp[d] !== epoch) {
           this.stamp[d] = epoch;
           this.accumulator[d] = 0;
@@ -489,11 +423,7 @@ export class PaperIndex {
         }
         this.accumulator[d]! += weight * impact;
         this.matchMask[d]!++;
-      };
-      const [start, end] = this.mainRange(termId);
-      for (let i = start; i < end; i++) visit(this.postingDocs[i]!, this.postingImpacts[i]!);
-      const extra = this.delta.get(termId);
-      if (extra) for (let j = 0; j < extra.docs.length; j++) visit(extra.docs[j]!, extra.impacts[j]!);
+      });
     }
     // A paper sharing a single term is not "related": require two shared terms when there are candidates with two.
     let kept = 0;
@@ -522,22 +452,22 @@ export class PaperIndex {
     };
     const exact = this.vocabulary.get(word);
     if (exact !== undefined) offer(exact, WEIGHT_EXACT);
-    if (isLast && word.length >= QUERY_LIMITS.prefixMinLength) {
+    if ((isLast || this.plan.prefixWords === 'all') && word.length >= this.plan.prefixMinLength) {
       const completions: [number, number][] = [];
       for (const [term, termId] of this.vocabulary.atPrefix(word)) {
         if (term !== word) completions.push([termId, this.df[termId]!]);
       }
       completions.sort((a, b) => b[1] - a[1]);
-      for (const [termId] of completions.slice(0, QUERY_LIMITS.maxPrefixExpansions)) offer(termId, WEIGHT_PREFIX);
+      for (const [termId] of completions.slice(0, this.plan.maxPrefixExpansions)) offer(termId, WEIGHT_PREFIX);
     }
-    const exactIsRare = exact === undefined || this.df[exact]! <= QUERY_LIMITS.rareExactDf;
-    if (word.length >= QUERY_LIMITS.fuzzyMinLength && exactIsRare && !/^\d+$/.test(word)) {
-      const edits = word.length >= QUERY_LIMITS.fuzzyTwoEditsLength ? 2 : 1;
+    const exactIsRare = exact === undefined || this.df[exact]! <= this.plan.rareExactDf;
+    if (word.length >= this.plan.fuzzyMinLength && exactIsRare && !/^\d+$/.test(word)) {
+      const edits = word.length >= this.plan.fuzzyTwoEditsLength ? 2 : 1;
       const variants = [...this.vocabulary.fuzzyGet(word, edits)]
         .filter(([term]) => term !== word)
         .map(([, [termId, distance]]) => ({ termId, distance }))
         .sort((a, b) => a.distance - b.distance || this.df[b.termId]! - this.df[a.termId]!)
-        .slice(0, QUERY_LIMITS.maxFuzzyExpansions);
+        .slice(0, this.plan.maxFuzzyExpansions);
       for (const { termId, distance } of variants) offer(termId, WEIGHT_FUZZY[distance as 1 | 2] ?? 0.3);
     }
     const expansions = [...best].map(([termId, weight]) => ({ termId, weight }));
@@ -593,19 +523,31 @@ export class PaperIndex {
       const termIds: number[] = [];
       const exact = this.vocabulary.get(word);
       if (exact !== undefined) termIds.push(exact);
-      if (i === words.length - 1 && word.length >= QUERY_LIMITS.prefixMinLength) {
+      if (i === words.length - 1 && word.length >= DEFAULT_QUERY_PLAN.prefixMinLength) {
         for (const [term, termId] of this.vocabulary.atPrefix(word)) if (term !== word) termIds.push(termId);
       }
       const docs = new Set<number>();
       for (const termId of termIds) {
-        const [start, end] = this.mainRange(termId);
-        for (let p = start; p < end; p++) if (this.postingFields[p]! & FieldBit.authors) docs.add(this.postingDocs[p]!);
-        const extra = this.delta.get(termId);
-        if (extra) extra.docs.forEach((d, j) => { if (extra.fields[j]! & FieldBit.authors) docs.add(d); });
+        this.forEachPosting(termId, (doc, _impact, fields) => {
+          if (fields & FieldBit.authors) docs.add(doc);
+        });
       }
       result = result ? new Set([...result].filter((d) => docs.has(d))) : docs;
     });
     return result ?? new Set();
+  }
+
+  /** Calls `visit` for every posting of a term, main segment then delta; returns how many there were. */
+  private forEachPosting(termId: number, visit: (doc: number, impact: number, fields: number) => void): number {
+    const [start, end] = this.mainRange(termId);
+    const docs = this.postingDocs;
+    const impacts = this.postingImpacts;
+    const fields = this.postingFields;
+    for (let i = start; i < end; i++) visit(docs[i]!, impacts[i]!, fields[i]!);
+    const extra = this.delta.get(termId);
+    if (!extra) return end - start;
+    for (let j = 0; j < extra.docs.length; j++) visit(extra.docs[j]!, extra.impacts[j]!, extra.fields[j]!);
+    return end - start + extra.docs.length;
   }
 
   private mainRange(termId: number): [number, number] {
@@ -662,93 +604,3 @@ function popcount(mask: number): number {
   return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-function fieldBits(packedTfs: number): number {
-  let bits = 0;
-  for (let f = 0; f < FIELDS.length; f++) if ((packedTfs >>> (8 * f)) & 0xff) bits |= 1 << f;
-  return bits;
-}
-
-/** Field-weighted BM25 term-frequency part (the idf is applied at query time). */
-function impactOf(packedTfs: number, lengths: readonly number[], avg: Float64Array): number {
-  let impact = 0;
-  for (let f = 0; f < FIELDS.length; f++) {
-    const tf = (packedTfs >>> (8 * f)) & 0xff;
-    if (tf === 0) continue;
-    const field = FIELDS[f]!;
-    const norm = 1 - BM25_B[field] + (BM25_B[field] * lengths[f]!) / Math.max(avg[f]!, 1);
-    impact += (FIELD_BOOSTS[field] * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * norm);
-  }
-  return impact;
-}
-
-/** Collects postings for a fresh build, then lays them out term by term. */
-class IndexBuilder {
-  private termIds = new Map<string, number>();
-  private terms: string[] = [];
-  private columns = new Columns();
-  private docIds: string[] = [];
-  private seen = new Set<string>();
-  private minutes: number[] = [];
-  private votes: number[] = [];
-  private lengths: number[][] = FIELDS.map(() => []);
-
-  add(doc: IndexableDoc): void {
-    if (this.seen.has(doc.id)) throw new Error(`duplicate document id ${doc.id}`);
-    this.seen.add(doc.id);
-    const docNo = this.docIds.length;
-    this.docIds.push(doc.id);
-    this.minutes.push(minuteNumber(doc.publishedAt));
-    this.votes.push(doc.upvotes ?? NO_UPVOTES);
-    const { packed, lengths } = fieldTerms(doc);
-    lengths.forEach((length, f) => this.lengths[f]!.push(length));
-    for (const [term, tfs] of packed) {
-      let termId = this.termIds.get(term);
-      if (termId === undefined) {
-        termId = this.terms.length;
-        this.termIds.set(term, termId);
-        this.terms.push(term);
-      }
-      this.columns.push(termId, docNo, tfs);
-    }
-  }
-
-  finish(): IndexSnapshot {
-    const docCount = this.docIds.length;
-    const avgFieldLength = new Float64Array(FIELDS.length);
-    this.lengths.forEach((lengths, f) => {
-      avgFieldLength[f] = lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, docCount);
-    });
-    const termCount = this.terms.length;
-    const { termIds, docs, tfs, length } = this.columns;
-    const df = new Int32Array(termCount);
-    for (let i = 0; i < length; i++) df[termIds[i]!]!++;
-    const offsets = new Int32Array(termCount + 1);
-    for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + df[t]!;
-    const cursor = offsets.slice(0, termCount);
-    const postingDocs = new Int32Array(length);
-    const postingImpacts = new Float32Array(length);
-    const postingFields = new Uint8Array(length);
-    const docLengths = [0, 0, 0, 0];
-    for (let i = 0; i < length; i++) {
-      const doc = docs[i]!;
-      for (let f = 0; f < FIELDS.length; f++) docLengths[f] = this.lengths[f]![doc]!;
-      const at = cursor[termIds[i]!]!++;
-      postingDocs[at] = doc;
-      postingImpacts[at] = impactOf(tfs[i]!, docLengths, avgFieldLength);
-      postingFields[at] = fieldBits(tfs[i]!);
-    }
-    return {
-      terms: this.terms,
-      df,
-      offsets,
-      postingDocs,
-      postingImpacts,
-      postingFields,
-      docIds: this.docIds,
-      alive: new Uint8Array(docCount).fill(1),
-      publishedMinute: Int32Array.from(this.minutes),
-      upvotes: Int32Array.from(this.votes),
-      avgFieldLength,
-    };
-  }
-}
