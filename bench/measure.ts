@@ -108,6 +108,7 @@ function runQueries(): QueryRun {
 /** Query plans measured against the default, one idea at a time. */
 const ALTERNATIVE_PLANS: { name: string; plan: Partial<QueryPlan> }[] = [
   { name: 'no typo tolerance', plan: { fuzzyMinLength: 1000 } },
+  { name: 'two typo edits only from 8 letters (default: from 6)', plan: { fuzzyTwoEditsLength: 8 } },
   { name: 'fuzzy on every word, not only unknown or rare ones', plan: { rareExactDf: Number.MAX_SAFE_INTEGER } },
   { name: 'prefix on every word, not only the last', plan: { prefixWords: 'all' } },
   { name: 'unbounded fuzzy and prefix expansions', plan: { maxFuzzyExpansions: 100_000, maxPrefixExpansions: 100_000 } },

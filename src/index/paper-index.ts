@@ -43,7 +43,7 @@ export interface QueryPlan {
 export const DEFAULT_QUERY_PLAN: Readonly<QueryPlan> = {
   maxTerms: 12,
   fuzzyMinLength: 4,
-  fuzzyTwoEditsLength: 8,
+  fuzzyTwoEditsLength: 6,
   maxFuzzyExpansions: 8,
   rareExactDf: 2,
   prefixWords: 'last',
@@ -469,6 +469,13 @@ export class PaperIndex {
         .sort((a, b) => a.distance - b.distance || this.df[b.termId]! - this.df[a.termId]!)
         .slice(0, this.plan.maxFuzzyExpansions);
       for (const { termId, distance } of variants) offer(termId, WEIGHT_FUZZY[distance as 1 | 2] ?? 0.3);
+      // Swapped neighbours ("cahce") are one slip of the fingers but two Levenshtein edits: look them up too.
+      for (let i = 0; i + 1 < word.length; i++) {
+        if (word[i] === word[i + 1]) continue;
+        const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+        const termId = this.vocabulary.get(swapped);
+        if (termId !== undefined) offer(termId, WEIGHT_FUZZY[1]);
+      }
     }
     const expansions = [...best].map(([termId, weight]) => ({ termId, weight }));
     if (this.expansionCache.size > 20_000) this.expansionCache.clear();

@@ -19,6 +19,7 @@ describe('search on the bundled corpus', () => {
       ['disentanglenent via latent quantization', 'Disentanglement via Latent Quantization'], // substitution
       ['weight compandder', 'Weight Compander: A Simple Weight Reparameterization for Regularization'], // insertion
       ['kinetic optiaml probability paths', 'On Kinetic Optimal Probability Paths for Generative Models'], // transposition
+      ['mnoge gap regularizer', 'The Monge Gap: A Regularizer to Learn All Transport Maps'], // swapped letters in a 5-letter word
     ];
     for (const [query, expected] of cases) expect(titles(search.search({ text: query }))[0], query).toBe(expected);
   });
