@@ -13,6 +13,9 @@ import { readIndexFile } from '../src/index/index-file.ts';
 import { PaperIndex, type QueryPlan } from '../src/index/paper-index.ts';
 import { PaperSearch } from '../src/index/paper-search.ts';
 import { silentLogger } from '../src/logger.ts';
+import { ActionCodec } from '../commands/actions.ts';
+import { Dispatcher } from '../commands/dispatcher.ts';
+import { renderMessage } from '../adapters/shell/render.ts';
 import type { BenchQuery } from './queries.ts';
 import { percentiles, type Percentiles } from './stats.ts';
 
@@ -39,6 +42,8 @@ export interface Measurement extends QueryRun {
   rssMb: number;
   heapMb: number;
   related: Percentiles;
+  /** `/papers search <query>` from dispatch to a rendered message (terminal renderer). */
+  command: Percentiles;
   /** The same queries under alternative query plans (with `--plans`). */
   alternatives: (QueryRun & { name: string })[];
 }
@@ -128,6 +133,26 @@ const alternatives = process.argv.includes('--plans')
     })
   : [];
 
+/** End to end: the dispatcher parses and validates, the command searches and builds cards, the terminal renders. */
+async function measureCommands(): Promise<Percentiles> {
+  const dispatcher = new Dispatcher({ search, clock: systemClock, log: silentLogger, actions: new ActionCodec(), status: { startedAt: new Date(), version: 'bench', sources: [] } });
+  const where = {
+    actor: { platform: 'bench', userId: 'U1', displayName: 'bench', canManageChannel: true },
+    channel: { platform: 'bench', channelId: 'C1' },
+    receivedAt: new Date(),
+  };
+  const once = async (text: string): Promise<number> => {
+    const start = performance.now();
+    const result = await dispatcher.dispatchLine(`search ${text}`, where);
+    renderMessage(result.reply, { color: false });
+    return performance.now() - start;
+  };
+  for (const q of queries.slice(0, 50)) await once(q.text); // warm-up (JIT)
+  const times: number[] = [];
+  for (const q of queries) times.push(await once(q.text));
+  return percentiles(times);
+}
+
 const ids = index.ids();
 const relatedTimes: number[] = [];
 for (let i = 0; i < 300; i++) {
@@ -145,6 +170,7 @@ const measurement: Measurement = {
   rssMb,
   heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   related: percentiles(relatedTimes),
+  command: await measureCommands(),
   ...main,
   alternatives,
 };

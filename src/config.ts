@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   HTTP_TIMEOUT_MS: positiveInt.default(10_000),
   ARXIV_MIN_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(3000, 'must be at least 3000 (arXiv allows one request every 3 s)').default(3000),
   CONTACT: z.string().default('https://github.com/paperboy-bot'),
+  SHELL_USER: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ada').default('you'),
+  SHELL_CHANNEL: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ml-papers').default('terminal'),
 });
 
 /** Settings of the paper sources. */
@@ -48,12 +50,21 @@ export interface SourcesConfig {
   userAgent: string;
 }
 
+/** Settings of the terminal adapter. */
+export interface ShellConfig {
+  /** Who the terminal user is in the bot's eyes. */
+  user: string;
+  /** The channel the terminal stands for. */
+  channel: string;
+}
+
 /** The whole typed configuration, read once at start. */
 export interface Config {
   logLevel: (typeof logLevels)[number];
   /** Directory for runtime files: saved corpus, signal snapshots, search index, database. */
   dataDir: string;
   sources: SourcesConfig;
+  shell: ShellConfig;
 }
 
 /** Thrown when settings are missing or malformed; the message names every bad setting. */
@@ -86,5 +97,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       arxivMinIntervalMs: e.ARXIV_MIN_INTERVAL_MS,
       userAgent: `paperboy/0.1 (+${e.CONTACT})`,
     },
+    shell: { user: e.SHELL_USER, channel: e.SHELL_CHANNEL },
   };
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
 
 /** Structured fields attached to a log line (never secrets: see `redactPaths`). */
 export type LogFields = Record<string, unknown>;
@@ -39,8 +39,16 @@ function wrap(base: PinoLogger): Logger {
  * A pino-backed logger writing JSON lines to `destination` (stderr by default, so stdout stays free
  * for the terminal adapter and `--json` output).
  */
-export function createLogger(level: LevelWithSilent, destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(level: LevelWithSilent, destination: DestinationStream = process.stderr): Logger {
   return wrap(pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } }, destination));
+}
+
+/**
+ * A pino-backed logger appending JSON lines to a file (created with its directory), for the terminal
+ * adapter, where log lines on the screen would tear through the prompt.
+ */
+export function createFileLogger(level: LevelWithSilent, path: string): Logger {
+  return createLogger(level, pino.destination({ dest: path, mkdir: true, sync: true }));
 }
 
 /** A logger that drops everything; for tests that do not look at logs. */

@@ -396,20 +396,8 @@ export class PaperIndex {
    * and bounded in number, scored with the same impacts. Very common terms never drive the candidates.
    */
   related(doc: Pick<IndexableDoc, 'id' | 'title' | 'keywords' | 'abstract'>, limit = 5, maxTerms = 14): SearchHit[] {
-    const weights = new Map<number, number>();
-    const add = (text: string, boost: number): void => {
-      for (const term of tokenize(text)) {
-        const termId = this.vocabulary.get(term);
-        if (termId === undefined) continue;
-        const df = this.df[termId]!;
-        if (df < 2 || df > this.liveCount * 0.08) continue;
-        weights.set(termId, (weights.get(termId) ?? 0) + boost * idf(df, this.liveCount));
-      }
-    };
-    add(doc.title, FIELD_BOOSTS.title);
-    add(doc.keywords.join(' '), FIELD_BOOSTS.keywords);
-    add(doc.abstract, FIELD_BOOSTS.abstract);
-    const chosen = [...weights].sort((a, b) => b[1] - a[1]).slice(0, maxTerms);
+    // A term only this paper has cannot lead to another paper.
+    const chosen = this.weightedTerms(doc, maxTerms, 2);
     const self = this.docNoById.get(doc.id);
     const epoch = this.nextEpoch();
     let touched = 0;
@@ -439,6 +427,31 @@ export class PaperIndex {
       score: this.accumulator[d]!,
       matchedWords: this.matchMask[d]!,
     }));
+  }
+
+  /**
+   * The terms that best characterize a paper: tf·idf over its title (×3), key terms (×2) and abstract,
+   * leaving out terms in more than 8% of papers and terms in fewer than `minDf`. Highest weight first.
+   */
+  informativeTerms(doc: Pick<IndexableDoc, 'title' | 'keywords' | 'abstract'>, max: number, minDf = 1): string[] {
+    return this.weightedTerms(doc, max, minDf).map(([termId]) => this.terms[termId]!);
+  }
+
+  private weightedTerms(doc: Pick<IndexableDoc, 'title' | 'keywords' | 'abstract'>, max: number, minDf: number): [number, number][] {
+    const weights = new Map<number, number>();
+    const add = (text: string, boost: number): void => {
+      for (const term of tokenize(text)) {
+        const termId = this.vocabulary.get(term);
+        if (termId === undefined) continue;
+        const df = this.df[termId]!;
+        if (df < minDf || df > Math.max(2, this.liveCount * 0.08)) continue;
+        weights.set(termId, (weights.get(termId) ?? 0) + boost * idf(df, this.liveCount));
+      }
+    };
+    add(doc.title, FIELD_BOOSTS.title);
+    add(doc.keywords.join(' '), FIELD_BOOSTS.keywords);
+    add(doc.abstract, FIELD_BOOSTS.abstract);
+    return [...weights].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, max);
   }
 
   /** The exact, prefix and typo-tolerant terms one query word stands for (cached per vocabulary). */

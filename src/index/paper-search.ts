@@ -41,6 +41,9 @@ export type PaperReference =
 /** Two title matches whose scores are within this ratio are "close": the user is asked which one. */
 export const AMBIGUITY_RATIO = 0.9;
 
+/** Input shaped like an id (digits.digits, archive/digits) that did not parse as one. */
+const LOOKS_LIKE_AN_ID = /^(\d{3,}\.\d+\w*|[a-z-]+(\.[A-Z]{2})?\/\d+\w*)$/;
+
 const HF_OR_ARXIV_URL = /^(https?:\/\/)?((export\.)?arxiv\.org|(www\.)?(huggingface|hf)\.co)\//i;
 
 /** What the index needs of a paper. */
@@ -114,6 +117,9 @@ export class PaperSearch {
     }
     const byId = this.corpus.get(text);
     if (byId) return { kind: 'found', paper: byId };
+    if (LOOKS_LIKE_AN_ID.test(text)) {
+      return { kind: 'not-found', reason: `"${text}" is not an arXiv id: they look like 2501.12948, 2501.12948v2 or hep-th/9711200.` };
+    }
     const key = titleKey(text);
     const hits = this.search({ text, limit: 5 }).papers;
     const exactTitle = hits.find((hit) => titleKey(hit.paper.title) === key);
@@ -130,6 +136,29 @@ export class PaperSearch {
     return this.index
       .related(toIndexDoc(paper), limit)
       .flatMap((hit) => this.corpus.get(hit.id) ?? []);
+  }
+
+  /**
+   * Key terms for a card: the source's keywords when it has them, else the paper's most informative
+   * words, written as they appear in its text.
+   */
+  keyTerms(paper: Paper, max = 5): string[] {
+    if (paper.keywords.length > 0) return paper.keywords.slice(0, max);
+    const surface = new Map<string, string>();
+    for (const word of `${paper.titleDisplay} ${paper.abstractDisplay}`.split(/[^\p{L}\p{N}]+/u)) {
+      const folded = word.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+      if (!surface.has(folded)) surface.set(folded, word);
+    }
+    const chosen: string[] = [];
+    const stems = new Set<string>();
+    for (const term of this.index.informativeTerms(toIndexDoc(paper), max * 3)) {
+      const stem = term.replace(/s$/, '');
+      if (term.length < 3 || /^\d+$/.test(term) || stems.has(stem)) continue;
+      stems.add(stem);
+      chosen.push(surface.get(term) ?? term);
+      if (chosen.length === max) break;
+    }
+    return chosen;
   }
 
   /** The trending list of a window, optionally only papers matching a topic. */

@@ -85,25 +85,33 @@ export function trendingScore(inputs: TrendingInputs, window: TrendingWindow): n
   return attention * 0.5 ** (inputs.ageHours / 24 / HALF_LIFE_DAYS[window]);
 }
 
-/** Whether a paper belongs in a window: dated within it, or undated (the bundled page belongs everywhere). */
+/** Whether a dated paper belongs in a window (undated papers are decided by {@link rankTrending}). */
 export function inWindow(paper: Paper, window: TrendingWindow, now: Date): boolean {
   const reference = referenceTime(paper);
-  if (reference === undefined) return true;
+  if (reference === undefined) return false;
   const age = now.getTime() - reference;
   return age <= WINDOW_DAYS[window] * 86_400_000 && age >= -86_400_000;
 }
 
-/** Ranks papers for a window: score, then bundled page order, then newest, then id. */
+/**
+ * Ranks papers for a window: score, then bundled page order, then newest, then id. Undated papers (the
+ * bundled trending page) stand in only when no dated paper falls in the window, so they never crowd out
+ * what the sources brought.
+ */
 export function rankTrending(
   papers: Iterable<Paper>,
   options: { window: TrendingWindow; now: Date; velocity: VelocitySource; limit?: number },
 ): TrendingEntry[] {
-  const entries: TrendingEntry[] = [];
+  const dated: Paper[] = [];
+  const undated: Paper[] = [];
   for (const paper of papers) {
-    if (!inWindow(paper, options.window, options.now)) continue;
-    const inputs = trendingInputs(paper, options.now, options.velocity);
-    entries.push({ paper, inputs, score: trendingScore(inputs, options.window) });
+    if (referenceTime(paper) === undefined) undated.push(paper);
+    else if (inWindow(paper, options.window, options.now)) dated.push(paper);
   }
+  const entries = (dated.length > 0 ? dated : undated).map((paper) => {
+    const inputs = trendingInputs(paper, options.now, options.velocity);
+    return { paper, inputs, score: trendingScore(inputs, options.window) };
+  });
   entries.sort(
     (a, b) =>
       b.score - a.score ||

@@ -1,0 +1,25 @@
+/* The terminal as a ChatPlatform: messages the bot posts on its own (scheduled posts) print as they come. */
+import type { OutgoingMessage } from '../../src/chat/message.ts';
+import type { Capabilities, ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
+
+/** Prints a posted message; the REPL supplies this so posts interleave cleanly with the prompt. */
+export type ShellPrinter = (message: OutgoingMessage, where: string) => void;
+
+/** The terminal's ChatPlatform. */
+export function createShellPlatform(print: ShellPrinter): ChatPlatform {
+  let counter = 0;
+  const capabilities: Capabilities = { threads: true, ephemeral: false, buttons: true, editing: false };
+  return {
+    name: 'shell',
+    capabilities,
+    async post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef> {
+      print(message, `#${channel.channelId}`);
+      return { ...channel, messageId: String(++counter) };
+    },
+    async reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
+      print(message, `#${thread.channelId} › thread ${thread.threadId}`);
+      return { platform: thread.platform, channelId: thread.channelId, messageId: String(++counter) };
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/*
+ * The terminal adapter: a readline prompt that runs commands through the dispatcher, prints replies as
+ * text (colored on a TTY), offers buttons as numbered choices, keeps a history file, and leaves cleanly
+ * on Ctrl-C, Ctrl-D or `quit`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import type { Clock } from '../../src/clock.ts';
+import type { OutgoingMessage } from '../../src/chat/message.ts';
+import type { ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { ActorRef, ChannelRef } from '../../src/chat/refs.ts';
+import type { Dispatcher } from '../../commands/dispatcher.ts';
+import { createShellPlatform } from './platform.ts';
+import { renderMessage, sanitizeForTerminal, type ShellChoice } from './render.ts';
+
+/** What the terminal adapter needs. */
+export interface ShellAdapterConfig {
+  dispatcher: Dispatcher;
+  clock: Clock;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** Whether input and output are an interactive terminal (prompt, colors, line editing). */
+  interactive: boolean;
+  color: boolean;
+  width: number;
+  /** Where typed lines are remembered between sessions; none when undefined. */
+  historyFile?: string;
+  actor: ActorRef;
+  channel: ChannelRef;
+  /** First lines printed, e.g. what the bot serves. */
+  banner: string;
+}
+
+/** A running terminal adapter. */
+export interface ShellAdapter {
+  /** Its ChatPlatform, for posts the bot makes on its own. */
+  platform: ChatPlatform;
+  /** Resolves when the person leaves (or input ends) and every typed line has been answered. */
+  closed: Promise<void>;
+  close(): void;
+}
+
+const PROMPT = 'papers> ';
+const QUIT_WORDS = new Set(['quit', 'exit', ':q', '\\q']);
+const HISTORY_SIZE = 500;
+
+function readHistory(path: string | undefined): string[] {
+  if (!path) return [];
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').slice(0, HISTORY_SIZE);
+  } catch {
+    return [];
+  }
+}
+
+/** Starts the prompt. */
+export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
+  const { dispatcher, output } = config;
+  const rl: Interface = createInterface({
+    input: config.input,
+    output,
+    terminal: config.interactive,
+    history: readHistory(config.historyFile),
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    prompt: PROMPT,
+  });
+  let buttons: ShellChoice[] = [];
+  let queue: Promise<void> = Promise.resolve();
+
+  const write = (text: string): void => {
+    output.write(`${text}\n`);
+  };
+  const show = (message: OutgoingMessage): void => {
+    const rendered = renderMessage(message, { color: config.color, width: config.width });
+    buttons = rendered.buttons;
+    write(rendered.text);
+  };
+  const prompt = (): void => {
+    if (config.interactive) rl.prompt();
+  };
+
+  const platform = createShellPlatform((message, where) => {
+    write(`\n── posted to ${sanitizeForTerminal(where)} ──`);
+    show(message);
+    prompt();
+  });
+
+  const where = () => ({ actor: config.actor, channel: config.channel, receivedAt: config.clock.now() });
+
+  async function handle(line: string): Promise<void> {
+    const text = line.trim();
+    if (text === '') return;
+    if (QUIT_WORDS.has(text.toLowerCase())) {
+      rl.close();
+      return;
+    }
+    if (/^\d+$/.test(text)) {
+      const choice = buttons.find((b) => b.number === Number(text));
+      if (!choice) {
+        write(buttons.length > 0 ? `There is no button ${text}; pick 1–${buttons.length}.` : 'There are no buttons to pick right now.');
+        return;
+      }
+      show((await dispatcher.pressButton(choice.actionId, where())).reply);
+      return;
+    }
+    show((await dispatcher.dispatchLine(text, where())).reply);
+  }
+
+  rl.on('line', (line) => {
+    queue = queue.then(() => handle(line)).then(prompt, (error: unknown) => {
+      write(`Something went wrong: ${String(error)}`);
+      prompt();
+    });
+  });
+  rl.on('history', (history: string[]) => {
+    if (!config.historyFile) return;
+    try {
+      mkdirSync(dirname(config.historyFile), { recursive: true });
+      writeFileSync(config.historyFile, `${history.join('\n')}\n`);
+    } catch {
+      // A read-only data directory must not stop the session; history is a convenience.
+    }
+  });
+  rl.on('SIGINT', () => {
+    // Ctrl-C clears a half-typed line; on an empty line it leaves.
+    if (rl.line.length > 0) {
+      rl.write(null, { ctrl: true, name: 'u' });
+      return;
+    }
+    rl.close();
+  });
+
+  const closed = new Promise<void>((resolve) => {
+    rl.on('close', () => {
+      void queue.then(() => {
+        if (config.interactive) write('');
+        resolve();
+      });
+    });
+  });
+
+  write(config.banner);
+  prompt();
+  return { platform, closed, close: () => rl.close() };
+}

@@ -1,0 +1,74 @@
+import type { Clock } from '../src/clock.ts';
+import type { OutgoingMessage } from '../src/chat/message.ts';
+import type { ActorRef, ChannelRef, ThreadRef } from '../src/chat/refs.ts';
+import type { PaperSearch } from '../src/index/paper-search.ts';
+import type { Logger } from '../src/logger.ts';
+import type { ActionCodec } from './actions.ts';
+
+/** A `key:value` option a command accepts. */
+export interface OptionSpec {
+  name: string;
+  description: string;
+  /** An example value, shown in help (`since:7d`). */
+  example: string;
+  /** Allowed values, when the option is a choice (also offered as Discord choices). */
+  choices?: readonly string[];
+}
+
+/** What a command receives: its free text (quoted phrases kept) and its options, before validation. */
+export interface CommandInput {
+  /** The words after the command name, joined by single spaces. */
+  text: string;
+  /** The words one by one (a quoted phrase is one word). */
+  words: string[];
+  options: Record<string, string>;
+}
+
+/** Facts about the running bot that `status` reports. */
+export interface BotStatus {
+  startedAt: Date;
+  version: string;
+  /** Sources switched on by configuration. */
+  sources: string[];
+}
+
+/** Everything a handler may use. Handlers return results; they never call a platform. */
+export interface CommandContext {
+  search: PaperSearch;
+  clock: Clock;
+  log: Logger;
+  actions: ActionCodec;
+  status: BotStatus;
+  actor: ActorRef;
+  channel: ChannelRef;
+  thread?: ThreadRef;
+}
+
+/** What a command produced: the reply, and whether it was a success, the user's mistake, or our failure. */
+export interface CommandResult {
+  reply: OutgoingMessage;
+  outcome: 'ok' | 'user-error' | 'failed';
+}
+
+/**
+ * One command: its help (generated from these fields), its arguments, who may run it, and its handler.
+ * `parse` turns raw input into typed arguments or throws a `UserError` that says what to type instead.
+ */
+export interface CommandSpec<Args = unknown> {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The syntax, without the `/papers` prefix: `search <query> [since:7d]`. */
+  usage: string;
+  examples: readonly string[];
+  options: readonly OptionSpec[];
+  /** Channel managers only (changing channel settings), or anyone. */
+  permission: 'anyone' | 'channel-manager';
+  parse(input: CommandInput): Args;
+  run(args: Args, ctx: CommandContext): OutgoingMessage | Promise<OutgoingMessage>;
+}
+
+/** Declares a command with its argument type inferred (the registry holds them as `CommandSpec<any>`). */
+export function defineCommand<Args>(spec: CommandSpec<Args>): CommandSpec<Args> {
+  return spec;
+}

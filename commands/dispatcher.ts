@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../src/chat/errors.ts';
+import type { Block, OutgoingMessage } from '../src/chat/message.ts';
+import type { ActorRef, ChannelRef, ThreadRef } from '../src/chat/refs.ts';
+import { encodeRef } from '../src/chat/refs.ts';
+import { closest, parseArgs } from './args.ts';
+import type { CommandContext, CommandResult, CommandSpec } from './command-spec.ts';
+import { commandRegistry } from './registry.ts';
+
+/** A command as an adapter received it: raw text arguments, who, where, when. No platform payload. */
+export interface Invocation {
+  command: string;
+  /** The text after the command name (Slack and the terminal); Discord adapters build it from typed options. */
+  args: string;
+  actor: ActorRef;
+  channel: ChannelRef;
+  thread?: ThreadRef;
+  receivedAt: Date;
+}
+
+/** The longest command line accepted. */
+export const MAX_INPUT_CHARS = 2000;
+
+/** Removes control and bidi-override characters (they can disguise or break text) and normalizes Unicode. */
+export function cleanInput(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[\t\n]+/g, ' ')
+    .trim();
+}
+
+/** A user's mistake as a message only they see: what went wrong, then the details (usage, candidates). */
+export function userErrorMessage(error: UserError): OutgoingMessage {
+  const blocks: Block[] = [{ kind: 'text', text: [error.message] }];
+  if (error.details.length > 0) blocks.push({ kind: 'context', text: [error.details.join('\n')] });
+  return { fallbackText: [error.message, ...error.details].join('\n'), blocks, visibility: 'user' };
+}
+
+/** Services every command gets, besides who and where. */
+export type DispatcherServices = Omit<CommandContext, 'actor' | 'channel' | 'thread'>;
+
+/**
+ * The single inbound entry: finds the command, checks permission, parses and validates its arguments,
+ * runs it, and turns every failure into a reply. Nothing throws out of it.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly services: DispatcherServices,
+    private readonly registry: readonly CommandSpec<any>[] = commandRegistry,
+  ) {}
+
+  /** Runs an invocation. */
+  async dispatch(invocation: Invocation): Promise<CommandResult> {
+    try {
+      return { reply: await this.run(invocation), outcome: 'ok' };
+    } catch (error) {
+      if (error instanceof UserError) return { reply: userErrorMessage(error), outcome: 'user-error' };
+      const errorId = randomBytes(4).toString('hex');
+      this.services.log.error(
+        {
+          errorId,
+          command: invocation.command,
+          channel: encodeRef(invocation.channel),
+          user: `${invocation.actor.platform}:${invocation.actor.userId}`,
+          error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+        },
+        'command failed',
+      );
+      const text = `Sorry, something went wrong on our side (error id ${errorId}). Please try again in a moment.`;
+      return { reply: { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'user' }, outcome: 'failed' };
+    }
+  }
+
+  /** Runs a typed line: `/papers search diffusion`, `papers search diffusion` or `search diffusion`. */
+  dispatchLine(line: string, where: Omit<Invocation, 'command' | 'args'>): Promise<CommandResult> {
+    const text = line.trim().replace(/^\/?papers\b\s*/i, '');
+    const space = text.search(/\s/);
+    const command = space === -1 ? text : text.slice(0, space);
+    return this.dispatch({ ...where, command: command.toLowerCase() || 'help', args: space === -1 ? '' : text.slice(space + 1) });
+  }
+
+  /** Runs the command behind a pressed button, as the person who pressed it. */
+  pressButton(actionId: string, where: Omit<Invocation, 'command' | 'args'>): Promise<CommandResult> {
+    try {
+      const action = this.services.actions.decode(actionId);
+      return this.dispatch({ ...where, command: action.command, args: action.args });
+    } catch (error) {
+      if (error instanceof UserError) return Promise.resolve({ reply: userErrorMessage(error), outcome: 'user-error' });
+      throw error;
+    }
+  }
+
+  private async run(invocation: Invocation): Promise<OutgoingMessage> {
+    const spec = this.registry.find((s) => s.name === invocation.command);
+    if (!spec) {
+      const suggestion = closest(invocation.command, this.registry.map((s) => s.name));
+      const names = this.registry.map((s) => s.name).join(', ');
+      throw new UserError(
+        'unknown-command',
+        suggestion
+          ? `There is no command "${invocation.command}". Did you mean /papers ${suggestion}?`
+          : `There is no command "${invocation.command}". Commands: ${names}. Type /papers help for more.`,
+      );
+    }
+    if (invocation.args.length > MAX_INPUT_CHARS) {
+      throw new UserError('too-long', `That is too long (${invocation.args.length.toLocaleString('en')} characters); keep it under ${MAX_INPUT_CHARS.toLocaleString('en')}.`, [`Usage: /papers ${spec.usage}`]);
+    }
+    if (spec.permission === 'channel-manager' && !invocation.actor.canManageChannel) {
+      throw new UserError('not-allowed', `Only channel managers can use /papers ${spec.name} here.`);
+    }
+    const parsed = parseArgs(cleanInput(invocation.args), spec.options.map((o) => o.name));
+    const [unknown] = parsed.unknownOptions;
+    if (unknown !== undefined) {
+      const names = spec.options.map((o) => o.name);
+      const suggestion = closest(unknown, names);
+      const known = names.length > 0 ? `Its options: ${names.map((n) => `${n}:`).join(' ')}` : 'It takes no options.';
+      throw new UserError(
+        'unknown-option',
+        `/papers ${spec.name} has no option "${unknown}:".${suggestion ? ` Did you mean ${suggestion}:?` : ''} ${known}`,
+        [`Usage: /papers ${spec.usage}`],
+      );
+    }
+    const args = spec.parse({ text: parsed.words.join(' '), words: parsed.words, options: parsed.options });
+    return spec.run(args, {
+      ...this.services,
+      actor: invocation.actor,
+      channel: invocation.channel,
+      ...(invocation.thread ? { thread: invocation.thread } : {}),
+    });
+  }
+}

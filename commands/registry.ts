@@ -1,0 +1,27 @@
+import type { CommandSpec } from './command-spec.ts';
+import { citeCommand } from './cite.ts';
+import { createHelpCommand } from './help.ts';
+import { relatedCommand } from './related.ts';
+import { searchCommand } from './search.ts';
+import { showCommand } from './show.ts';
+import { statusCommand } from './status.ts';
+import { trendingCommand } from './trending.ts';
+
+/**
+ * Every command, explicitly, in the order help lists them. The only way to add a command: write its
+ * file and add it here. Help, the Slack manifest and the Discord schemas are generated from this list.
+ */
+export const commandRegistry: readonly CommandSpec<any>[] = [
+  searchCommand,
+  showCommand,
+  relatedCommand,
+  citeCommand,
+  trendingCommand,
+  statusCommand,
+  createHelpCommand(() => commandRegistry),
+];
+
+/** The command with this name. */
+export function findCommand(name: string): CommandSpec<any> | undefined {
+  return commandRegistry.find((spec) => spec.name === name);
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { UserError } from '../src/chat/errors.ts';
+import { defineCommand } from './command-spec.ts';
+import { paperView } from './paper-view.ts';
+import { paperListMessage } from './presenters/list.ts';
+import { requiredText, resolvePaper, validate } from './validators.ts';
+
+/** How many related papers are shown. */
+export const RELATED_COUNT = 5;
+
+const usage = 'related <arXiv id | paper URL | title words>';
+const schema = z.object({ paper: requiredText('a paper: an arXiv id, a paper URL or title words', '/papers related 2501.12948') });
+
+/** `related`: the papers most like one paper. */
+export const relatedCommand = defineCommand({
+  name: 'related',
+  summary: 'Papers most like a given paper',
+  usage,
+  examples: ['related 2501.12948', 'related sparsity-constrained optimal transport'],
+  options: [],
+  permission: 'anyone',
+  parse: ({ text }) => validate(schema, { paper: text }, usage),
+  run: (args, ctx) => {
+    const paper = resolvePaper(ctx.search, args.paper, 'related');
+    const related = ctx.search.related(paper, RELATED_COUNT);
+    if (related.length === 0) {
+      throw new UserError('paper-not-found', `No paper in the corpus is close enough to "${paper.titleDisplay}" yet.`);
+    }
+    return paperListMessage({ title: `Papers like "${paper.titleDisplay}"`, views: related.map((p) => paperView(p, ctx)) });
+  },
+});

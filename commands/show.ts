@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { defineCommand } from './command-spec.ts';
+import { paperView } from './paper-view.ts';
+import { fullCard, paperFallback } from './presenters/paper.ts';
+import { requiredText, resolvePaper, validate } from './validators.ts';
+
+const usage = 'show <arXiv id | arXiv or Hugging Face URL | title words>';
+const schema = z.object({ paper: requiredText('a paper: an arXiv id, a paper URL or title words', '/papers show 2501.12948') });
+
+/** `show`: one paper's full card. */
+export const showCommand = defineCommand({
+  name: 'show',
+  summary: 'Show one paper in full: authors, signals, TL;DR, key terms, links',
+  usage,
+  examples: ['show 2501.12948', 'show https://huggingface.co/papers/2501.12948', 'show monge gap'],
+  options: [],
+  permission: 'anyone',
+  parse: ({ text }) => validate(schema, { paper: text }, usage),
+  run: (args, ctx) => {
+    const paper = resolvePaper(ctx.search, args.paper, 'show');
+    return { fallbackText: paperFallback(paper), blocks: fullCard(paperView(paper, ctx)), visibility: 'channel' };
+  },
+});

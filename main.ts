@@ -1,0 +1,83 @@
+/**
+ * Composition root: reads the configuration once, opens the corpus and its index, builds the command
+ * dispatcher, starts the adapters that are configured (the terminal when no chat platform is), and
+ * shuts everything down cleanly on SIGINT/SIGTERM.
+ *
+ *   npm start                                  interactive terminal bot
+ *   npm start -- --once "search diffusion"     one command, then exit (0 ok, 1 user error, 2 failure)
+ *   npm start -- --once "show 2501.12948" --json   the reply as OutgoingMessage JSON
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ActionCodec } from './commands/actions.ts';
+import { Dispatcher } from './commands/dispatcher.ts';
+import { runOnce } from './adapters/shell/once.ts';
+import { createShellAdapter } from './adapters/shell/repl.ts';
+import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
+import { systemClock } from './src/clock.ts';
+import { ConfigError, readConfig } from './src/config.ts';
+import { createFileLogger } from './src/logger.ts';
+import { openPaperLibrary } from './src/paper-library.ts';
+
+const version = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function main(): Promise<number> {
+  const cli = parseArgs({ options: { once: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  if (typeof process.loadEnvFile === 'function') {
+    try { process.loadEnvFile(); } catch { /* no .env file: the environment alone configures the bot */ }
+  }
+  const config = readConfig();
+  const log = createFileLogger(config.logLevel, join(config.dataDir, 'paperboy.log'));
+  const clock = systemClock;
+  const startedAt = clock.now();
+  const search = await openPaperLibrary({ dataDir: config.dataDir, log, clock });
+  const dispatcher = new Dispatcher({
+    search,
+    clock,
+    log,
+    actions: new ActionCodec(),
+    status: { startedAt, version, sources: config.sources.enabled },
+  });
+  const actor = { platform: 'shell', userId: config.shell.user, displayName: config.shell.user, canManageChannel: true };
+  const channel = { platform: 'shell', channelId: config.shell.channel };
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  const width = Math.min(process.stdout.columns ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
+
+  if (cli.values.once !== undefined) {
+    return runOnce({ dispatcher, clock, line: cli.values.once, json: cli.values.json ?? false, color, width, stdout: process.stdout, stderr: process.stderr, actor, channel });
+  }
+
+  log.info({ papers: search.corpus.size, adapters: ['shell'] }, 'paperboy started');
+  const shell = createShellAdapter({
+    dispatcher,
+    clock,
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    color,
+    width,
+    historyFile: join(config.dataDir, '.shell_history'),
+    actor,
+    channel,
+    banner: `Paperboy ${version}: ${search.corpus.size} papers. Type help, a command such as "search diffusion", a number to press a button, or quit.`,
+  });
+  const stop = (signal: string): void => {
+    log.info({ signal }, 'shutting down');
+    shell.close();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  await shell.closed;
+  log.info({}, 'stopped');
+  return 0;
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Paperboy could not start: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,63 @@
+/*
+ * The neutral outbound message model shared by commands and adapters. Plain, serializable data: no
+ * platform types. Text is a list of spans, never markup: a renderer escapes every span for its platform,
+ * so text that comes from a paper (or a user) can never become formatting, a link or a mention.
+ */
+
+/** A piece of inline text with at most one style; `url` makes it a link. */
+export interface Span {
+  text: string;
+  style?: 'bold' | 'italic' | 'code';
+  url?: string;
+}
+
+/** Inline text: a string is a plain span. */
+export type Inline = string | Span;
+
+/** A button. `actionId` is short and opaque; the adapter hands it back when the button is pressed. */
+export interface Button {
+  actionId: string;
+  label: string;
+  style?: 'primary' | 'danger';
+  /** A link button opens this URL instead of sending an action. */
+  url?: string;
+}
+
+/** The block kinds every renderer can express. */
+export type Block =
+  | { kind: 'heading'; text: string; url?: string }
+  | { kind: 'text'; text: Inline[] }
+  | { kind: 'fields'; fields: { label: string; value: Inline[] }[] }
+  | { kind: 'list'; items: Inline[][]; ordered?: boolean }
+  | { kind: 'divider' }
+  | { kind: 'context'; text: Inline[] }
+  | { kind: 'image'; url: string; alt: string }
+  | { kind: 'actions'; buttons: Button[] };
+
+/** Who sees a message: the whole channel, or only the user who asked. */
+export type Visibility = 'channel' | 'user';
+
+/** One message to post. `fallbackText` is always set: notifications, plain terminals and overflow use it. */
+export interface OutgoingMessage {
+  fallbackText: string;
+  blocks: Block[];
+  visibility: Visibility;
+}
+
+/** The plain text of inline spans (links keep their text only). */
+export function plainText(inline: readonly Inline[]): string {
+  return inline.map((span) => (typeof span === 'string' ? span : span.text)).join('');
+}
+
+/** `text` cut at a word boundary to at most `max` characters, with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max - 1));
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** A message of plain text blocks; the fallback is the same text. */
+export function textMessage(text: string, visibility: Visibility = 'channel'): OutgoingMessage {
+  return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility };
+}

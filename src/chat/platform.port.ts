@@ -1,0 +1,26 @@
+import type { OutgoingMessage } from './message.ts';
+import type { ChannelRef, PostedRef, ThreadRef } from './refs.ts';
+
+/** What a platform can do; commands and the scheduler degrade where something is missing. */
+export interface Capabilities {
+  threads: boolean;
+  ephemeral: boolean;
+  buttons: boolean;
+  editing: boolean;
+}
+
+/**
+ * The outbound port every adapter implements, and the only way the core and commands reach a platform.
+ * Deliberately small: add a member only when a command needs it on two platforms.
+ */
+export interface ChatPlatform {
+  /** Matches `ChannelRef.platform`. */
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** Posts a message in a channel. */
+  post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef>;
+  /** Posts a message in a thread. */
+  reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef>;
+  /** Replaces a message the bot posted, where the platform allows editing. */
+  update?(posted: PostedRef, message: OutgoingMessage): Promise<void>;
+}

@@ -1,0 +1,45 @@
+/*
+ * References to places and people on a platform, as plain data with a composite string form
+ * `platform:channel[:thread]` that survives storage and round-trips exactly.
+ */
+
+/** A channel (or DM) on one platform. */
+export interface ChannelRef {
+  platform: string;
+  channelId: string;
+}
+
+/** A thread inside a channel. */
+export interface ThreadRef extends ChannelRef {
+  threadId: string;
+}
+
+/** The person who invoked a command. `canManageChannel` is decided by the adapter (the terminal user always can). */
+export interface ActorRef {
+  platform: string;
+  userId: string;
+  displayName: string;
+  canManageChannel: boolean;
+}
+
+/** A message the bot posted, so it can be updated or threaded from later. */
+export interface PostedRef extends ChannelRef {
+  messageId: string;
+}
+
+const escapePart = (part: string): string => part.replace(/%/g, '%25').replace(/:/g, '%3A');
+const unescapePart = (part: string): string => part.replace(/%3A/g, ':').replace(/%25/g, '%');
+
+/** `slack:C123` or `slack:C123:1712345678.000100`. Colons inside ids are escaped. */
+export function encodeRef(ref: ChannelRef | ThreadRef): string {
+  const parts = [ref.platform, ref.channelId, ...('threadId' in ref ? [ref.threadId] : [])];
+  return parts.map(escapePart).join(':');
+}
+
+/** The inverse of {@link encodeRef}; throws on a string that is not a ref. */
+export function decodeRef(encoded: string): ChannelRef | ThreadRef {
+  const parts = encoded.split(':').map(unescapePart);
+  const [platform, channelId, threadId] = parts;
+  if (parts.length < 2 || parts.length > 3 || !platform || !channelId) throw new Error(`not a channel ref: ${encoded}`);
+  return threadId === undefined ? { platform, channelId } : { platform, channelId, threadId };
+}

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { OutgoingMessage } from '../../../src/chat/message.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-shell-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `npm start` with arguments and optional piped stdin, offline, in a fresh data directory. */
+function npmStart(args: string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['start', '--silent', '--', ...args], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, NO_COLOR: '1', LOG_LEVEL: 'info' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+describe('npm start -- --once', () => {
+  it('runs one command and prints readable text', async () => {
+    const run = await npmStart(['--once', 'search optimal transport']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^1–5 of \d+ papers for "optimal transport"/);
+    expect(run.stdout).toContain('Sparsity-Constrained Optimal Transport');
+    expect(run.stdout).toMatch(/\[1\] Related {2}\[2\] Cite/);
+    expect(run.stdout).not.toContain('\u001b['); // no color when not a terminal
+    expect(run.stderr).toBe('');
+    expect(readFileSync(join(dataDir, 'paperboy.log'), 'utf8')).toContain('search index');
+  });
+
+  it('prints the OutgoingMessage as JSON with --json', async () => {
+    const run = await npmStart(['--once', 'show monge gap', '--json']);
+    expect(run.code).toBe(0);
+    const message = JSON.parse(run.stdout) as OutgoingMessage;
+    expect(message.fallbackText).toContain('The Monge Gap');
+    expect(message.blocks[0]).toEqual({ kind: 'heading', text: 'The Monge Gap: A Regularizer to Learn All Transport Maps' });
+    expect(message.visibility).toBe('channel');
+  });
+
+  it('exits 1 with the message on stderr for a user error', async () => {
+    const run = await npmStart(['--once', 'serch diffusion']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('There is no command "serch". Did you mean /papers search?');
+  });
+});
+
+describe('the interactive terminal', () => {
+  it('answers a search, presses a numbered button, and quits cleanly', async () => {
+    const run = await npmStart([], ['search monge gap', '2', 'quit', 'search never-reached'].join('\n'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Paperboy 0.1.0: 74 papers.');
+    expect(run.stdout).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps');
+    // Button 2 of the first card is Cite: its BibTeX follows.
+    expect(run.stdout).toContain('@misc{');
+    expect(run.stdout).not.toContain('never-reached');
+  });
+
+  it('says so when a number is not a button, and leaves on end of input', async () => {
+    const run = await npmStart([], ['7', '/papers status'].join('\n'));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('There are no buttons to pick right now.');
+    expect(run.stdout).toContain('Papers: 74');
+  });
+});

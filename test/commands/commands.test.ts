@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { defineCommand } from '../../commands/command-spec.ts';
+import { Dispatcher } from '../../commands/dispatcher.ts';
+import { commandRegistry } from '../../commands/registry.ts';
+import { ActionCodec } from '../../commands/actions.ts';
+import { titleId } from '../../src/corpus/paper.ts';
+import { MemoryLogger } from '../../src/logger.ts';
+import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';
+import { testLibrary } from '../helpers/library.ts';
+
+describe('search', () => {
+  it('shows the 5 best matches as compact cards, and More pages on', async () => {
+    const bot = testBot();
+    const first = await bot.exec('/papers search optimal transport');
+    expect(first.outcome).toBe('ok');
+    expect(headingsOf(first.reply)).toHaveLength(5);
+    expect(headingsOf(first.reply)[0]).toBe('Sparsity-Constrained Optimal Transport');
+    expect(textOf(first.reply)).toMatch(/^1–5 of \d+ papers for "optimal transport"/);
+    const more = buttonsOf(first.reply).find((b) => b.label === 'More')!;
+    expect(more.actionId.length).toBeLessThanOrEqual(80);
+    const second = await bot.press(more.actionId);
+    expect(textOf(second.reply)).toMatch(/^6–10 of \d+ papers/);
+    expect(headingsOf(second.reply).some((t) => headingsOf(first.reply).includes(t))).toBe(false);
+  });
+
+  it('finds a paper despite a typo, and by prefix', async () => {
+    const bot = testBot();
+    expect(headingsOf((await bot.exec('search sparsty constrained')).reply)[0]).toBe('Sparsity-Constrained Optimal Transport');
+    expect(headingsOf((await bot.exec('search latent quantiz')).reply)[0]).toBe('Disentanglement via Latent Quantization');
+  });
+
+  it('puts a TL;DR, one line of signals and Related/Cite buttons on each card', async () => {
+    const bot = testBot({ withSources: true });
+    const result = await bot.exec('search deepseek reasoning');
+    const text = textOf(result.reply);
+    expect(headingsOf(result.reply)[0]).toBe('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning');
+    expect(text).toContain('DeepSeek-AI, Daya Guo, Dejian Yang et al. · 2025-01-22 · ▲ 372 · 💬 9 · ★ 91k');
+    expect(buttonsOf(result.reply).slice(0, 2).map((b) => b.label)).toEqual(['Related', 'Cite']);
+  });
+
+  it('looks an arXiv id up exactly, and applies filters and sorts', async () => {
+    const bot = testBot({ withSources: true });
+    expect(headingsOf((await bot.exec('search 2501.12948v2')).reply)).toEqual([
+      'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
+    ]);
+    expect(headingsOf((await bot.exec('search author:Vaswani')).reply)).toEqual(['Attention Is All You Need']);
+    const recent = await bot.exec('search llm since:3d sort:newest');
+    expect(headingsOf(recent.reply).length).toBeGreaterThan(0);
+    expect(textOf(recent.reply)).not.toContain('Transformer²'); // published 2025-01-09
+    const popular = await bot.exec('search llm min-upvotes:100');
+    expect(headingsOf(popular.reply).sort()).toEqual(['DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning', 'Kimi k1.5: Scaling Reinforcement Learning with LLMs']);
+  });
+
+  it('cleans control characters out of the query and still answers', async () => {
+    const bot = testBot();
+    const result = await bot.exec('search \u001b[31mmonge\u0007 gap\u202e');
+    expect(headingsOf(result.reply)[0]).toBe('The Monge Gap: A Regularizer to Learn All Transport Maps');
+  });
+});
+
+describe('show, related, cite', () => {
+  it('shows one full card: title, TL;DR, key terms, links, buttons', async () => {
+    const bot = testBot({ withSources: true });
+    const result = await bot.exec('show https://huggingface.co/papers/2501.12948');
+    const text = textOf(result.reply);
+    expect(headingsOf(result.reply)).toEqual(['DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning']);
+    expect(text).toMatch(/TL;DR \S/);
+    expect(text).toMatch(/Key terms: \S/);
+    expect(text).toContain('Links: arXiv · PDF · Hugging Face · Code');
+    expect(result.reply.fallbackText).toBe('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning (arXiv:2501.12948) — https://arxiv.org/abs/2501.12948');
+  });
+
+  it('gives a bundled paper (no id, no authors) a TL;DR from its abstract', async () => {
+    const bot = testBot();
+    const result = await bot.exec('show monge gap');
+    expect(headingsOf(result.reply)).toEqual(['The Monge Gap: A Regularizer to Learn All Transport Maps']);
+    const tldr = result.reply.blocks.find((b) => b.kind === 'text');
+    expect(textOf({ ...result.reply, blocks: [tldr!] })).toMatch(/^TL;DR .{40,}/);
+    expect(textOf(result.reply)).toContain('#3 on the trending page');
+  });
+
+  it('lists related papers, from the command and from a card\'s Related button', async () => {
+    const bot = testBot();
+    const direct = await bot.exec('related continual test-time domain adaptation');
+    expect(textOf(direct.reply)).toMatch(/^Papers like "Continual Test-Time Domain Adaptation"/);
+    expect(headingsOf(direct.reply).filter((t) => /test-time/i.test(t)).length).toBeGreaterThanOrEqual(3);
+    const card = await bot.exec('show continual test-time domain adaptation');
+    const related = buttonsOf(card.reply).find((b) => b.label === 'Related')!;
+    expect(headingsOf((await bot.press(related.actionId)).reply)).toEqual(headingsOf(direct.reply));
+  });
+
+  it('cites as BibTeX by default and as Markdown on request, also from the Cite button', async () => {
+    const bot = testBot({ withSources: true });
+    const bibtex = await bot.exec('cite 1706.03762');
+    expect(bibtex.reply.fallbackText).toMatch(/^@misc\{vaswani2017attention,/);
+    expect(bibtex.reply.fallbackText).toContain('eprint = {1706.03762}');
+    const markdown = await bot.exec('cite 1706.03762 markdown');
+    expect(markdown.reply.fallbackText).toContain('[Attention Is All You Need](https://arxiv.org/abs/1706.03762)');
+    const card = await bot.exec('show 1706.03762');
+    const cite = buttonsOf(card.reply).find((b) => b.label === 'Cite')!;
+    expect((await bot.press(cite.actionId)).reply.fallbackText).toBe(bibtex.reply.fallbackText);
+  });
+});
+
+describe('trending', () => {
+  it('keeps the bundled page order and says why each paper ranks', async () => {
+    const bot = testBot();
+    const result = await bot.exec('trending');
+    expect(textOf(result.reply)).toMatch(/^Trending today: 1–5 of 74/);
+    expect(headingsOf(result.reply)[0]).toBe('Sparsity-Constrained Optimal Transport');
+    expect(textOf(result.reply)).toContain('#1 on the trending page');
+  });
+
+  it('ranks by signals in a window, with a topic', async () => {
+    const bot = testBot({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const week = await bot.exec('trending week');
+    expect(headingsOf(week.reply)[0]).toBe('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning');
+    expect(textOf(week.reply)).toContain('▲ 372 · 💬 9 · ★ 91k · 1 day old');
+    const topic = await bot.exec('trending month reinforcement learning');
+    expect(textOf(topic.reply)).toMatch(/^Trending on "reinforcement learning" this month/);
+    expect(headingsOf(topic.reply).slice(0, 2).sort()).toEqual(['DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning', 'Kimi k1.5: Scaling Reinforcement Learning with LLMs']);
+    // Undated bundled papers are left out once dated papers fill the window.
+    expect(textOf(topic.reply)).not.toContain('on the trending page');
+  });
+
+  it('falls back to the week when nothing is new today', async () => {
+    const bot = testBot({ withSources: true, now: '2025-01-26T12:00:00Z' });
+    const result = await bot.exec('trending reinforcement');
+    expect(textOf(result.reply)).toContain('Nothing new today, so here is this week.');
+  });
+});
+
+describe('help and status', () => {
+  it('lists every registered command, and explains one', async () => {
+    const bot = testBot();
+    const list = await bot.exec('help');
+    for (const spec of commandRegistry) expect(list.reply.fallbackText).toContain(`/papers ${spec.usage}`);
+    const one = await bot.exec('help search');
+    expect(one.reply.fallbackText).toContain('/papers search <query>');
+    expect(one.reply.fallbackText).toContain('since:7d');
+    expect(one.reply.visibility).toBe('user');
+    expect((await bot.exec('')).reply.fallbackText).toBe(list.reply.fallbackText);
+  });
+
+  it('reports the corpus and uptime', async () => {
+    const bot = testBot();
+    bot.clock.advance(2 * 3_600_000 + 5 * 60_000);
+    const status = await bot.exec('status');
+    expect(status.reply.fallbackText).toContain('Papers: 74');
+    expect(status.reply.fallbackText).toContain('Up for: 2 h 5 min');
+    expect(status.reply.fallbackText).toContain('Sources: none configured (bundled corpus only)');
+  });
+});
+
+describe('bad input: a short, clear answer only the user sees, never a crash', () => {
+  const cases: [string, string, RegExp][] = [
+    ['search', 'missing-argument', /Type what to search for, e.g. \/papers search/],
+    ['search    ', 'missing-argument', /Type what to search for/],
+    ['serch diffusion', 'unknown-command', /There is no command "serch". Did you mean \/papers search\?/],
+    ['frobnicate', 'unknown-command', /Commands: search, show/],
+    ['search diffusion sorted:newest', 'unknown-option', /has no option "sorted:". Did you mean sort:\?/],
+    ['show 2501.12948 since:7d', 'unknown-option', /show has no option "since:". It takes no options/],
+    ['show 2501.1294x', 'paper-not-found', /is not an arXiv id: they look like 2501.12948/],
+    ['show 2501.99999', 'paper-not-found', /No paper 2501.99999 in the corpus. Try \/papers search/],
+    ['show qwxzv plorkt', 'paper-not-found', /No paper matches "qwxzv plorkt"/],
+    ['search diffusion since:yesterday', 'invalid-argument', /since: "yesterday" is not a duration or date; use since:7d/],
+    ['search diffusion min-upvotes:lots', 'invalid-argument', /min-upvotes takes a whole number, e.g. min-upvotes:10/],
+    ['search diffusion sort:best', 'invalid-argument', /sort must be one of relevance, trending, newest/],
+    ['search diffusion page:99', 'page-out-of-range', /only 2 pages of results for "diffusion"; try page:2/],
+    ['search 🚀🔥', 'invalid-argument', /Type some words to search for \(letters or digits\)/],
+    ['show 🚀', 'invalid-argument', /with some letters or digits/],
+    ['cite 1706.03762 format:latex', 'invalid-argument', /format must be one of bibtex, markdown/],
+    ['trending wek', 'invalid-argument', /Did you mean \/papers trending week\?/],
+    ['help serch', 'unknown-command', /Did you mean \/papers help search\?/],
+    [`search ${'a'.repeat(10 * 1024)}`, 'too-long', /That is too long \(10,240 characters\); keep it under 2,000/],
+    [`show ${'word '.repeat(100)}`, 'invalid-argument', /too long/],
+  ];
+  for (const [line, , pattern] of cases) {
+    it(`${line.slice(0, 40)}${line.length > 40 ? '…' : ''}`, async () => {
+      const bot = testBot({ withSources: true });
+      const result = await bot.exec(line);
+      expect(result.outcome).toBe('user-error');
+      expect(result.reply.visibility).toBe('user');
+      expect(result.reply.fallbackText).toMatch(pattern);
+      expect(result.reply.fallbackText.length).toBeLessThan(600);
+    });
+  }
+
+  it('asks which one when a title is ambiguous, with the exact commands to pick', async () => {
+    const bot = testBot();
+    const result = await bot.exec('show test-time adaptation');
+    expect(result.outcome).toBe('user-error');
+    expect(result.reply.fallbackText).toMatch(/^Which one\? Several papers match "test-time adaptation":/);
+    expect(result.reply.fallbackText).toContain(`/papers show ${titleId('Continual Test-Time Domain Adaptation')}  (Continual Test-Time Domain Adaptation)`);
+  });
+
+  it('says a forgotten button has expired', async () => {
+    const bot = testBot();
+    const result = await bot.press('s:unknownkey');
+    expect(result.outcome).toBe('user-error');
+    expect(result.reply.fallbackText).toMatch(/That button has expired/);
+  });
+
+  it('answers an unexpected failure with an apology and an error id, and logs it with its context', async () => {
+    const { search, clock } = testLibrary();
+    const log = new MemoryLogger();
+    const broken = defineCommand({
+      name: 'broken', summary: 'fails', usage: 'broken', examples: [], options: [], permission: 'anyone',
+      parse: () => ({}),
+      run: () => { throw new Error('database on fire'); },
+    });
+    const dispatcher = new Dispatcher({ search, clock, log, actions: new ActionCodec(), status: { startedAt: clock.now(), version: 't', sources: [] } }, [broken]);
+    const result = await dispatcher.dispatchLine('broken', {
+      actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: true },
+      channel: { platform: 'test', channelId: 'C1' },
+      receivedAt: clock.now(),
+    });
+    expect(result.outcome).toBe('failed');
+    const errorId = /error id ([0-9a-f]{8})/.exec(result.reply.fallbackText)?.[1];
+    expect(errorId).toBeDefined();
+    expect(result.reply.fallbackText).not.toContain('database on fire');
+    const record = log.records.find((r) => r.level === 'error')!;
+    expect(record.fields).toMatchObject({ errorId, command: 'broken', channel: 'test:C1', user: 'test:U1' });
+  });
+
+  it('refuses a channel-manager command to someone who is not one', async () => {
+    const { search, clock } = testLibrary();
+    const guarded = defineCommand({
+      name: 'settings', summary: 'changes settings', usage: 'settings', examples: [], options: [], permission: 'channel-manager',
+      parse: () => ({}),
+      run: () => ({ fallbackText: 'changed', blocks: [], visibility: 'channel' as const }),
+    });
+    const dispatcher = new Dispatcher({ search, clock, log: new MemoryLogger(), actions: new ActionCodec(), status: { startedAt: clock.now(), version: 't', sources: [] } }, [guarded]);
+    const as = (canManageChannel: boolean) => dispatcher.dispatchLine('settings', {
+      actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel },
+      channel: { platform: 'test', channelId: 'C1' },
+      receivedAt: clock.now(),
+    });
+    expect((await as(false)).reply.fallbackText).toBe('Only channel managers can use /papers settings here.');
+    expect((await as(true)).reply.fallbackText).toBe('changed');
+  });
+});
