@@ -61,7 +61,10 @@ async function main(): Promise<number> {
     historyFile: join(config.dataDir, '.shell_history'),
     actor,
     channel,
-    banner: `Paperboy ${version}: ${search.corpus.size} papers. Type help, a command such as "search diffusion", a number to press a button, or quit.`,
+    banner: [
+      `Paperboy ${version} · ${search.corpus.size} papers`,
+      'Type help, a command such as "search diffusion", a number to press a button, or quit (Ctrl-D).',
+    ].join('\n'),
   });
   const stop = (signal: string): void => {
     log.info({ signal }, 'shutting down');

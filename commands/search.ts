@@ -4,7 +4,7 @@ import { SEARCH_SORTS } from '../src/index/paper-search.ts';
 import { commandLine } from './args.ts';
 import { defineCommand } from './command-spec.ts';
 import { paperView } from './paper-view.ts';
-import { paperListMessage } from './presenters/list.ts';
+import { paperListMessage, rangeLabel } from './presenters/list.ts';
 import { choice, requiredText, sinceInstant, sinceSchema, validate, wholeNumber } from './validators.ts';
 
 /** Results per page; the More button shows the next page. */
@@ -69,7 +69,7 @@ export const searchCommand = defineCommand({
       ? [{ label: 'More', actionId: ctx.actions.encode({ command: 'search', args: withPage(args, args.page + 1) }) }]
       : [];
     return paperListMessage({
-      title: `${offset + 1}–${shownTo} of ${results.total} papers for ${described}`,
+      title: `${rangeLabel(offset, results.papers.length, results.total)} for ${described}`,
       ...(results.unmatchedWords.length > 0 ? { note: `No paper has ${results.unmatchedWords.map((w) => `"${w}"`).join(', ')}; showing matches for the other words.` } : {}),
       views: results.papers.map(({ paper }) => paperView(paper, ctx)),
       buttons: more,

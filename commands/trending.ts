@@ -4,7 +4,7 @@ import { UserError } from '../src/chat/errors.ts';
 import { closest } from './args.ts';
 import { defineCommand } from './command-spec.ts';
 import { paperView } from './paper-view.ts';
-import { paperListMessage } from './presenters/list.ts';
+import { paperListMessage, rangeLabel } from './presenters/list.ts';
 import { validate, wholeNumber } from './validators.ts';
 
 /** Papers per trending page. */
@@ -66,7 +66,7 @@ export const trendingCommand = defineCommand({
       ? [{ label: 'More', actionId: ctx.actions.encode({ command: 'trending', args: [window, args.topic, `page:${args.page + 1}`].filter(Boolean).join(' ') }) }]
       : [];
     return paperListMessage({
-      title: `Trending${about} ${label}: ${offset + 1}–${offset + shown.length} of ${entries.length}`,
+      title: `Trending${about} ${label}: ${rangeLabel(offset, shown.length, entries.length)}`,
       ...(note ? { note } : {}),
       views: shown.map((entry) => paperView(entry.paper, ctx, entry.inputs)),
       buttons: nextPage,

@@ -176,6 +176,11 @@ function renderHeading(block: BlockOf<'heading'>, ctx: Context): string {
 }
 
 function renderText(block: BlockOf<'text'>, ctx: Context): string {
+  const [only] = block.text;
+  // A multi-line code span (a BibTeX entry) is preformatted: its lines and indentation are kept as they are.
+  if (block.text.length === 1 && typeof only === 'object' && only.style === 'code' && only.text.includes('\n')) {
+    return only.text.split('\n').map((line) => paint(sanitizeForTerminal(line).trimEnd(), 'code', ctx.color)).join('\n');
+  }
   return wrap(inlinePieces(block.text), ctx).join('\n');
 }
 

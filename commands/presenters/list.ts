@@ -16,6 +16,12 @@ export interface PaperList {
   buttons?: Button[];
 }
 
+/** `1–5 of 42 papers`, or `1 paper` when there is only one. */
+export function rangeLabel(offset: number, shown: number, total: number): string {
+  if (total === 1) return '1 paper';
+  return `${offset + 1}–${offset + shown} of ${total} papers`;
+}
+
 /** The message for a list of papers. */
 export function paperListMessage(list: PaperList): OutgoingMessage {
   const blocks: Block[] = [{ kind: 'text', text: [{ text: list.title, style: 'bold' }] }];

@@ -192,3 +192,14 @@ describe('color', () => {
     expect(stripAnsi(colored).replace(/─/gu, '-')).toBe(uncolored);
   });
 });
+
+describe('preformatted code', () => {
+  it('keeps the lines and indentation of a multi-line code span (a BibTeX entry)', () => {
+    const entry = '@misc{key,\n  title = {{A Title}},\n  year = {2025}\n}';
+    const { text } = renderMessage(
+      { fallbackText: entry, blocks: [{ kind: 'text', text: [{ text: entry, style: 'code' }] }], visibility: 'channel' },
+      { color: false, width: 20 },
+    );
+    expect(text).toBe(entry);
+  });
+});
