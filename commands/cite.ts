@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { toBibtex, toMarkdownCitation } from '../src/corpus/citation.ts';
 import { defineCommand } from './command-spec.ts';
-import { choice, requiredText, resolvePaper, validate } from './validators.ts';
+import { choice, paperReference, resolvePaper, validate } from './validators.ts';
 
 const FORMATS = ['bibtex', 'markdown'] as const;
 const usage = 'cite <paper> [bibtex|markdown]';
 const schema = z.object({
-  paper: requiredText('a paper: an arXiv id, a paper URL or title words', '/papers cite 2501.12948 bibtex'),
+  paper: paperReference('cite'),
   format: choice('format', FORMATS).default('bibtex'),
 });
 

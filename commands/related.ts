@@ -3,13 +3,13 @@ import { UserError } from '../src/chat/errors.ts';
 import { defineCommand } from './command-spec.ts';
 import { paperView } from './paper-view.ts';
 import { paperListMessage } from './presenters/list.ts';
-import { requiredText, resolvePaper, validate } from './validators.ts';
+import { paperReference, resolvePaper, validate } from './validators.ts';
 
 /** How many related papers are shown. */
 export const RELATED_COUNT = 5;
 
 const usage = 'related <arXiv id | paper URL | title words>';
-const schema = z.object({ paper: requiredText('a paper: an arXiv id, a paper URL or title words', '/papers related 2501.12948') });
+const schema = z.object({ paper: paperReference('related') });
 
 /** `related`: the papers most like one paper. */
 export const relatedCommand = defineCommand({

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { defineCommand } from './command-spec.ts';
 import { paperView } from './paper-view.ts';
 import { fullCard, paperFallback } from './presenters/paper.ts';
-import { requiredText, resolvePaper, validate } from './validators.ts';
+import { paperReference, resolvePaper, validate } from './validators.ts';
 
 const usage = 'show <arXiv id | arXiv or Hugging Face URL | title words>';
-const schema = z.object({ paper: requiredText('a paper: an arXiv id, a paper URL or title words', '/papers show 2501.12948') });
+const schema = z.object({ paper: paperReference('show') });
 
 /** `show`: one paper's full card. */
 export const showCommand = defineCommand({

@@ -61,6 +61,11 @@ export function requiredText(what: string, example: string) {
     .refine((text) => /[\p{L}\p{N}]/u.test(text), `Type ${what} with some letters or digits, e.g. ${example}`);
 }
 
+/** The `<paper>` argument: an arXiv id, an arXiv or Hugging Face URL, or title words. */
+export function paperReference(command: string) {
+  return requiredText('a paper: an arXiv id, a paper URL or title words', `/papers ${command} 2501.12948`);
+}
+
 /**
  * Resolves a paper reference or throws a `UserError`: not found (with how to search), or ambiguous
  * (with the candidates and the exact command to pick one).

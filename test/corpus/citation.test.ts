@@ -4,17 +4,9 @@ import { bibtexKey, toBibtex, toMarkdownCitation } from '../../src/corpus/citati
 import { createPaper } from '../../src/corpus/paper.ts';
 import type { Paper, PaperDraft } from '../../src/corpus/paper.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { arxivPapers, hfDailyPapers } from '../helpers/library.ts';
+import { allFixturePapers, fixturePaper } from '../helpers/library.ts';
 
-const observedAt = new Date('2025-01-24T12:00:00Z');
 const bundled = loadBundledPapers(silentLogger);
-const sourced = [...hfDailyPapers(observedAt), ...arxivPapers(observedAt)];
-
-function byId(id: string): Paper {
-  const paper = sourced.find((p) => p.id === id);
-  if (!paper) throw new Error(`no fixture paper ${id}`);
-  return paper;
-}
 
 function paper(draft: Partial<PaperDraft>): Paper {
   return createPaper({ title: 'The Monge Gap: A Regularizer to Learn All Transport Maps', abstract: 'An abstract.', source: 'import', ...draft });
@@ -22,7 +14,7 @@ function paper(draft: Partial<PaperDraft>): Paper {
 
 describe('toBibtex', () => {
   it('cites DeepSeek-R1 from Hugging Face Daily Papers', () => {
-    expect(toBibtex(byId('2501.12948'))).toBe(
+    expect(toBibtex(fixturePaper('2501.12948'))).toBe(
       [
         '@misc{deepseekai2025deepseek,',
         '  title = {{DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning}},',
@@ -37,7 +29,7 @@ describe('toBibtex', () => {
   });
 
   it('cites an old-style arXiv id with its category and DOI', () => {
-    expect(toBibtex(byId('hep-th/9711200'))).toBe(
+    expect(toBibtex(fixturePaper('hep-th/9711200'))).toBe(
       [
         '@misc{maldacena1997large,',
         '  title = {{The Large N Limit of Superconformal Field Theories and Supergravity}},',
@@ -54,7 +46,7 @@ describe('toBibtex', () => {
   });
 
   it('keeps the raw TeX of a title, and takes the key word from its display form', () => {
-    expect(toBibtex(byId('2501.06252'))).toBe(
+    expect(toBibtex(fixturePaper('2501.06252'))).toBe(
       [
         '@misc{sun2025transformer2,',
         '  title = {{$\\text{Transformer}^2$: Self-adaptive LLMs}},',
@@ -66,9 +58,9 @@ describe('toBibtex', () => {
         '}',
       ].join('\n'),
     );
-    expect(toBibtex(byId('2410.24164'))).toContain('  title = {{$π_0$: A Vision-Language-Action Flow Model for General Robot Control}},\n');
-    expect(bibtexKey(byId('2410.24164'))).toBe('black2024vision');
-    expect(bibtexKey(byId('1706.03762'))).toBe('vaswani2017attention');
+    expect(toBibtex(fixturePaper('2410.24164'))).toContain('  title = {{$π_0$: A Vision-Language-Action Flow Model for General Robot Control}},\n');
+    expect(bibtexKey(fixturePaper('2410.24164'))).toBe('black2024vision');
+    expect(bibtexKey(fixturePaper('1706.03762'))).toBe('vaswani2017attention');
   });
 
   it('cites a bundled paper with its title and where it came from', () => {
@@ -101,7 +93,7 @@ describe('toBibtex', () => {
     expect(bibtexKey(paper({ arxivId: 'hep-th/9711200', authors: ['Juan M. Maldacena'] }))).toBe('paperboy-hep-th_9711200');
     expect(bibtexKey(paper({ arxivId: 'math.GT/0309136', publishedAt: '2003-09-08T00:00:00Z' }))).toBe('paperboy-math_gt_0309136');
     expect(bibtexKey(paper({ title: '$π_0$ & Ω', authors: ['Kevin Black'], publishedAt: '2024-10-31T00:00:00Z' }))).toBe('black2024');
-    for (const p of [...bundled, ...sourced]) expect(bibtexKey(p)).toMatch(/^[a-z0-9_-]+$/);
+    for (const p of [...bundled, ...allFixturePapers()]) expect(bibtexKey(p)).toMatch(/^[a-z0-9_-]+$/);
   });
 
   it('escapes BibTeX-special characters in text and TeX alike', () => {
@@ -119,19 +111,19 @@ describe('toBibtex', () => {
 
 describe('toMarkdownCitation', () => {
   it('names one author', () => {
-    expect(toMarkdownCitation(byId('hep-th/9711200'))).toBe(
+    expect(toMarkdownCitation(fixturePaper('hep-th/9711200'))).toBe(
       'Juan M. Maldacena (1997). [The Large N Limit of Superconformal Field Theories and Supergravity](https://arxiv.org/abs/hep-th/9711200). arXiv:hep-th/9711200.',
     );
   });
 
   it('names three authors, with the display title', () => {
-    expect(toMarkdownCitation(byId('2501.06252'))).toBe(
+    expect(toMarkdownCitation(fixturePaper('2501.06252'))).toBe(
       'Qi Sun, Edoardo Cetin, and Yujin Tang (2025). [Transformer²: Self-adaptive LLMs](https://arxiv.org/abs/2501.06252). arXiv:2501.06252.',
     );
   });
 
   it('names the first of five authors, et al.', () => {
-    const five = { ...byId('1706.03762'), authors: byId('1706.03762').authors.slice(0, 5) };
+    const five = { ...fixturePaper('1706.03762'), authors: fixturePaper('1706.03762').authors.slice(0, 5) };
     expect(five.authors).toHaveLength(5);
     expect(toMarkdownCitation(five)).toBe(
       'Ashish Vaswani et al. (2017). [Attention Is All You Need](https://arxiv.org/abs/1706.03762). arXiv:1706.03762.',

@@ -3,17 +3,9 @@ import { loadBundledPapers } from '../../src/corpus/bundled.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
 import { representativeSentence, splitSentences } from '../../src/corpus/sentences.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { arxivPapers, fixture, hfDailyPapers } from '../helpers/library.ts';
+import { allFixturePapers, fixture, fixturePaper } from '../helpers/library.ts';
 
-const observedAt = new Date('2025-01-24T12:00:00Z');
 const bundled = loadBundledPapers(silentLogger);
-const sourced = [...hfDailyPapers(observedAt), ...arxivPapers(observedAt)];
-
-function byId(id: string): Paper {
-  const paper = sourced.find((p) => p.id === id);
-  if (!paper) throw new Error(`no fixture paper ${id}`);
-  return paper;
-}
 
 function bundledByTitle(prefix: string): Paper {
   const paper = bundled.find((p) => p.title.startsWith(prefix));
@@ -84,7 +76,7 @@ describe('splitSentences', () => {
   });
 
   it('splits the abstract of "Attention Is All You Need" into its 7 sentences, from the paper and from the raw feed', () => {
-    const paper = byId('1706.03762');
+    const paper = fixturePaper('1706.03762');
     expect(splitSentences(paper.abstract)).toEqual(ATTENTION_SENTENCES);
     const raw = /<summary>([\s\S]*?)<\/summary>/.exec(fixture('arxiv-query.atom.xml'))![1]!;
     expect(raw).toContain('28.4 BLEU on the WMT 2014\n');
@@ -95,7 +87,7 @@ describe('splitSentences', () => {
   });
 
   it('loses no text of any bundled or fixture abstract, and starts every sentence like one', () => {
-    for (const paper of [...bundled, ...sourced]) {
+    for (const paper of [...bundled, ...allFixturePapers()]) {
       const sentences = splitSentences(paper.abstract);
       expect(sentences.length).toBeGreaterThan(0);
       expect(sentences.join('').replace(/\s+/g, '')).toBe(paper.abstract.replace(/\s+/g, ''));
@@ -115,7 +107,7 @@ describe('representativeSentence', () => {
   });
 
   it('returns one of the sentences of every bundled and fixture abstract, the same every time', () => {
-    for (const paper of [...bundled, ...sourced]) {
+    for (const paper of [...bundled, ...allFixturePapers()]) {
       const sentence = representativeSentence(paper.abstract);
       expect(splitSentences(paper.abstract), paper.title).toContain(sentence);
       expect(representativeSentence(paper.abstract)).toBe(sentence);
@@ -123,8 +115,8 @@ describe('representativeSentence', () => {
   });
 
   it('picks the sentence that states the contribution of papers read by hand', () => {
-    expect(representativeSentence(byId('1706.03762').abstract)).toBe(ATTENTION_SENTENCES[2]);
-    expect(representativeSentence(byId('hep-th/9711200').abstract)).toMatch(/^We show that the large \$N\$ limit of certain conformal field theories/);
+    expect(representativeSentence(fixturePaper('1706.03762').abstract)).toBe(ATTENTION_SENTENCES[2]);
+    expect(representativeSentence(fixturePaper('hep-th/9711200').abstract)).toMatch(/^We show that the large \$N\$ limit of certain conformal field theories/);
     expect(representativeSentence(bundledByTitle('Practical Unlearning for Large Language Models').abstract)).toBe(
       'To overcome these challenges and achieve practical LLM unlearning, we propose the O3 framework.',
     );

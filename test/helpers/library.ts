@@ -34,3 +34,19 @@ export function testLibrary(options: { withSources?: boolean; now?: string } = {
   }
   return { search, clock };
 }
+
+const fixtureObservedAt = new Date('2025-01-24T12:00:00Z');
+let fixturePapers: Paper[] | undefined;
+
+/** Every paper of the HF Daily Papers and arXiv API fixtures. */
+export function allFixturePapers(): Paper[] {
+  fixturePapers ??= [...hfDailyPapers(fixtureObservedAt), ...arxivPapers(fixtureObservedAt)];
+  return fixturePapers;
+}
+
+/** A paper of the HF or arXiv fixtures by its arXiv id (throws if there is none). */
+export function fixturePaper(id: string): Paper {
+  const paper = allFixturePapers().find((p) => p.id === id);
+  if (!paper) throw new Error(`no fixture paper ${id}`);
+  return paper;
+}
