@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../src/clock.ts';
 import { Corpus } from '../src/corpus/corpus.ts';
-import { CORPUS_FILES, corpusFingerprint, readSavedCorpus } from '../src/corpus/corpus-file.ts';
+import { CORPUS_FILES, corpusFingerprint, readSavedPapers } from '../src/corpus/corpus-file.ts';
 import { readIndexFile } from '../src/index/index-file.ts';
 import { PaperIndex, type QueryPlan } from '../src/index/paper-index.ts';
 import { PaperSearch } from '../src/index/paper-search.ts';
 import { silentLogger } from '../src/logger.ts';
-import { ActionCodec } from '../commands/actions.ts';
-import { Dispatcher } from '../commands/dispatcher.ts';
+import { createBot } from '../bot.ts';
+import { createMemoryStores } from '../src/store/memory/memory-store.ts';
 import { renderMessage } from '../adapters/shell/render.ts';
 import type { BenchQuery } from './queries.ts';
 import { percentiles, type Percentiles } from './stats.ts';
@@ -64,8 +64,7 @@ const indexLoadMs = performance.now() - t;
 const indexRssMb = rss();
 
 t = performance.now();
-const saved = readSavedCorpus(dataDir, silentLogger);
-const corpus = new Corpus(saved.papers, saved.snapshots);
+const corpus = new Corpus(readSavedPapers(dataDir, silentLogger));
 if (corpusFingerprint(corpus.papers()) !== fingerprint) throw new Error('the saved corpus does not match the index');
 const corpusLoadMs = performance.now() - t;
 const search = new PaperSearch(corpus, index, systemClock);
@@ -136,7 +135,10 @@ const alternatives = process.argv.includes('--plans')
 
 /** End to end: the dispatcher parses and validates, the command searches and builds cards, the terminal renders. */
 async function measureCommands(): Promise<Percentiles> {
-  const dispatcher = new Dispatcher({ search, clock: systemClock, log: silentLogger, actions: new ActionCodec(), status: { startedAt: new Date(), version: 'bench', sources: [] } });
+  const { dispatcher } = createBot({
+    clock: systemClock, log: silentLogger, search, stores: createMemoryStores(), senderFor: () => undefined,
+    status: { startedAt: new Date(), version: 'bench', sources: [] }, defaultTimeZone: 'UTC',
+  });
   const where = {
     actor: { platform: 'bench', userId: 'U1', displayName: 'bench', canManageChannel: true },
     channel: { platform: 'bench', channelId: 'C1' },

@@ -2,6 +2,8 @@ import type { Clock } from '../src/clock.ts';
 import type { OutgoingMessage } from '../src/chat/message.ts';
 import type { ActorRef, ChannelRef, ThreadRef } from '../src/chat/refs.ts';
 import type { PaperSearch } from '../src/index/paper-search.ts';
+import type { DailySettings } from '../src/store/channel-settings.port.ts';
+import type { Stores } from '../src/store/store.ts';
 import type { Logger } from '../src/logger.ts';
 import type { ActionCodec } from './actions.ts';
 
@@ -14,6 +16,9 @@ export interface OptionSpec {
   /** Allowed values, when the option is a choice (also offered as Discord choices). */
   choices?: readonly string[];
 }
+
+/** Who may run a command. */
+export type Permission = 'anyone' | 'channel-manager';
 
 /** What a command receives: its free text (quoted phrases kept) and its options, before validation. */
 export interface CommandInput {
@@ -32,6 +37,12 @@ export interface BotStatus {
   sources: string[];
 }
 
+/** The scheduler as commands see it: what the next daily post would hold, and when jobs run next. */
+export interface ScheduleView {
+  previewDaily(channel: string, daily: DailySettings): Promise<{ message: OutgoingMessage; at: Date }>;
+  nextRuns(): Promise<{ name: string; at: Date | undefined }[]>;
+}
+
 /** Everything a handler may use. Handlers return results; they never call a platform. */
 export interface CommandContext {
   search: PaperSearch;
@@ -39,6 +50,10 @@ export interface CommandContext {
   log: Logger;
   actions: ActionCodec;
   status: BotStatus;
+  stores: Omit<Stores, 'close'>;
+  schedule: ScheduleView;
+  /** The time zone a daily post uses when none is given. */
+  defaultTimeZone: string;
   actor: ActorRef;
   channel: ChannelRef;
   thread?: ThreadRef;
@@ -62,8 +77,8 @@ export interface CommandSpec<Args = unknown> {
   usage: string;
   examples: readonly string[];
   options: readonly OptionSpec[];
-  /** Channel managers only (changing channel settings), or anyone. */
-  permission: 'anyone' | 'channel-manager';
+  /** Channel managers only (changing channel settings), or anyone; may depend on the arguments (`daily on` vs `daily`). */
+  permission: Permission | ((args: Args) => Permission);
   parse(input: CommandInput): Args;
   run(args: Args, ctx: CommandContext): OutgoingMessage | Promise<OutgoingMessage>;
 }

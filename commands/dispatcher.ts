@@ -106,9 +106,6 @@ export class Dispatcher {
     if (invocation.args.length > MAX_INPUT_CHARS) {
       throw new UserError('too-long', `That is too long (${invocation.args.length.toLocaleString('en')} characters); keep it under ${MAX_INPUT_CHARS.toLocaleString('en')}.`, [`Usage: /papers ${spec.usage}`]);
     }
-    if (spec.permission === 'channel-manager' && !invocation.actor.canManageChannel) {
-      throw new UserError('not-allowed', `Only channel managers can use /papers ${spec.name} here.`);
-    }
     const parsed = parseArgs(cleanInput(invocation.args), spec.options.map((o) => o.name));
     const [unknown] = parsed.unknownOptions;
     if (unknown !== undefined) {
@@ -122,6 +119,11 @@ export class Dispatcher {
       );
     }
     const args = spec.parse({ text: parsed.words.join(' '), words: parsed.words, options: parsed.options });
+    const permission = typeof spec.permission === 'function' ? spec.permission(args) : spec.permission;
+    if (permission === 'channel-manager' && !invocation.actor.canManageChannel) {
+      const what = [spec.name, parsed.words[0]].filter(Boolean).join(' ');
+      throw new UserError('not-allowed', `Only channel managers can use /papers ${typeof spec.permission === 'function' ? what : spec.name} here.`);
+    }
     return spec.run(args, {
       ...this.services,
       actor: invocation.actor,

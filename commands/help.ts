@@ -11,6 +11,7 @@ export function commandHelp(spec: CommandSpec<unknown>): OutgoingMessage {
     ...spec.options.map((o) => `  ${o.name}:${o.choices ? o.choices.join('|') : o.example}  ${o.description}`),
     ...spec.examples.map((e) => `  e.g. /papers ${e}`),
     ...(spec.permission === 'channel-manager' ? ['Channel managers only.'] : []),
+    ...(typeof spec.permission === 'function' ? ['Changing settings: channel managers only.'] : []),
   ];
   const blocks: Block[] = [
     { kind: 'text', text: [{ text: `/papers ${spec.usage}`, style: 'code' }] },
@@ -21,6 +22,7 @@ export function commandHelp(spec: CommandSpec<unknown>): OutgoingMessage {
   }
   blocks.push({ kind: 'list', items: spec.examples.map((e) => [{ text: `/papers ${e}`, style: 'code' as const }]) });
   if (spec.permission === 'channel-manager') blocks.push({ kind: 'context', text: ['Channel managers only.'] });
+  if (typeof spec.permission === 'function') blocks.push({ kind: 'context', text: ['Changing settings: channel managers only.'] });
   return { fallbackText: lines.join('\n'), blocks, visibility: 'user' };
 }
 

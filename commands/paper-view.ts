@@ -3,18 +3,22 @@ import { representativeSentence } from '../src/corpus/sentences.ts';
 import type { Paper } from '../src/corpus/paper.ts';
 import { explainTrending, trendingInputs, type TrendingInputs } from '../src/ranking/trending.ts';
 import type { CommandContext } from './command-spec.ts';
+
+/** What building a card needs: the corpus and index, the time, and the button codec. */
+export type CardContext = Pick<CommandContext, 'search' | 'clock' | 'actions'>;
 import type { PaperView } from './presenters/paper.ts';
 
-/** The buttons every paper card carries (Discuss and Save join when their commands exist). */
-export function paperButtons(paper: Paper, ctx: CommandContext): Button[] {
+/** The buttons every paper card carries (Discuss joins when its command exists). */
+export function paperButtons(paper: Paper, ctx: CardContext): Button[] {
   return [
     { actionId: ctx.actions.encode({ command: 'related', args: paper.id }), label: 'Related' },
+    { actionId: ctx.actions.encode({ command: 'save', args: paper.id }), label: 'Save' },
     { actionId: ctx.actions.encode({ command: 'cite', args: paper.id }), label: 'Cite' },
   ];
 }
 
 /** Everything a card needs about a paper: TL;DR, key terms, why it ranks, buttons. */
-export function paperView(paper: Paper, ctx: CommandContext, trending?: TrendingInputs): PaperView {
+export function paperView(paper: Paper, ctx: CardContext, trending?: TrendingInputs): PaperView {
   const tldr = paper.aiSummary ?? representativeSentence(paper.abstractDisplay);
   const inputs = trending ?? trendingInputs(paper, ctx.clock.now(), ctx.search.corpus.upvotesGained.bind(ctx.search.corpus));
   return {

@@ -1,11 +1,17 @@
 import type { CommandSpec } from './command-spec.ts';
 import { citeCommand } from './cite.ts';
+import { dailyCommand } from './daily.ts';
 import { createHelpCommand } from './help.ts';
 import { relatedCommand } from './related.ts';
+import { saveCommand } from './save.ts';
+import { savedCommand } from './saved.ts';
 import { searchCommand } from './search.ts';
 import { showCommand } from './show.ts';
 import { statusCommand } from './status.ts';
+import { subscribeCommand } from './subscribe.ts';
+import { subscriptionsCommand } from './subscriptions.ts';
 import { trendingCommand } from './trending.ts';
+import { unsubscribeCommand } from './unsubscribe.ts';
 
 /**
  * Every command, explicitly, in the order help lists them. The only way to add a command: write its
@@ -17,6 +23,12 @@ export const commandRegistry: readonly CommandSpec<any>[] = [
   relatedCommand,
   citeCommand,
   trendingCommand,
+  dailyCommand,
+  subscribeCommand,
+  unsubscribeCommand,
+  subscriptionsCommand,
+  saveCommand,
+  savedCommand,
   statusCommand,
   createHelpCommand(() => commandRegistry),
 ];

@@ -1,4 +1,4 @@
-import { defineCommand } from './command-spec.ts';
+import { defineCommand, type CommandContext } from './command-spec.ts';
 
 function duration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
@@ -7,16 +7,38 @@ function duration(ms: number): string {
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days`;
 }
 
+function when(at: Date | undefined, now: Date): string {
+  if (!at) return 'not scheduled';
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (in ${duration(at.getTime() - now.getTime())})`;
+}
+
+/** Next runs, the health of each source, and channels the bot stopped posting to. */
+async function scheduleFields(ctx: CommandContext): Promise<{ label: string; value: string[] }[]> {
+  const now = ctx.clock.now();
+  const fields = (await ctx.schedule.nextRuns()).map((run) => ({ label: `Next ${run.name}`, value: [when(run.at, now)] }));
+  for (const state of await ctx.stores.sources.all()) {
+    const health = state.consecutiveFailures > 0
+      ? `failing ${state.consecutiveFailures}× since ${state.lastSuccessAt ? state.lastSuccessAt.slice(0, 16).replace('T', ' ') : 'start'}: ${state.lastError ?? 'unknown error'}`
+      : `ok, last refreshed ${state.lastSuccessAt?.slice(0, 16).replace('T', ' ')} UTC (${state.lastChanged ?? 0} new or changed)`;
+    fields.push({ label: `Source ${state.source}`, value: [health] });
+  }
+  const disabled = await ctx.stores.channels.listDisabled();
+  if (disabled.length > 0) {
+    fields.push({ label: 'Disabled channels', value: [disabled.map((c) => `${c.channel} (${c.disabled!.reason})`).join(', ')] });
+  }
+  return fields;
+}
+
 /** `status`: what the bot serves and from where. */
 export const statusCommand = defineCommand({
   name: 'status',
-  summary: 'Corpus size, sources and how long the bot has been up',
+  summary: 'Corpus size, sources and their health, next scheduled runs, uptime',
   usage: 'status',
   examples: ['status'],
   options: [],
   permission: 'anyone',
   parse: () => ({}),
-  run: (_args, ctx) => {
+  run: async (_args, ctx) => {
     const now = ctx.clock.now();
     const { corpus, index } = ctx.search;
     const sources = ctx.status.sources.length > 0 ? ctx.status.sources.join(', ') : 'none configured (bundled corpus only)';
@@ -25,6 +47,7 @@ export const statusCommand = defineCommand({
       { label: 'Sources', value: [sources] },
       { label: 'Up for', value: [`${duration(now.getTime() - ctx.status.startedAt.getTime())} (since ${ctx.status.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`] },
       { label: 'Version', value: [ctx.status.version] },
+      ...(await scheduleFields(ctx)),
     ];
     return {
       fallbackText: fields.map((f) => `${f.label}: ${f.value.join('')}`).join('\n'),

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { isCronExpression } from './scheduler/source-refresh.ts';
+import { isValidTimeZone } from './scheduler/local-time.ts';
+import { parseDatabaseUrl } from './store/database-url.ts';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -9,6 +12,9 @@ const commaList = z
 const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be above 0');
 
 const url = z.url({ error: 'must be a URL such as https://example.org' });
+
+const cronSchedule = (example: string) =>
+  z.string().refine(isCronExpression, `must be a five-field cron expression (UTC), e.g. ${example}`);
 
 /** Every setting, as environment variables. Names and defaults are documented in `.env.example`. */
 const EnvSchema = z.object({
@@ -28,6 +34,15 @@ const EnvSchema = z.object({
   HTTP_TIMEOUT_MS: positiveInt.default(10_000),
   ARXIV_MIN_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(3000, 'must be at least 3000 (arXiv allows one request every 3 s)').default(3000),
   CONTACT: z.string().default('https://github.com/paperboy-bot'),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => { try { parseDatabaseUrl(value); return true; } catch { return false; } }, 'must look like sqlite:./data/paperboy.db or postgres://user@host/db')
+    .optional(),
+  DEFAULT_TIME_ZONE: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC').default('UTC'),
+  DAILY_GRACE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 or more').max(1440, 'must be at most 1440 (a day)').default(360),
+  HF_SCHEDULE: cronSchedule('15 * * * *').default('15 * * * *'),
+  ARXIV_RSS_SCHEDULE: cronSchedule('30 5 * * 1-5').default('30 5 * * *'),
+  ARXIV_API_SCHEDULE: cronSchedule('0 */6 * * *').default('0 */6 * * *'),
   SHELL_USER: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ada').default('you'),
   SHELL_CHANNEL: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ml-papers').default('terminal'),
 });
@@ -48,6 +63,16 @@ export interface SourcesConfig {
   arxivMinIntervalMs: number;
   /** Sent in the User-Agent so source operators can reach the bot's owner. */
   userAgent: string;
+  /** When each source is polled: five-field cron expressions in UTC. */
+  schedules: { hfDaily: string; arxivRss: string; arxivApi: string };
+}
+
+/** Settings of scheduled posts. */
+export interface SchedulerConfig {
+  /** The time zone of a daily post set without one. */
+  defaultTimeZone: string;
+  /** A daily post missed while the bot was down is still made this long after its time. */
+  graceMs: number;
 }
 
 /** Settings of the terminal adapter. */
@@ -63,7 +88,10 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   /** Directory for runtime files: saved corpus, signal snapshots, search index, database. */
   dataDir: string;
+  /** Where state lives: `sqlite:<DATA_DIR>/paperboy.db` by default (or a PostgreSQL URL, once that store exists). */
+  databaseUrl: string;
   sources: SourcesConfig;
+  scheduler: SchedulerConfig;
   shell: ShellConfig;
 }
 
@@ -96,7 +124,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       httpTimeoutMs: e.HTTP_TIMEOUT_MS,
       arxivMinIntervalMs: e.ARXIV_MIN_INTERVAL_MS,
       userAgent: `paperboy/0.1 (+${e.CONTACT})`,
+      schedules: { hfDaily: e.HF_SCHEDULE, arxivRss: e.ARXIV_RSS_SCHEDULE, arxivApi: e.ARXIV_API_SCHEDULE },
     },
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR.replace(/\/+$/, '')}/paperboy.db`,
+    scheduler: { defaultTimeZone: e.DEFAULT_TIME_ZONE, graceMs: e.DAILY_GRACE_MINUTES * 60_000 },
     shell: { user: e.SHELL_USER, channel: e.SHELL_CHANNEL },
   };
 }

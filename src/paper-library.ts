@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Clock } from './clock.ts';
 import { loadBundledPapers } from './corpus/bundled.ts';
-import { Corpus } from './corpus/corpus.ts';
-import { CORPUS_FILES, corpusFingerprint, readSavedCorpus, saveCorpus } from './corpus/corpus-file.ts';
+import { Corpus, type SignalSnapshot } from './corpus/corpus.ts';
+import { CORPUS_FILES, corpusFingerprint, readSavedPapers, saveCorpus } from './corpus/corpus-file.ts';
 import { readIndexFile, writeIndexFile } from './index/index-file.ts';
 import { PaperIndex } from './index/paper-index.ts';
 import { PaperSearch, toIndexDoc } from './index/paper-search.ts';
@@ -13,6 +13,8 @@ export interface PaperLibraryOptions {
   dataDir: string;
   log: Logger;
   clock: Clock;
+  /** Signal history kept in the database, for trending velocity. */
+  snapshots?: Iterable<SignalSnapshot>;
 }
 
 /**
@@ -20,9 +22,8 @@ export interface PaperLibraryOptions {
  * and the saved index when it was built from exactly this corpus; otherwise the index is rebuilt without
  * blocking the event loop, and saved for the next start.
  */
-export async function openPaperLibrary({ dataDir, log, clock }: PaperLibraryOptions): Promise<PaperSearch> {
-  const saved = readSavedCorpus(dataDir, log);
-  const corpus = new Corpus(saved.papers, saved.snapshots);
+export async function openPaperLibrary({ dataDir, log, clock, snapshots = [] }: PaperLibraryOptions): Promise<PaperSearch> {
+  const corpus = new Corpus(readSavedPapers(dataDir, log), snapshots);
   corpus.upsert(loadBundledPapers(log));
   const fingerprint = corpusFingerprint(corpus.papers());
   const indexPath = join(dataDir, CORPUS_FILES.index);
@@ -43,7 +44,7 @@ export async function openPaperLibrary({ dataDir, log, clock }: PaperLibraryOpti
   return new PaperSearch(corpus, index, clock);
 }
 
-/** Saves the corpus, its signal snapshots and the (compacted) index, so the next start loads them. */
+/** Saves the corpus and the (compacted) index, so the next start loads them. */
 export function saveLibrary(search: PaperSearch, dataDir: string): void {
   saveCorpus(dataDir, search.corpus);
   search.index.compact();

@@ -293,6 +293,8 @@ export function renderMessage(message: OutgoingMessage, options: ShellRenderOpti
   const ctx: Context = { color: options.color, width: Math.max(1, Math.floor(options.width ?? DEFAULT_WIDTH)) };
   const parts: string[] = [];
   const buttons: ShellChoice[] = [];
+  // The one mention a message may carry (a subscription's opt-in ping), shown as who would be pinged.
+  if (message.mention) parts.push(paint(`@${message.mention.kind} ${oneLine(message.mention.id)}`, 'bold', ctx.color));
   for (const block of message.blocks) {
     if (block.kind === 'actions') {
       const rendered = renderActions(block, ctx, (options.firstButtonNumber ?? 1) + buttons.length);

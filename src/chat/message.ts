@@ -37,11 +37,23 @@ export type Block =
 /** Who sees a message: the whole channel, or only the user who asked. */
 export type Visibility = 'channel' | 'user';
 
+/** A user or role the channel chose to be pinged by a post (subscriptions only). */
+export interface MentionTarget {
+  kind: 'user' | 'role';
+  /** The platform's id of the user or role (user group on Slack). */
+  id: string;
+}
+
 /** One message to post. `fallbackText` is always set: notifications, plain terminals and overflow use it. */
 export interface OutgoingMessage {
   fallbackText: string;
   blocks: Block[];
   visibility: Visibility;
+  /**
+   * The only mention a message may carry: rendered as a real ping of exactly this target. Nothing else in
+   * a message can mention anyone.
+   */
+  mention?: MentionTarget;
 }
 
 /** The plain text of inline spans (links keep their text only). */

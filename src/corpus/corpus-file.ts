@@ -2,44 +2,29 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
-import { Corpus, type SignalSnapshot } from './corpus.ts';
-import { forEachLine, readJsonLinesFile, writeJsonLinesFile } from './sources/jsonl.ts';
+import type { Corpus } from './corpus.ts';
+import { readJsonLinesFile, writeJsonLinesFile } from './sources/jsonl.ts';
 import type { Paper } from './paper.ts';
 
-/** Where the running corpus lives inside the data directory. */
+/** Where the running corpus lives inside the data directory (signal snapshots live in the database). */
 export const CORPUS_FILES = {
   papers: 'corpus.jsonl',
-  snapshots: 'signal-snapshots.jsonl',
   index: 'search-index.bin',
 } as const;
 
-/** Saves the corpus (papers and signal snapshots) as JSON Lines in `dataDir`, atomically per file. */
+/** Saves the corpus's papers as JSON Lines in `dataDir`, atomically. */
 export function saveCorpus(dataDir: string, corpus: Corpus): void {
   mkdirSync(dataDir, { recursive: true });
   writeJsonLinesFile(join(dataDir, CORPUS_FILES.papers), corpus.papers());
-  writeJsonLinesFile(join(dataDir, CORPUS_FILES.snapshots), corpus.snapshots());
 }
 
-/** Reads the saved papers and snapshots of `dataDir` (none if it has no corpus yet). */
-export function readSavedCorpus(dataDir: string, log: Logger): { papers: Paper[]; snapshots: SignalSnapshot[] } {
+/** Reads the saved papers of `dataDir` (none if it has no corpus yet). */
+export function readSavedPapers(dataDir: string, log: Logger): Paper[] {
   const papersPath = join(dataDir, CORPUS_FILES.papers);
-  if (!existsSync(papersPath)) return { papers: [], snapshots: [] };
+  if (!existsSync(papersPath)) return [];
   const { papers, rejected } = readJsonLinesFile(papersPath, log);
   if (rejected.length > 0) log.warn({ path: papersPath, rejected: rejected.length }, 'saved corpus has invalid lines; they were skipped');
-  const snapshotsPath = join(dataDir, CORPUS_FILES.snapshots);
-  const snapshots: SignalSnapshot[] = [];
-  if (existsSync(snapshotsPath)) {
-    forEachLine(snapshotsPath, (line) => {
-      if (line.trim() === '') return;
-      try {
-        const parsed = JSON.parse(line) as SignalSnapshot;
-        if (typeof parsed.paperId === 'string' && !Number.isNaN(Date.parse(parsed.observedAt))) snapshots.push(parsed);
-      } catch {
-        log.warn({ path: snapshotsPath }, 'skipped an unreadable signal snapshot line');
-      }
-    });
-  }
-  return { papers, snapshots };
+  return papers;
 }
 
 /**

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defineCommand } from '../../commands/command-spec.ts';
-import { Dispatcher } from '../../commands/dispatcher.ts';
 import { commandRegistry } from '../../commands/registry.ts';
-import { ActionCodec } from '../../commands/actions.ts';
 import { titleId } from '../../src/corpus/paper.ts';
-import { MemoryLogger } from '../../src/logger.ts';
 import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';
-import { testLibrary } from '../helpers/library.ts';
 
 describe('search', () => {
   it('shows the 5 best matches as compact cards, and More pages on', async () => {
@@ -29,13 +25,13 @@ describe('search', () => {
     expect(headingsOf((await bot.exec('search latent quantiz')).reply)[0]).toBe('Disentanglement via Latent Quantization');
   });
 
-  it('puts a TL;DR, one line of signals and Related/Cite buttons on each card', async () => {
+  it('puts a TL;DR, one line of signals and Related/Save/Cite buttons on each card', async () => {
     const bot = testBot({ withSources: true });
     const result = await bot.exec('search deepseek reasoning');
     const text = textOf(result.reply);
     expect(headingsOf(result.reply)[0]).toBe('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning');
     expect(text).toContain('DeepSeek-AI, Daya Guo, Dejian Yang et al. · 2025-01-22 · ▲ 372 · 💬 9 · ★ 91k');
-    expect(buttonsOf(result.reply).slice(0, 2).map((b) => b.label)).toEqual(['Related', 'Cite']);
+    expect(buttonsOf(result.reply).slice(0, 3).map((b) => b.label)).toEqual(['Related', 'Save', 'Cite']);
   });
 
   it('looks an arXiv id up exactly, and applies filters and sorts', async () => {
@@ -202,41 +198,29 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
   });
 
   it('answers an unexpected failure with an apology and an error id, and logs it with its context', async () => {
-    const { search, clock } = testLibrary();
-    const log = new MemoryLogger();
     const broken = defineCommand({
       name: 'broken', summary: 'fails', usage: 'broken', examples: [], options: [], permission: 'anyone',
       parse: () => ({}),
       run: () => { throw new Error('database on fire'); },
     });
-    const dispatcher = new Dispatcher({ search, clock, log, actions: new ActionCodec(), status: { startedAt: clock.now(), version: 't', sources: [] } }, [broken]);
-    const result = await dispatcher.dispatchLine('broken', {
-      actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: true },
-      channel: { platform: 'test', channelId: 'C1' },
-      receivedAt: clock.now(),
-    });
+    const bot = testBot({ registry: [broken] });
+    const result = await bot.exec('broken');
     expect(result.outcome).toBe('failed');
     const errorId = /error id ([0-9a-f]{8})/.exec(result.reply.fallbackText)?.[1];
     expect(errorId).toBeDefined();
     expect(result.reply.fallbackText).not.toContain('database on fire');
-    const record = log.records.find((r) => r.level === 'error')!;
+    const record = bot.log.records.find((r) => r.level === 'error')!;
     expect(record.fields).toMatchObject({ errorId, command: 'broken', channel: 'test:C1', user: 'test:U1' });
   });
 
   it('refuses a channel-manager command to someone who is not one', async () => {
-    const { search, clock } = testLibrary();
     const guarded = defineCommand({
       name: 'settings', summary: 'changes settings', usage: 'settings', examples: [], options: [], permission: 'channel-manager',
       parse: () => ({}),
       run: () => ({ fallbackText: 'changed', blocks: [], visibility: 'channel' as const }),
     });
-    const dispatcher = new Dispatcher({ search, clock, log: new MemoryLogger(), actions: new ActionCodec(), status: { startedAt: clock.now(), version: 't', sources: [] } }, [guarded]);
-    const as = (canManageChannel: boolean) => dispatcher.dispatchLine('settings', {
-      actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel },
-      channel: { platform: 'test', channelId: 'C1' },
-      receivedAt: clock.now(),
-    });
-    expect((await as(false)).reply.fallbackText).toBe('Only channel managers can use /papers settings here.');
-    expect((await as(true)).reply.fallbackText).toBe('changed');
+    expect((await testBot({ registry: [guarded], canManageChannel: false }).exec('settings')).reply.fallbackText)
+      .toBe('Only channel managers can use /papers settings here.');
+    expect((await testBot({ registry: [guarded], canManageChannel: true }).exec('settings')).reply.fallbackText).toBe('changed');
   });
 });

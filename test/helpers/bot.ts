@@ -1,28 +1,63 @@
-import { ActionCodec, MemoryActionStore } from '../../commands/actions.ts';
+import { createBot, type Bot, type BotOptions } from '../../bot.ts';
 import type { CommandResult } from '../../commands/command-spec.ts';
-import { Dispatcher } from '../../commands/dispatcher.ts';
 import { plainText, type Block, type Button, type OutgoingMessage } from '../../src/chat/message.ts';
+import type { ManualClock } from '../../src/clock.ts';
+import { PacedSender } from '../../src/delivery/paced-sender.ts';
+import type { PaperSearch } from '../../src/index/paper-search.ts';
 import { MemoryLogger } from '../../src/logger.ts';
+import type { PaperSource } from '../../src/scheduler/source-refresh.ts';
+import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
+import type { Stores } from '../../src/store/store.ts';
+import { FakePlatform } from '../fakes/fake-platform.ts';
 import { testLibrary } from './library.ts';
 
-/** A bot with the real dispatcher, corpus and index, no platform: `exec('search diffusion')`. */
-export function testBot(options: { withSources?: boolean; now?: string; canManageChannel?: boolean } = {}) {
-  const { search, clock } = testLibrary(options);
+/** Options of {@link testBot}. */
+export interface TestBotOptions {
+  withSources?: boolean;
+  now?: string;
+  canManageChannel?: boolean;
+  /** A store to use (e.g. SQLite on a temp file, to restart on); memory by default. */
+  stores?: Stores;
+  /** A library to use (to keep the corpus across a simulated restart). */
+  library?: { search: PaperSearch; clock: ManualClock };
+  sources?: PaperSource[];
+  channelId?: string;
+  registry?: BotOptions['registry'];
+}
+
+/**
+ * A bot with the real dispatcher, scheduler, corpus and index, memory (or given) stores, a fake platform
+ * named `test`, and a manual clock: `exec('search diffusion')`, `bot.jobs.runUntil(...)`.
+ */
+export function testBot(options: TestBotOptions = {}) {
+  const { search, clock } = options.library ?? testLibrary(options);
   const log = new MemoryLogger();
-  const actions = new ActionCodec(new MemoryActionStore());
-  const dispatcher = new Dispatcher({ search, clock, log, actions, status: { startedAt: clock.now(), version: '0.0.0-test', sources: [] } });
-  const where = () => ({
+  const stores = options.stores ?? createMemoryStores();
+  const platform = new FakePlatform(clock);
+  const sender = new PacedSender({ platform, clock, logger: log, random: () => 0.5 });
+  const bot: Bot = createBot({
+    clock, log, search, stores,
+    senderFor: (name) => (name === platform.name ? sender : undefined),
+    status: { startedAt: clock.now(), version: '0.0.0-test', sources: [] },
+    defaultTimeZone: 'UTC',
+    ...(options.sources ? { sources: options.sources } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
+  const where = (channelId = options.channelId ?? 'C1') => ({
     actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: options.canManageChannel ?? true },
-    channel: { platform: 'test', channelId: 'C1' },
+    channel: { platform: 'test', channelId },
     receivedAt: clock.now(),
   });
   return {
+    ...bot,
+    bot,
     search,
     clock,
     log,
-    dispatcher,
-    exec: (line: string): Promise<CommandResult> => dispatcher.dispatchLine(line, where()),
-    press: (actionId: string): Promise<CommandResult> => dispatcher.pressButton(actionId, where()),
+    stores,
+    platform,
+    exec: (line: string, channelId?: string): Promise<CommandResult> => bot.dispatcher.dispatchLine(line, where(channelId)),
+    press: (actionId: string): Promise<CommandResult> => bot.dispatcher.pressButton(actionId, where()),
   };
 }
 

@@ -1,0 +1,91 @@
+/**
+ * The bot's parts wired together, without I/O of its own: the command dispatcher, the scheduler (daily
+ * posts, subscriptions, source refresh) and exactly-once delivery. `main.ts` builds it with real
+ * adapters, stores and clock; tests and the benchmark build it with fakes and a manual clock.
+ */
+import { ActionCodec } from './commands/actions.ts';
+import type { BotStatus, CommandSpec } from './commands/command-spec.ts';
+import { Dispatcher } from './commands/dispatcher.ts';
+import { createPostPresenter } from './commands/presenters/posts.ts';
+import type { Clock } from './src/clock.ts';
+import type { PaperSearch } from './src/index/paper-search.ts';
+import type { Logger } from './src/logger.ts';
+import { DailyPosts } from './src/scheduler/daily-posts.ts';
+import { DeliveryService, type ChannelSender } from './src/scheduler/delivery.ts';
+import { JobLoop, type ScheduledJob } from './src/scheduler/job-loop.ts';
+import { SourceRefresh, type PaperSource } from './src/scheduler/source-refresh.ts';
+import { SubscriptionPosts } from './src/scheduler/subscription-posts.ts';
+import type { Stores } from './src/store/store.ts';
+
+/** What the bot is made of. */
+export interface BotOptions {
+  clock: Clock;
+  log: Logger;
+  search: PaperSearch;
+  stores: Stores;
+  /** The sender of each running platform (by `ChannelRef.platform`). */
+  senderFor: (platform: string) => ChannelSender | undefined;
+  status: BotStatus;
+  defaultTimeZone: string;
+  sources?: readonly PaperSource[];
+  /** Saves corpus and index after a source refresh changed them. */
+  persist?: () => Promise<void>;
+  graceMs?: number;
+  /** The commands; all registered ones unless a test narrows them. */
+  registry?: readonly CommandSpec<any>[];
+}
+
+/** A wired bot. */
+export interface Bot {
+  dispatcher: Dispatcher;
+  jobs: JobLoop;
+  dailyPosts: DailyPosts;
+  subscriptionPosts: SubscriptionPosts;
+  refresh: SourceRefresh;
+  delivery: DeliveryService;
+  /** Resumes unsent posts, makes missed daily posts (within grace), refreshes sources, starts the loop. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Wires the bot. Nothing runs until `start`. */
+export function createBot(options: BotOptions): Bot {
+  const { clock, log, search, stores } = options;
+  const actions = new ActionCodec();
+  const present = createPostPresenter({ search, clock, actions });
+  const delivery = new DeliveryService({ clock, log: log.child({ part: 'delivery' }), deliveries: stores.deliveries, channels: stores.channels, senderFor: options.senderFor });
+  const dailyPosts = new DailyPosts({
+    clock, log: log.child({ part: 'daily' }), search, channels: stores.channels, deliveries: stores.deliveries,
+    sources: stores.sources, delivery, present, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+  });
+  const subscriptionPosts = new SubscriptionPosts({
+    clock, log: log.child({ part: 'subscriptions' }), search, subscriptions: stores.subscriptions, deliveries: stores.deliveries, delivery, present,
+  });
+  const refresh = new SourceRefresh({
+    clock, log: log.child({ part: 'sources' }), sources: options.sources ?? [], state: stores.sources, snapshots: stores.snapshots, search,
+    onNewPapers: async (papers, refreshId) => { await subscriptionPosts.notify(papers, refreshId); },
+    persist: options.persist ?? (async () => undefined),
+  });
+  const jobList: ScheduledJob[] = [dailyPosts, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
+  const jobs = new JobLoop(clock, log.child({ part: 'scheduler' }), jobList);
+  const dispatcher = new Dispatcher({
+    search, clock, log: log.child({ part: 'commands' }), actions, status: options.status, defaultTimeZone: options.defaultTimeZone,
+    stores,
+    schedule: {
+      previewDaily: (channel, daily) => dailyPosts.preview(channel, daily),
+      nextRuns: () => jobs.nextRuns(),
+    },
+  }, ...(options.registry ? [options.registry] : []));
+  return {
+    dispatcher, jobs, dailyPosts, subscriptionPosts, refresh, delivery,
+    async start() {
+      await delivery.resumeUnfinished();
+      await dailyPosts.catchUp();
+      if (options.sources && options.sources.length > 0) await refresh.refreshAll();
+      jobs.start();
+    },
+    async stop() {
+      await jobs.stop();
+    },
+  };
+}

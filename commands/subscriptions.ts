@@ -1,0 +1,33 @@
+import { encodeRef } from '../src/chat/refs.ts';
+import { defineCommand } from './command-spec.ts';
+
+/** `subscriptions`: this channel's topic subscriptions. */
+export const subscriptionsCommand = defineCommand({
+  name: 'subscriptions',
+  summary: "This channel's topic subscriptions",
+  usage: 'subscriptions',
+  examples: ['subscriptions'],
+  options: [],
+  permission: 'anyone',
+  parse: () => ({}),
+  run: async (_args, ctx) => {
+    const list = await ctx.stores.subscriptions.list(encodeRef(ctx.channel));
+    if (list.length === 0) {
+      const text = 'No subscriptions here. A channel manager can add one: /papers subscribe "test-time adaptation"';
+      return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'user' };
+    }
+    const lines = list.map((s) =>
+      [`#${s.id} "${s.topic}"`, s.minUpvotes !== undefined ? `min-upvotes:${s.minUpvotes}` : '', s.mention ? `mentions ${s.mention.kind} ${s.mention.id}` : '']
+        .filter(Boolean)
+        .join(' · '),
+    );
+    return {
+      fallbackText: ['Subscriptions of this channel:', ...lines].join('\n'),
+      blocks: [
+        { kind: 'text', text: [{ text: 'Subscriptions of this channel', style: 'bold' }] },
+        { kind: 'list', items: lines.map((line) => [line]) },
+      ],
+      visibility: 'user',
+    };
+  },
+});

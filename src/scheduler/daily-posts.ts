@@ -1,0 +1,124 @@
+import type { Clock } from '../clock.ts';
+import type { OutgoingMessage } from '../chat/message.ts';
+import type { PaperSearch } from '../index/paper-search.ts';
+import type { Logger } from '../logger.ts';
+import type { TrendingEntry } from '../ranking/trending.ts';
+import type { ChannelSettings, ChannelSettingsStore, DailySettings } from '../store/channel-settings.port.ts';
+import type { DeliveryStore } from '../store/delivery-store.port.ts';
+import type { SourceStateStore } from '../store/source-state-store.port.ts';
+import { nextDailyRun, previousDailyRun } from './daily-schedule.ts';
+import type { DeliveryService } from './delivery.ts';
+import { weekdayOf } from './local-time.ts';
+import type { ScheduledJob } from './job-loop.ts';
+import type { PostContent, PostPresenter } from './post-content.ts';
+
+/** A post missed while the bot was down is still made this long after its time; later it is skipped. */
+export const DEFAULT_GRACE_MS = 6 * 3_600_000;
+
+/** The key that makes a channel's daily post exactly once per local day. */
+export function dailyKey(channel: string, localDate: string): string {
+  return `daily:${channel}:${localDate}`;
+}
+
+/** What the daily posts need. */
+export interface DailyPostsDeps {
+  clock: Clock;
+  log: Logger;
+  search: PaperSearch;
+  channels: ChannelSettingsStore;
+  deliveries: DeliveryStore;
+  sources: SourceStateStore;
+  delivery: DeliveryService;
+  present: PostPresenter;
+  graceMs?: number;
+}
+
+/**
+ * The daily post of every channel that has one: at its local time, the top N trending papers of the
+ * week it has not been shown (optionally on a topic), or one line saying why there is nothing new.
+ */
+export class DailyPosts implements ScheduledJob {
+  readonly name = 'daily posts';
+
+  constructor(private readonly deps: DailyPostsDeps) {}
+
+  async nextRun(after: Date): Promise<Date | undefined> {
+    let best: Date | undefined;
+    for (const settings of await this.deps.channels.listDaily()) {
+      const { at } = nextDailyRun(settings.daily!, after);
+      if (!best || at < best) best = at;
+    }
+    return best;
+  }
+
+  async run(at: Date): Promise<void> {
+    const justBefore = new Date(at.getTime() - 1);
+    for (const settings of await this.deps.channels.listDaily()) {
+      const next = nextDailyRun(settings.daily!, justBefore);
+      if (next.at.getTime() === at.getTime()) await this.post(settings, next.localDate);
+    }
+  }
+
+  /**
+   * On start: the latest scheduled post of each channel that was missed while the bot was down is made
+   * now if still within the grace period, and skipped with a log line otherwise.
+   */
+  async catchUp(): Promise<void> {
+    const now = this.deps.clock.now();
+    const grace = this.deps.graceMs ?? DEFAULT_GRACE_MS;
+    for (const settings of await this.deps.channels.listDaily()) {
+      const missed = previousDailyRun(settings.daily!, now);
+      if (await this.deps.deliveries.get(dailyKey(settings.channel, missed.localDate))) continue;
+      // Only a run after the daily post was switched on counts as missed.
+      if (missed.at < new Date(settings.updatedAt)) continue;
+      const late = now.getTime() - missed.at.getTime();
+      if (late <= grace) {
+        this.deps.log.info({ channel: settings.channel, localDate: missed.localDate, lateMinutes: Math.round(late / 60_000) }, 'making a daily post missed while the bot was down');
+        await this.post(settings, missed.localDate);
+      } else {
+        this.deps.log.warn({ channel: settings.channel, localDate: missed.localDate, lateMinutes: Math.round(late / 60_000) }, 'skipped a daily post missed beyond the grace period');
+      }
+    }
+  }
+
+  /** Exactly what the channel's next daily post would contain, without posting or recording anything. */
+  async preview(channel: string, daily: DailySettings): Promise<{ message: OutgoingMessage; at: Date }> {
+    const next = nextDailyRun(daily, this.deps.clock.now());
+    return { message: this.deps.present(await this.compose(channel, daily, next.localDate)), at: next.at };
+  }
+
+  private async post(settings: ChannelSettings, localDate: string): Promise<void> {
+    const content = await this.compose(settings.channel, settings.daily!, localDate);
+    const outcome = await this.deps.delivery.deliver({
+      key: dailyKey(settings.channel, localDate),
+      channel: settings.channel,
+      kind: content.kind === 'daily' ? 'daily' : 'empty-day',
+      paperIds: content.kind === 'daily' ? content.entries.map((entry) => entry.paper.id) : [],
+      message: this.deps.present(content),
+    });
+    this.deps.log.info({ channel: settings.channel, localDate, outcome, kind: content.kind }, 'daily post');
+  }
+
+  private async compose(channel: string, daily: DailySettings, localDate: string): Promise<PostContent> {
+    const topic = daily.topic ? { topic: daily.topic } : {};
+    const candidates = this.deps.search.trending({ window: 'week', ...topic });
+    const shown = await this.deps.deliveries.alreadyShown(channel, candidates.map((entry) => entry.paper.id));
+    const fresh: TrendingEntry[] = candidates.filter((entry) => !shown.has(entry.paper.id)).slice(0, daily.top);
+    if (fresh.length > 0) return { kind: 'daily', localDate, ...topic, entries: fresh };
+    return { kind: 'empty-day', localDate, reason: await this.emptyReason(daily, candidates.length, localDate) };
+  }
+
+  /** Why there is nothing new: the weekend, sources lagging, a topic with no match, or all shown already. */
+  private async emptyReason(daily: DailySettings, candidates: number, localDate: string): Promise<string> {
+    const weekday = weekdayOf(localDate);
+    if (weekday >= 6 && candidates === 0) return 'it is the weekend, when Hugging Face and arXiv publish no new papers.';
+    const failing = (await this.deps.sources.all()).filter((state) => state.consecutiveFailures > 0);
+    if (failing.length > 0) {
+      const since = failing.map((s) => s.lastSuccessAt).filter(Boolean).sort()[0];
+      return `the paper sources have not refreshed${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''} (${failing.map((s) => s.source).join(', ')} failing).`;
+    }
+    if (daily.topic && candidates === 0) return `no paper trending this week matches "${daily.topic}".`;
+    if (candidates > 0) return `all ${candidates} papers trending this week were posted here already.`;
+    return 'no paper is trending this week yet.';
+  }
+}

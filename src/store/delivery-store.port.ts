@@ -1,0 +1,48 @@
+/** What kind of post a delivery is. */
+export type DeliveryKind = 'daily' | 'subscription' | 'empty-day';
+
+/**
+ * Where a delivery stands.
+ * - `claimed`: recorded, not yet attempted;
+ * - `sending`: an attempt is under way (if the process dies now, the outcome is unknown);
+ * - `retrying`: an attempt failed (429, 5xx, network) and another will follow: safe to resend;
+ * - `sent`: the platform accepted it;
+ * - `unknown`: found `sending` after a crash; not resent, because resending could post twice;
+ * - `skipped`: not sent on purpose (missed beyond the grace period, channel disabled).
+ */
+export type DeliveryStatus = 'claimed' | 'sending' | 'retrying' | 'sent' | 'unknown' | 'skipped';
+
+/** One post the bot owes a channel, under a key that makes it exactly once. */
+export interface Delivery {
+  /** `daily:slack:C123:2025-01-24`, `subscription:slack:C123:<refresh id>`. */
+  key: string;
+  channel: string;
+  kind: DeliveryKind;
+  status: DeliveryStatus;
+  /** Corpus ids of the papers in the post. */
+  paperIds: string[];
+  /** The message, as JSON of the neutral model, so a retry after a restart sends the same thing. */
+  message: string;
+  attempts: number;
+  lastError?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The post log: one row per delivery key, and which papers each channel has been shown. */
+export interface DeliveryStore {
+  /**
+   * Records a delivery before it is sent. Returns false when the key exists already (another process,
+   * or an earlier run, owns it): the caller must not send. Also records its papers as shown to the
+   * channel; papers already shown there are not claimed twice.
+   */
+  claim(delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>, at: Date): Promise<boolean>;
+  get(key: string): Promise<Delivery | undefined>;
+  setStatus(key: string, status: DeliveryStatus, at: Date, error?: string): Promise<void>;
+  /** Deliveries left `claimed`, `sending` or `retrying` (after a restart). */
+  unfinished(): Promise<Delivery[]>;
+  /** Of these papers, the ones this channel has already been shown. */
+  alreadyShown(channel: string, paperIds: readonly string[]): Promise<Set<string>>;
+  /** The newest deliveries of a channel, newest first. */
+  recent(channel: string, limit: number): Promise<Delivery[]>;
+}

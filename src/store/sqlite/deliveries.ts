@@ -1,0 +1,141 @@
+import type { Database } from 'better-sqlite3';
+import type { Delivery, DeliveryKind, DeliveryStatus, DeliveryStore } from '../delivery-store.port.ts';
+
+interface Row {
+  key: string;
+  channel: string;
+  kind: DeliveryKind;
+  status: DeliveryStatus;
+  paper_ids: string;
+  message: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface InsertParams {
+  key: string;
+  channel: string;
+  kind: string;
+  paperIds: string;
+  message: string;
+  lastError: string | null;
+  at: string;
+}
+
+interface StatusParams {
+  key: string;
+  status: string;
+  at: string;
+  error: string | null;
+}
+
+function toDelivery(row: Row): Delivery {
+  const delivery: Delivery = {
+    key: row.key,
+    channel: row.channel,
+    kind: row.kind,
+    status: row.status,
+    paperIds: JSON.parse(row.paper_ids) as string[],
+    message: row.message,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.last_error !== null) delivery.lastError = row.last_error;
+  return delivery;
+}
+
+/**
+ * The post log in `deliveries` and `shown_papers`.
+ *
+ * `claim` is one immediate transaction: the delivery row goes in with `ON CONFLICT (key) DO NOTHING`
+ * (nothing inserted: another process or an earlier run owns the key, return false), then each paper with
+ * `INSERT OR IGNORE` into `shown_papers`, whose primary key (channel, paper_id) keeps the first delivery
+ * that showed it. `setStatus` counts an attempt each time the status becomes `sending`, records `error`
+ * when given (a later call without one keeps the last error), and throws for an unknown key.
+ */
+export class SqliteDeliveryStore implements DeliveryStore {
+  private readonly insert;
+  private readonly insertShown;
+  private readonly selectOne;
+  private readonly updateStatus;
+  private readonly selectUnfinished;
+  private readonly selectShown;
+  private readonly selectRecent;
+  private readonly claimTx;
+
+  constructor(db: Database) {
+    this.insert = db.prepare<InsertParams>(`
+      INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at)
+      VALUES (@key, @channel, @kind, 'claimed', @paperIds, @message, 0, @lastError, @at, @at)
+      ON CONFLICT (key) DO NOTHING`);
+    this.insertShown = db.prepare<[string, string, string, string]>(
+      'INSERT OR IGNORE INTO shown_papers (channel, paper_id, delivery_key, shown_at) VALUES (?, ?, ?, ?)',
+    );
+    this.selectOne = db.prepare<[string], Row>('SELECT * FROM deliveries WHERE key = ?');
+    this.updateStatus = db.prepare<StatusParams>(`
+      UPDATE deliveries SET
+        status = @status,
+        updated_at = @at,
+        attempts = attempts + (CASE WHEN @status = 'sending' THEN 1 ELSE 0 END),
+        last_error = COALESCE(@error, last_error)
+      WHERE key = @key`);
+    this.selectUnfinished = db.prepare<[], Row>(`
+      SELECT * FROM deliveries WHERE status IN ('claimed', 'sending', 'retrying') ORDER BY created_at, rowid`);
+    this.selectShown = db
+      .prepare<[string, string], string>(
+        'SELECT paper_id FROM shown_papers WHERE channel = ? AND paper_id IN (SELECT value FROM json_each(?))',
+      )
+      .pluck();
+    this.selectRecent = db.prepare<[string, number], Row>(
+      'SELECT * FROM deliveries WHERE channel = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+    );
+    this.claimTx = db.transaction((params: InsertParams, paperIds: readonly string[]): boolean => {
+      if (this.insert.run(params).changes === 0) return false;
+      for (const paperId of paperIds) this.insertShown.run(params.channel, paperId, params.key, params.at);
+      return true;
+    });
+  }
+
+  async claim(
+    delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>,
+    at: Date,
+  ): Promise<boolean> {
+    const params: InsertParams = {
+      key: delivery.key,
+      channel: delivery.channel,
+      kind: delivery.kind,
+      paperIds: JSON.stringify(delivery.paperIds),
+      message: delivery.message,
+      lastError: delivery.lastError ?? null,
+      at: at.toISOString(),
+    };
+    return this.claimTx.immediate(params, delivery.paperIds);
+  }
+
+  async get(key: string): Promise<Delivery | undefined> {
+    const row = this.selectOne.get(key);
+    return row && toDelivery(row);
+  }
+
+  async setStatus(key: string, status: DeliveryStatus, at: Date, error?: string): Promise<void> {
+    const result = this.updateStatus.run({ key, status, at: at.toISOString(), error: error ?? null });
+    if (result.changes === 0) throw new Error(`No delivery with key ${key}: claim it before setting its status`);
+  }
+
+  async unfinished(): Promise<Delivery[]> {
+    return this.selectUnfinished.all().map(toDelivery);
+  }
+
+  async alreadyShown(channel: string, paperIds: readonly string[]): Promise<Set<string>> {
+    if (paperIds.length === 0) return new Set();
+    return new Set(this.selectShown.all(channel, JSON.stringify(paperIds)));
+  }
+
+  async recent(channel: string, limit: number): Promise<Delivery[]> {
+    if (limit <= 0) return [];
+    return this.selectRecent.all(channel, Math.floor(limit)).map(toDelivery);
+  }
+}

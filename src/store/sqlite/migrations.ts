@@ -1,0 +1,200 @@
+import type { Database } from 'better-sqlite3';
+import type { Logger } from '../../logger.ts';
+
+/** One schema change. Versions start at 1 and grow by one; a released migration is never edited. */
+export interface Migration {
+  version: number;
+  /** Short snake_case name, recorded with the version. */
+  name: string;
+  /** Statements run in one transaction (no BEGIN/COMMIT inside). */
+  sql: string;
+}
+
+/**
+ * The schema, in order. Timestamps are ISO-8601 UTC strings (`Date.toISOString()`), so text order is time
+ * order; lists of ids are JSON arrays. Every table keeps the keys that make concurrent writers safe.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial_schema',
+    sql: `
+      CREATE TABLE channel_settings (
+        channel              TEXT PRIMARY KEY,
+        daily_time           TEXT,
+        daily_time_zone      TEXT,
+        daily_weekdays_only  INTEGER CHECK (daily_weekdays_only IN (0, 1)),
+        daily_top            INTEGER,
+        daily_topic          TEXT,
+        disabled_at          TEXT,
+        disabled_reason      TEXT,
+        updated_at           TEXT NOT NULL,
+        updated_by           TEXT NOT NULL,
+        CHECK ((daily_time IS NULL) = (daily_time_zone IS NULL)),
+        CHECK ((daily_time IS NULL) = (daily_weekdays_only IS NULL)),
+        CHECK ((daily_time IS NULL) = (daily_top IS NULL)),
+        CHECK (daily_time IS NOT NULL OR daily_topic IS NULL),
+        CHECK ((disabled_at IS NULL) = (disabled_reason IS NULL))
+      );
+
+      CREATE TABLE subscriptions (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel       TEXT NOT NULL,
+        topic         TEXT NOT NULL,
+        topic_key     TEXT NOT NULL CHECK (topic_key <> ''),
+        min_upvotes   INTEGER,
+        mention_kind  TEXT CHECK (mention_kind IN ('user', 'role')),
+        mention_id    TEXT,
+        created_by    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        UNIQUE (channel, topic_key),
+        CHECK ((mention_kind IS NULL) = (mention_id IS NULL))
+      );
+
+      CREATE TABLE deliveries (
+        key         TEXT PRIMARY KEY,
+        channel     TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('daily', 'subscription', 'empty-day')),
+        status      TEXT NOT NULL CHECK (status IN ('claimed', 'sending', 'retrying', 'sent', 'unknown', 'skipped')),
+        paper_ids   TEXT NOT NULL CHECK (json_valid(paper_ids) AND json_type(paper_ids) = 'array'),
+        message     TEXT NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error  TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE INDEX deliveries_channel_created ON deliveries (channel, created_at);
+      CREATE INDEX deliveries_unfinished ON deliveries (created_at)
+        WHERE status IN ('claimed', 'sending', 'retrying');
+
+      CREATE TABLE shown_papers (
+        channel       TEXT NOT NULL,
+        paper_id      TEXT NOT NULL,
+        delivery_key  TEXT NOT NULL REFERENCES deliveries (key),
+        shown_at      TEXT NOT NULL,
+        PRIMARY KEY (channel, paper_id)
+      );
+
+      CREATE TABLE saved_papers (
+        channel   TEXT NOT NULL,
+        paper_id  TEXT NOT NULL,
+        saved_by  TEXT NOT NULL,
+        saved_at  TEXT NOT NULL,
+        PRIMARY KEY (channel, paper_id)
+      );
+
+      CREATE TABLE source_state (
+        source                TEXT PRIMARY KEY,
+        last_attempt_at       TEXT,
+        last_success_at       TEXT,
+        last_error            TEXT,
+        consecutive_failures  INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+        retry_after           TEXT,
+        last_changed          INTEGER
+      );
+
+      CREATE TABLE signal_snapshots (
+        paper_id      TEXT NOT NULL,
+        observed_at   TEXT NOT NULL,
+        upvotes       INTEGER,
+        comments      INTEGER,
+        github_stars  INTEGER,
+        PRIMARY KEY (paper_id, observed_at)
+      );
+      CREATE INDEX signal_snapshots_observed ON signal_snapshots (observed_at);
+
+      CREATE TABLE discussions (
+        channel           TEXT NOT NULL,
+        paper_id          TEXT NOT NULL,
+        thread            TEXT NOT NULL UNIQUE,
+        opened_by         TEXT NOT NULL,
+        created_at        TEXT NOT NULL,
+        reply_count       INTEGER NOT NULL DEFAULT 0 CHECK (reply_count >= 0),
+        last_activity_at  TEXT NOT NULL,
+        PRIMARY KEY (channel, paper_id)
+      );
+      CREATE INDEX discussions_channel_activity ON discussions (channel, last_activity_at);
+    `,
+  },
+];
+
+/** Thrown when the database was migrated by a newer Paperboy than this one. */
+export class DatabaseTooNewError extends Error {
+  override readonly name = 'DatabaseTooNewError';
+}
+
+interface AppliedRow {
+  version: number;
+  name: string;
+}
+
+/**
+ * Brings the database up to the newest migration: creates `schema_migrations` (version, name, applied_at)
+ * if missing, then runs each migration not yet recorded, one `BEGIN IMMEDIATE` transaction each, which
+ * re-checks the record inside so two processes opening the same file at once apply it once.
+ *
+ * Refuses (throws {@link DatabaseTooNewError}) when the database has a version this code does not know,
+ * and throws when a recorded version has a different name (the migrations were edited or mixed up).
+ * Returns the versions it applied.
+ *
+ * Options: `migrations` (default {@link MIGRATIONS}; tests pass their own), `now` (stamps `applied_at`),
+ * `log`, and `file` (names the database in errors and logs; default `db.name`).
+ */
+export function applyMigrations(
+  db: Database,
+  options: { migrations?: readonly Migration[]; now: () => Date; log: Logger; file?: string },
+): number[] {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const file = options.file ?? db.name;
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration ${m.name} has version ${m.version}; expected ${i + 1}`);
+  });
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    applied_at  TEXT NOT NULL
+  )`);
+  const newest = db.prepare<[], AppliedRow>('SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1');
+  const known = migrations.length;
+  const checkNotTooNew = (): void => {
+    const top = newest.get();
+    if (top && top.version > known) {
+      throw new DatabaseTooNewError(
+        `The database ${file} has schema version ${top.version} (${top.name}), but this Paperboy only knows up to ` +
+          `version ${known}: it was written by a newer Paperboy. Upgrade Paperboy, or point DATABASE_URL at another database.`,
+      );
+    }
+  };
+  checkNotTooNew();
+
+  const recorded = db.prepare<[number], AppliedRow>('SELECT version, name FROM schema_migrations WHERE version = ?');
+  const record = db.prepare<[number, string, string]>(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  );
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    const ran = db
+      .transaction((): boolean => {
+        checkNotTooNew();
+        const existing = recorded.get(migration.version);
+        if (existing) {
+          if (existing.name !== migration.name) {
+            throw new Error(
+              `The database ${file} records migration ${migration.version} as ${existing.name}, but this Paperboy calls it ` +
+                `${migration.name}: the database was made by a different build. Point DATABASE_URL at another database.`,
+            );
+          }
+          return false;
+        }
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, options.now().toISOString());
+        return true;
+      })
+      .immediate();
+    if (ran) {
+      applied.push(migration.version);
+      options.log.info({ file, version: migration.version, migration: migration.name }, 'Applied database migration');
+    }
+  }
+  return applied;
+}

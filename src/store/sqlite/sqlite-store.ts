@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../clock.ts';
+import { silentLogger, type Logger } from '../../logger.ts';
+import type { Stores } from '../store.ts';
+import { SqliteChannelSettingsStore } from './channel-settings.ts';
+import { SqliteDeliveryStore } from './deliveries.ts';
+import { SqliteDiscussionStore } from './discussions.ts';
+import { applyMigrations } from './migrations.ts';
+import { SqliteSavedPaperStore } from './saved-papers.ts';
+import { SqliteSignalSnapshotStore, SqliteSourceStateStore } from './source-state.ts';
+import { SqliteSubscriptionStore } from './subscriptions.ts';
+
+/** How long a connection waits for another one's write lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** Options of {@link openSqliteStores}. */
+export interface SqliteStoreOptions {
+  /** Where applied migrations and a refused WAL mode are logged (silent by default). */
+  log?: Logger;
+  /** Stamps `schema_migrations.applied_at` (the stores themselves only use the `Date`s they are given). */
+  clock?: Clock;
+}
+
+/**
+ * Opens (creating it and its directory if missing) the SQLite database at `path` (`:memory:` for a
+ * private in-memory one), brings its schema up to date (see `migrations.ts`) and returns every store on
+ * it. Opening is synchronous and throws on a database newer than this code; the store methods are async
+ * so a PostgreSQL implementation can share the ports.
+ *
+ * Several processes may open the same file: every write is one statement or one `BEGIN IMMEDIATE`
+ * transaction, and the keys (UNIQUE, primary keys with `ON CONFLICT`/`INSERT OR IGNORE`) decide races.
+ *
+ * Pragmas:
+ * - `journal_mode = WAL`: readers do not block the writer, and a crash mid-write leaves the file intact
+ *   (the unfinished transaction is simply not in the log).
+ * - `synchronous = FULL`: every commit is fsynced to the WAL before the call returns. With `NORMAL`, WAL
+ *   commits are only fsynced at checkpoints, so an acknowledged write (a channel's daily setting, a
+ *   delivery claim that guards against double posts) survives the process being killed but can be lost
+ *   when the machine, VM or container host goes down before the next checkpoint. A few hundred writes a
+ *   day make the extra fsync free.
+ * - `busy_timeout = 5000`: wait (blocking this process) up to {@link BUSY_TIMEOUT_MS} for another
+ *   connection's write instead of failing at once.
+ * - `foreign_keys = ON`: `shown_papers.delivery_key` must name a delivery.
+ */
+export function openSqliteStores(path: string, options: SqliteStoreOptions = {}): Stores {
+  const log = (options.log ?? silentLogger).child({ module: 'store', file: path });
+  const clock = options.clock ?? systemClock;
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+
+  const db = new Database(path);
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (!inMemory && mode !== 'wal') log.warn({ journalMode: mode }, 'SQLite refused WAL mode; using its journal instead');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db, { now: () => clock.now(), log, file: path });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  return {
+    channels: new SqliteChannelSettingsStore(db),
+    subscriptions: new SqliteSubscriptionStore(db),
+    deliveries: new SqliteDeliveryStore(db),
+    saved: new SqliteSavedPaperStore(db),
+    sources: new SqliteSourceStateStore(db),
+    snapshots: new SqliteSignalSnapshotStore(db),
+    discussions: new SqliteDiscussionStore(db),
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

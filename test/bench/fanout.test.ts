@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { formatFanout, simulateFanout, VirtualClock } from '../../bench/fanout.ts';
+
+/** The most timestamps in any half-open window [t, t + windowMs). */
+function maxInWindow(times: readonly number[], windowMs = 1000): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let from = 0;
+  for (let to = 0; to < sorted.length; to++) {
+    while (sorted[to]! - sorted[from]! >= windowMs) from++;
+    best = Math.max(best, to - from + 1);
+  }
+  return best;
+}
+
+describe('digest fan-out benchmark', () => {
+  it('delivers exactly one message to each of 200 channels within the simulated limits', async () => {
+    const limits = { channels: 200, perChannelPerSecond: 1, burst: 3, workspacePerSecond: 20, workspaceBurst: 20 };
+    const { result, platform, outcomes, channelIds } = await simulateFanout(limits);
+
+    expect(channelIds).toHaveLength(200);
+    expect([...outcomes.values()].every((outcome) => outcome.status === 'sent')).toBe(true);
+    const perChannel = new Map<string, number>();
+    for (const post of platform.accepted) perChannel.set(post.channelId, (perChannel.get(post.channelId) ?? 0) + 1);
+    expect(perChannel.size).toBe(200);
+    expect([...perChannel.values()].every((count) => count === 1)).toBe(true);
+    expect(new Set(platform.accepted.map((post) => post.channelId))).toEqual(new Set(channelIds));
+
+    // The sender never ran into the simulator's limits, and what the simulator accepted stays within them.
+    expect(result.rateLimited429s).toBe(0);
+    expect(maxInWindow(platform.accepted.map((post) => post.at))).toBeLessThanOrEqual(limits.workspaceBurst + limits.workspacePerSecond - 1);
+    expect(formatFanout(result)).toContain('| 200 |');
+  });
+
+  it('still delivers exactly once when the sender overestimates the cap: the simulator answers 429s and holds its limits', async () => {
+    const limits = { channels: 200, perChannelPerSecond: 1, burst: 3, workspacePerSecond: 20, workspaceBurst: 20 };
+    const { result, platform, outcomes } = await simulateFanout({ ...limits, senderGlobal: { perSecond: 40, burst: 40 } });
+
+    expect(result.rateLimited429s).toBeGreaterThan(0);
+    expect([...outcomes.values()].every((outcome) => outcome.status === 'sent')).toBe(true);
+    expect(platform.accepted).toHaveLength(200);
+    expect(new Set(platform.accepted.map((post) => post.channelId)).size).toBe(200);
+    expect(maxInWindow(platform.accepted.map((post) => post.at))).toBeLessThanOrEqual(limits.workspaceBurst + limits.workspacePerSecond - 1);
+  });
+
+  it('runs parallel sleeps side by side in virtual time', async () => {
+    const clock = new VirtualClock();
+    const start = clock.now().getTime();
+    const ends: number[] = [];
+    await clock.run(
+      Promise.all([100, 50, 100].map(async (ms) => {
+        await clock.sleep(ms);
+        await clock.sleep(10);
+        ends.push(clock.now().getTime() - start);
+      })),
+    );
+    expect(ends).toEqual([60, 110, 110]);
+  });
+});
