@@ -43,7 +43,10 @@ export interface Bot {
   subscriptionPosts: SubscriptionPosts;
   refresh: SourceRefresh;
   delivery: DeliveryService;
-  /** Resumes unsent posts, makes missed daily posts (within grace), refreshes sources, starts the loop. */
+  /**
+   * Resumes unsent posts, makes missed daily posts (within grace), and starts the loop, whose first
+   * runs fetch any source never fetched before; nothing here waits on the network.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -81,7 +84,6 @@ export function createBot(options: BotOptions): Bot {
     async start() {
       await delivery.resumeUnfinished();
       await dailyPosts.catchUp();
-      if (options.sources && options.sources.length > 0) await refresh.refreshAll();
       jobs.start();
     },
     async stop() {

@@ -9,6 +9,7 @@
  *   npm run bench -- --sizes 2000,20000   # other sizes
  *   npm run bench -- --plans              # also the same queries under alternative query plans
  *   npm run bench -- --baseline           # also plain MiniSearch with default-style settings (slow)
+ * It ends with the fan-out of a daily post to 1,000 channels through the paced sender (simulated time).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { toIndexDoc } from '../src/index/paper-search.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Measurement } from './measure.ts';
 import { measureBaseline, type BaselineMeasurement } from './minisearch-baseline.ts';
+import { formatFanout, measureFanout } from './fanout.ts';
 import { generateQueries } from './queries.ts';
 import { generateCorpus } from './synthetic-corpus.ts';
 
@@ -157,4 +159,8 @@ if (rows.some((r) => r.baseline)) {
       `${b.typoFoundTop5}/${b.typoQueries}`]));
   }
 }
+process.stderr.write('simulating a daily post to 1,000 channels…\n');
+out.push('');
+out.push('Daily post fan-out through the paced sender, simulated Slack-like limits (1 msg/s per channel, burst 3; workspace 50/s), 50 ms per call');
+out.push(formatFanout(await measureFanout({ channels: 1000 })));
 process.stdout.write(`${out.join('\n')}\n`);

@@ -10,6 +10,9 @@ import { ConfigError, readConfig } from '../config.ts';
 import { importText } from '../corpus/import-file.ts';
 import { createLogger } from '../logger.ts';
 import { openPaperLibrary, saveLibrary } from '../paper-library.ts';
+import { snapshotsOf } from '../scheduler/source-refresh.ts';
+import { parseDatabaseUrl } from '../store/database-url.ts';
+import { openSqliteStores } from '../store/sqlite/sqlite-store.ts';
 
 const SHOWN_REASONS = 5;
 
@@ -23,6 +26,9 @@ async function main(files: string[]): Promise<number> {
   }
   const config = readConfig();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const database = parseDatabaseUrl(config.databaseUrl);
+  if (database.kind !== 'sqlite') throw new ConfigError('DATABASE_URL: the PostgreSQL store does not exist yet; use sqlite:./data/paperboy.db');
+  const stores = openSqliteStores(database.path, { log });
   const library = await openPaperLibrary({ dataDir: config.dataDir, log, clock: systemClock });
   let added = 0;
   let updated = 0;
@@ -40,6 +46,7 @@ async function main(files: string[]): Promise<number> {
     }
     const result = importText(text, { observedAt: systemClock.now(), log });
     const report = library.ingest(result.papers);
+    await stores.snapshots.append(snapshotsOf(result.papers));
     added += report.added.length;
     updated += report.updated.length;
     unchanged += report.unchanged;
@@ -48,6 +55,7 @@ async function main(files: string[]): Promise<number> {
     process.stdout.write(`${file}: ${result.format ?? 'unknown format'}, ${plural(result.papers.length, "paper")} read, ${result.rejected.length} rejected\n`);
   }
   saveLibrary(library, config.dataDir);
+  await stores.close();
   process.stdout.write(`Added ${added}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}. Corpus: ${library.corpus.size} papers.\n`);
   for (const reason of reasons.slice(0, SHOWN_REASONS)) process.stdout.write(`  rejected: ${reason}\n`);
   if (reasons.length > SHOWN_REASONS) process.stdout.write(`  … and ${reasons.length - SHOWN_REASONS} more\n`);

@@ -57,11 +57,6 @@ export class Corpus {
     return this.byId.values();
   }
 
-  /** Every snapshot kept, for persistence. */
-  *snapshots(): IterableIterator<SignalSnapshot> {
-    for (const list of this.history.values()) yield* list;
-  }
-
   /** The signal history of one paper, oldest first. */
   snapshotsOf(id: string): readonly SignalSnapshot[] {
     return this.history.get(id) ?? [];

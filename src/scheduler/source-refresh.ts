@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import type { Clock } from '../clock.ts';
-import type { SignalSnapshot, UpsertReport } from '../corpus/corpus.ts';
+import { SNAPSHOT_RETENTION_MS, type SignalSnapshot, type UpsertReport } from '../corpus/corpus.ts';
 import type { Paper, ParseOutcome } from '../corpus/paper.ts';
 import type { PaperSearch } from '../index/paper-search.ts';
 import type { Logger } from '../logger.ts';
@@ -37,7 +37,8 @@ export function isCronExpression(expression: string): boolean {
   return expression.trim().split(/\s+/).length === 5 && cron.validate(expression);
 }
 
-function snapshotsOf(papers: readonly Paper[]): SignalSnapshot[] {
+/** The signal observations a batch of papers carries, as snapshots to keep. */
+export function snapshotsOf(papers: readonly Paper[]): SignalSnapshot[] {
   return papers.flatMap((paper) => {
     const s = paper.signals;
     if (!s) return [];
@@ -100,13 +101,6 @@ export class SourceRefresh implements ScheduledJob {
     }
   }
 
-  /** Refreshes every source now (at start). */
-  async refreshAll(): Promise<RefreshResult[]> {
-    const results: RefreshResult[] = [];
-    for (const source of this.deps.sources) results.push(await this.refresh(source));
-    return results;
-  }
-
   /** Fetches one source and takes in what it brought. Never throws. */
   async refresh(source: PaperSource): Promise<RefreshResult> {
     const { clock, log, state: states, search } = this.deps;
@@ -133,6 +127,9 @@ export class SourceRefresh implements ScheduledJob {
     }
     const report = search.ingest(outcome.papers);
     await this.deps.snapshots.append(snapshotsOf(outcome.papers));
+    // Velocity needs at most the longest trending window of history.
+    search.corpus.pruneSnapshots(clock.now());
+    await this.deps.snapshots.prune(new Date(clock.now().getTime() - SNAPSHOT_RETENTION_MS));
     const changed = report.added.length + report.updated.length;
     if (changed > 0) await this.deps.persist();
     const next: SourceState = {
@@ -149,10 +146,11 @@ export class SourceRefresh implements ScheduledJob {
     return { source: source.name, ok: true, report };
   }
 
-  /** The next cron time, or sooner: the backoff retry of a failing source. */
+  /** The next cron time, or sooner: at once for a source never fetched, or the backoff retry of a failing one. */
   private async nextRunOf(source: PaperSource, after: Date): Promise<Date | undefined> {
-    const scheduled = nextCronRun(source.schedule, after);
     const state = await this.deps.state.get(source.name);
+    if (!state) return new Date(after.getTime() + 1);
+    const scheduled = nextCronRun(source.schedule, after);
     if (!state?.retryAfter || state.consecutiveFailures === 0) return scheduled;
     const retry = new Date(Math.max(new Date(state.retryAfter).getTime(), after.getTime() + 1));
     return scheduled && scheduled < retry ? scheduled : retry;

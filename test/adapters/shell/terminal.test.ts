@@ -17,11 +17,11 @@ interface Run {
 }
 
 /** Runs the real `npm start` with arguments and optional piped stdin, offline, in a fresh data directory. */
-function npmStart(args: string[], stdin?: string): Promise<Run> {
+function npmStart(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['start', '--silent', '--', ...args], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir, NO_COLOR: '1', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATA_DIR: dataDir, NO_COLOR: '1', LOG_LEVEL: 'info', SOURCES: '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -79,5 +79,21 @@ describe('the interactive terminal', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('There are no buttons to pick right now.');
     expect(run.stdout).toContain('Papers: 74');
+  });
+});
+
+describe('starting with no network', () => {
+  it('serves the bundled corpus and says in one log line that the sources are unreachable', async () => {
+    const offline = mkdtempSync(join(tmpdir(), 'paperboy-offline-'));
+    try {
+      // Port 9 on 127.0.0.1 has no server: every request is refused, as with no network at all.
+      const run = await npmStart([], 'search monge gap\n', { DATA_DIR: offline, SOURCES: 'hf-daily', HF_BASE_URL: 'http://127.0.0.1:9' });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps');
+      const log = readFileSync(join(offline, 'paperboy.log'), 'utf8');
+      expect(log.match(/paper source unreachable; serving the papers we have/g)).toHaveLength(1);
+    } finally {
+      rmSync(offline, { recursive: true, force: true });
+    }
   });
 });
