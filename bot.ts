@@ -4,9 +4,13 @@
  * adapters, stores and clock; tests and the benchmark build it with fakes and a manual clock.
  */
 import { ActionCodec } from './commands/actions.ts';
-import type { BotStatus, CommandSpec } from './commands/command-spec.ts';
+import type { BotStatus, CommandResult, CommandSpec } from './commands/command-spec.ts';
 import { Dispatcher } from './commands/dispatcher.ts';
+import type { BotInbound, InboundContext } from './commands/inbound.ts';
+import { threadNote } from './commands/presenters/discussion.ts';
 import { createPostPresenter } from './commands/presenters/posts.ts';
+import type { ChatPlatform } from './src/chat/platform.port.ts';
+import { openDiscussionThread } from './src/discussions/open-thread.ts';
 import type { Clock } from './src/clock.ts';
 import type { PaperSearch } from './src/index/paper-search.ts';
 import type { Logger } from './src/logger.ts';
@@ -23,8 +27,10 @@ export interface BotOptions {
   log: Logger;
   search: PaperSearch;
   stores: Stores;
-  /** The sender of each running platform (by `ChannelRef.platform`). */
+  /** The sender of each running platform (by `ChannelRef.platform`): paced, for scheduled posts. */
   senderFor: (platform: string) => ChannelSender | undefined;
+  /** Each running platform itself, for replies to people (opening a discussion thread). */
+  platformFor?: (platform: string) => ChatPlatform | undefined;
   status: BotStatus;
   defaultTimeZone: string;
   sources?: readonly PaperSource[];
@@ -36,7 +42,7 @@ export interface BotOptions {
 }
 
 /** A wired bot. */
-export interface Bot {
+export interface Bot extends BotInbound {
   dispatcher: Dispatcher;
   jobs: JobLoop;
   dailyPosts: DailyPosts;
@@ -79,8 +85,35 @@ export function createBot(options: BotOptions): Bot {
       nextRuns: () => jobs.nextRuns(),
     },
   }, ...(options.registry ? [options.registry] : []));
+  /** Carries out what a result asks beyond its reply: opening a discussion thread. */
+  async function complete(result: CommandResult, where: InboundContext): Promise<CommandResult> {
+    if (!result.discussion) return result;
+    const platform = options.platformFor?.(where.channel.platform);
+    if (!platform) {
+      return { reply: { ...threadNote('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' }, outcome: 'user-error' };
+    }
+    const { paperId, title, seed } = result.discussion;
+    let opened: Awaited<ReturnType<typeof openDiscussionThread>>;
+    try {
+      opened = await openDiscussionThread({
+        platform, store: stores.discussions, channel: where.channel, opener: where.actor, paperId, title, card: result.reply, seed, at: clock.now(),
+      });
+    } catch (error) {
+      log.error({ paperId, channel: where.channel.channelId, error: String(error) }, 'could not open a discussion thread');
+      return { reply: { ...threadNote('Sorry, the thread could not be opened just now. Please try again in a moment.'), visibility: 'user' }, outcome: 'failed' };
+    }
+    return {
+      reply: { ...threadNote(`Opened a thread for "${title}". Ask there: mention @paperboy with a question.`), visibility: 'user' },
+      outcome: 'ok',
+      thread: { ref: opened.thread, title },
+    };
+  }
+
   return {
     dispatcher, jobs, dailyPosts, subscriptionPosts, refresh, delivery,
+    command: async (line, where) => complete(await dispatcher.dispatchLine(line, where), where),
+    press: async (actionId, where) => complete(await dispatcher.pressButton(actionId, where), where),
+    threadMessage: (message) => dispatcher.threadMessage(message),
     async start() {
       await delivery.resumeUnfinished();
       await dailyPosts.catchUp();

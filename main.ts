@@ -19,6 +19,7 @@ import { ConfigError, readConfig } from './src/config.ts';
 import { SNAPSHOT_RETENTION_MS } from './src/corpus/corpus.ts';
 import { createPaperSources } from './src/corpus/paper-sources.ts';
 import { PacedSender } from './src/delivery/paced-sender.ts';
+import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { createFileLogger } from './src/logger.ts';
 import { openPaperLibrary, saveLibrary } from './src/paper-library.ts';
 import { parseDatabaseUrl } from './src/store/database-url.ts';
@@ -47,12 +48,14 @@ async function main(): Promise<number> {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const width = Math.min(process.stdout.columns ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
     const senders = new Map<string, PacedSender>();
+    const platforms = new Map<string, ChatPlatform>();
     const bot = createBot({
       clock,
       log,
       search,
       stores,
       senderFor: (platform) => senders.get(platform),
+      platformFor: (platform) => platforms.get(platform),
       status: { startedAt, version, sources: config.sources.enabled },
       defaultTimeZone: config.scheduler.defaultTimeZone,
       graceMs: config.scheduler.graceMs,
@@ -61,11 +64,11 @@ async function main(): Promise<number> {
     });
 
     if (cli.values.once !== undefined) {
-      return await runOnce({ dispatcher: bot.dispatcher, clock, line: cli.values.once, json: cli.values.json ?? false, color, width, stdout: process.stdout, stderr: process.stderr, actor, channel });
+      return await runOnce({ inbound: bot, clock, line: cli.values.once, json: cli.values.json ?? false, color, width, stdout: process.stdout, stderr: process.stderr, actor, channel });
     }
 
     const shell = createShellAdapter({
-      dispatcher: bot.dispatcher,
+      inbound: bot,
       clock,
       input: process.stdin,
       output: process.stdout,
@@ -80,6 +83,7 @@ async function main(): Promise<number> {
         'Type help, a command such as "search diffusion", a number to press a button, or quit (Ctrl-D).',
       ].join('\n'),
     });
+    platforms.set('shell', shell.platform);
     // The terminal prints scheduled posts as they fire; it has no rate limit worth pacing for.
     senders.set('shell', new PacedSender({ platform: shell.platform, clock, logger: log, perChannel: { perSecond: 100, burst: 100 }, global: { perSecond: 100, burst: 100 } }));
     log.info({ papers: search.corpus.size, adapters: ['shell'], sources: config.sources.enabled }, 'paperboy started');

@@ -238,6 +238,11 @@ export class SimulatedSlackPlatform implements ChatPlatform {
   reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
     return this.post(thread, message);
   }
+  /** Threads are not part of a fan-out; a thread is named after its message. */
+  async startThread(posted: PostedRef): Promise<ThreadRef> {
+    return { platform: posted.platform, channelId: posted.channelId, threadId: posted.messageId };
+  }
+
 }
 
 /**

@@ -59,9 +59,24 @@ export interface CommandContext {
   thread?: ThreadRef;
 }
 
-/** What a command produced: the reply, and whether it was a success, the user's mistake, or our failure. */
-export interface CommandResult {
+/** A discussion thread a command asks to open: the reply is posted as its card, then the seed inside it. */
+export interface DiscussionIntent {
+  paperId: string;
+  title: string;
+  seed: OutgoingMessage[];
+}
+
+/** What a handler may return besides a plain reply. */
+export interface CommandOutput {
   reply: OutgoingMessage;
+  /** Open a paper's discussion thread from the reply (`discuss`). */
+  discussion?: DiscussionIntent;
+  /** The thread the person is now in (an existing discussion), for adapters that follow it (the terminal). */
+  thread?: { ref: ThreadRef; title: string };
+}
+
+/** What a command produced: the reply, and whether it was a success, the user's mistake, or our failure. */
+export interface CommandResult extends CommandOutput {
   outcome: 'ok' | 'user-error' | 'failed';
 }
 
@@ -80,7 +95,7 @@ export interface CommandSpec<Args = unknown> {
   /** Channel managers only (changing channel settings), or anyone; may depend on the arguments (`daily on` vs `daily`). */
   permission: Permission | ((args: Args) => Permission);
   parse(input: CommandInput): Args;
-  run(args: Args, ctx: CommandContext): OutgoingMessage | Promise<OutgoingMessage>;
+  run(args: Args, ctx: CommandContext): OutgoingMessage | CommandOutput | Promise<OutgoingMessage | CommandOutput>;
 }
 
 /** Declares a command with its argument type inferred (the registry holds them as `CommandSpec<any>`). */

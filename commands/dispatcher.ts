@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../src/chat/errors.ts';
 import type { Block, OutgoingMessage } from '../src/chat/message.ts';
-import type { ActorRef, ChannelRef, ThreadRef } from '../src/chat/refs.ts';
+import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../src/chat/refs.ts';
 import { encodeRef } from '../src/chat/refs.ts';
 import { closest, parseArgs } from './args.ts';
-import type { CommandContext, CommandResult, CommandSpec } from './command-spec.ts';
+import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
+import type { CommandContext, CommandOutput, CommandResult, CommandSpec } from './command-spec.ts';
 import { commandRegistry } from './registry.ts';
+import { handleThreadMessage } from './thread-message.ts';
 
 /** A command as an adapter received it: raw text arguments, who, where, when. No platform payload. */
 export interface Invocation {
@@ -16,18 +18,6 @@ export interface Invocation {
   channel: ChannelRef;
   thread?: ThreadRef;
   receivedAt: Date;
-}
-
-/** The longest command line accepted. */
-export const MAX_INPUT_CHARS = 2000;
-
-/** Removes control and bidi-override characters (they can disguise or break text) and normalizes Unicode. */
-export function cleanInput(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/[\t\n]+/g, ' ')
-    .trim();
 }
 
 /** A user's mistake as a message only they see: what went wrong, then the details (usage, candidates). */
@@ -53,7 +43,8 @@ export class Dispatcher {
   /** Runs an invocation. */
   async dispatch(invocation: Invocation): Promise<CommandResult> {
     try {
-      return { reply: await this.run(invocation), outcome: 'ok' };
+      const output = await this.run(invocation);
+      return 'reply' in output ? { ...output, outcome: 'ok' } : { reply: output, outcome: 'ok' };
     } catch (error) {
       if (error instanceof UserError) return { reply: userErrorMessage(error), outcome: 'user-error' };
       const errorId = randomBytes(4).toString('hex');
@@ -80,6 +71,21 @@ export class Dispatcher {
     return this.dispatch({ ...where, command: command.toLowerCase() || 'help', args: space === -1 ? '' : text.slice(space + 1) });
   }
 
+  /**
+   * Takes a message posted in a thread: counts it as a reply of the paper's discussion and answers it
+   * when it asks the bot. Never throws; an unexpected failure is logged and answered with an apology.
+   */
+  async threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined> {
+    try {
+      return await handleThreadMessage(message, this.services);
+    } catch (error) {
+      const errorId = randomBytes(4).toString('hex');
+      this.services.log.error({ errorId, thread: encodeRef(message.thread), error: String(error) }, 'thread message failed');
+      const text = `Sorry, something went wrong on our side (error id ${errorId}).`;
+      return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'channel' };
+    }
+  }
+
   /** Runs the command behind a pressed button, as the person who pressed it. */
   pressButton(actionId: string, where: Omit<Invocation, 'command' | 'args'>): Promise<CommandResult> {
     try {
@@ -91,7 +97,7 @@ export class Dispatcher {
     }
   }
 
-  private async run(invocation: Invocation): Promise<OutgoingMessage> {
+  private async run(invocation: Invocation): Promise<OutgoingMessage | CommandOutput> {
     const spec = this.registry.find((s) => s.name === invocation.command);
     if (!spec) {
       const suggestion = closest(invocation.command, this.registry.map((s) => s.name));

@@ -8,9 +8,10 @@ import type { CommandContext } from './command-spec.ts';
 export type CardContext = Pick<CommandContext, 'search' | 'clock' | 'actions'>;
 import type { PaperView } from './presenters/paper.ts';
 
-/** The buttons every paper card carries (Discuss joins when its command exists). */
+/** The buttons every paper card carries: Discuss, Related, Save, Cite. */
 export function paperButtons(paper: Paper, ctx: CardContext): Button[] {
   return [
+    { actionId: ctx.actions.encode({ command: 'discuss', args: paper.id }), label: 'Discuss' },
     { actionId: ctx.actions.encode({ command: 'related', args: paper.id }), label: 'Related' },
     { actionId: ctx.actions.encode({ command: 'save', args: paper.id }), label: 'Save' },
     { actionId: ctx.actions.encode({ command: 'cite', args: paper.id }), label: 'Cite' },

@@ -1,6 +1,8 @@
 import type { CommandSpec } from './command-spec.ts';
 import { citeCommand } from './cite.ts';
 import { dailyCommand } from './daily.ts';
+import { discussCommand } from './discuss.ts';
+import { discussionsCommand } from './discussions.ts';
 import { createHelpCommand } from './help.ts';
 import { relatedCommand } from './related.ts';
 import { saveCommand } from './save.ts';
@@ -23,6 +25,8 @@ export const commandRegistry: readonly CommandSpec<any>[] = [
   relatedCommand,
   citeCommand,
   trendingCommand,
+  discussCommand,
+  discussionsCommand,
   dailyCommand,
   subscribeCommand,
   unsubscribeCommand,

@@ -1,12 +1,12 @@
 /* `npm start -- --once "<command>"`: runs one command, prints the reply as text or JSON, returns an exit code. */
 import type { Clock } from '../../src/clock.ts';
 import type { ActorRef, ChannelRef } from '../../src/chat/refs.ts';
-import type { Dispatcher } from '../../commands/dispatcher.ts';
+import type { BotInbound } from '../../commands/inbound.ts';
 import { renderMessage } from './render.ts';
 
 /** What one run needs. */
 export interface OnceConfig {
-  dispatcher: Dispatcher;
+  inbound: BotInbound;
   clock: Clock;
   line: string;
   /** Print the `OutgoingMessage` as JSON instead of text. */
@@ -21,7 +21,7 @@ export interface OnceConfig {
 
 /** Exit codes: 0 done, 1 the user's mistake (message on stderr), 2 our failure. */
 export async function runOnce(config: OnceConfig): Promise<number> {
-  const result = await config.dispatcher.dispatchLine(config.line, {
+  const result = await config.inbound.command(config.line, {
     actor: config.actor,
     channel: config.channel,
     receivedAt: config.clock.now(),

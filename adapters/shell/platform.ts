@@ -21,5 +21,9 @@ export function createShellPlatform(print: ShellPrinter): ChatPlatform {
       print(message, `#${thread.channelId} › thread ${thread.threadId}`);
       return { platform: thread.platform, channelId: thread.channelId, messageId: String(++counter) };
     },
+    async startThread(posted: PostedRef): Promise<ThreadRef> {
+      // A terminal thread is named after the message it hangs from.
+      return { platform: posted.platform, channelId: posted.channelId, threadId: posted.messageId };
+    },
   };
 }

@@ -9,14 +9,16 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Clock } from '../../src/clock.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
-import type { ActorRef, ChannelRef } from '../../src/chat/refs.ts';
-import type { Dispatcher } from '../../commands/dispatcher.ts';
+import type { ActorRef, ChannelRef, ThreadRef } from '../../src/chat/refs.ts';
+import type { BotInbound } from '../../commands/inbound.ts';
+import type { CommandResult } from '../../commands/command-spec.ts';
+import { truncate } from '../../src/chat/message.ts';
 import { createShellPlatform } from './platform.ts';
 import { renderMessage, sanitizeForTerminal, type ShellChoice } from './render.ts';
 
 /** What the terminal adapter needs. */
 export interface ShellAdapterConfig {
-  dispatcher: Dispatcher;
+  inbound: BotInbound;
   clock: Clock;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
@@ -42,6 +44,9 @@ export interface ShellAdapter {
 }
 
 const PROMPT = 'papers> ';
+/** Leaves a thread without running anything. */
+const LEAVE_WORDS = new Set(['/leave', '/back', '/exit']);
+const MENTION = /^\s*@paperboy\b/i;
 const QUIT_WORDS = new Set(['quit', 'exit', ':q', '\\q']);
 const HISTORY_SIZE = 500;
 
@@ -56,7 +61,8 @@ function readHistory(path: string | undefined): string[] {
 
 /** Starts the prompt. */
 export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
-  const { dispatcher, output } = config;
+  const { inbound, output } = config;
+  let thread: { ref: ThreadRef; title: string } | undefined;
   const rl: Interface = createInterface({
     input: config.input,
     output,
@@ -89,6 +95,50 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
 
   const where = () => ({ actor: config.actor, channel: config.channel, receivedAt: config.clock.now() });
 
+  const enter = (next: { ref: ThreadRef; title: string } | undefined): void => {
+    thread = next;
+    if (next) write(`(You are in the thread of "${sanitizeForTerminal(next.title)}": type to reply, @paperboy <question> to ask, /leave to go back.)`);
+    rl.setPrompt(next ? `papers › ${sanitizeForTerminal(truncate(next.title, 40))}> ` : PROMPT);
+  };
+
+  const showResult = (result: CommandResult): void => {
+    show(result.reply);
+    if (result.thread) enter(result.thread);
+  };
+
+  async function inThread(current: { ref: ThreadRef; title: string }, text: string): Promise<void> {
+    if (LEAVE_WORDS.has(text.toLowerCase())) {
+      enter(undefined);
+      return;
+    }
+    if (text.startsWith('/')) {
+      enter(undefined);
+      await command(text.replace(/^\/(?!papers\b)/i, ''));
+      return;
+    }
+    const answer = await inbound.threadMessage({
+      thread: current.ref,
+      actor: config.actor,
+      text,
+      at: config.clock.now(),
+      addressedToBot: MENTION.test(text),
+    });
+    if (answer) show(answer);
+  }
+
+  async function command(text: string): Promise<void> {
+    if (/^\d+$/.test(text)) {
+      const choice = buttons.find((b) => b.number === Number(text));
+      if (!choice) {
+        write(buttons.length > 0 ? `There is no button ${text}; pick 1–${buttons.length}.` : 'There are no buttons to pick right now.');
+        return;
+      }
+      showResult(await inbound.press(choice.actionId, where()));
+      return;
+    }
+    showResult(await inbound.command(text, where()));
+  }
+
   async function handle(line: string): Promise<void> {
     const text = line.trim();
     if (text === '') return;
@@ -96,16 +146,8 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
       rl.close();
       return;
     }
-    if (/^\d+$/.test(text)) {
-      const choice = buttons.find((b) => b.number === Number(text));
-      if (!choice) {
-        write(buttons.length > 0 ? `There is no button ${text}; pick 1–${buttons.length}.` : 'There are no buttons to pick right now.');
-        return;
-      }
-      show((await dispatcher.pressButton(choice.actionId, where())).reply);
-      return;
-    }
-    show((await dispatcher.dispatchLine(text, where())).reply);
+    if (thread) await inThread(thread, text);
+    else await command(text);
   }
 
   rl.on('line', (line) => {

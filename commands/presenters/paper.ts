@@ -38,7 +38,8 @@ export function paperUrl(paper: Paper): string | undefined {
   return paper.links.abs ?? paper.links.hf;
 }
 
-function linkSpans(paper: Paper): Inline[] {
+/** `arXiv · PDF · Hugging Face · Code · Project`, each a link, for the ones the paper has. */
+export function linkSpans(paper: Paper): Inline[] {
   const named: [string, string | undefined][] = [
     ['arXiv', paper.links.abs],
     ['PDF', paper.links.pdf],

@@ -23,4 +23,9 @@ export interface ChatPlatform {
   reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef>;
   /** Replaces a message the bot posted, where the platform allows editing. */
   update?(posted: PostedRef, message: OutgoingMessage): Promise<void>;
+  /**
+   * Opens a thread on a message the bot posted and returns where its replies go (Slack: the message's
+   * timestamp; Discord: a new thread channel; the terminal: the message number).
+   */
+  startThread(posted: PostedRef, title: string): Promise<ThreadRef>;
 }

@@ -43,3 +43,13 @@ export function decodeRef(encoded: string): ChannelRef | ThreadRef {
   if (parts.length < 2 || parts.length > 3 || !platform || !channelId) throw new Error(`not a channel ref: ${encoded}`);
   return threadId === undefined ? { platform, channelId } : { platform, channelId, threadId };
 }
+
+/** A message someone posted in a thread, as an adapter reports it. */
+export interface ThreadMessage {
+  thread: ThreadRef;
+  actor: ActorRef;
+  text: string;
+  at: Date;
+  /** Whether it mentions the bot (a question to it) rather than being talk between people. */
+  addressedToBot: boolean;
+}

@@ -176,7 +176,7 @@ const MIN_STEM = 4;
  * matching suffix of {@link SUFFIXES} that leaves {@link MIN_STEM} characters (not `s` after `s`, `u`,
  * `i`: `loss`, `bias`); terms with digits are kept as they are (`o1`, `r1`).
  */
-function stem(term: string): string {
+export function stem(term: string): string {
   if (/\d/.test(term)) return term;
   for (const suffix of SUFFIXES) {
     if (!term.endsWith(suffix) || term.length - suffix.length < MIN_STEM) continue;

@@ -429,6 +429,12 @@ export class PaperIndex {
     }));
   }
 
+  /** The BM25 idf of a term in this corpus (0 when no paper has it); lets other rankers weigh words alike. */
+  idfOf(term: string): number {
+    const termId = this.vocabulary.get(term);
+    return termId === undefined || this.df[termId] === 0 ? 0 : idf(this.df[termId]!, this.liveCount);
+  }
+
   /**
    * The terms that best characterize a paper: tf·idf over its title (×3), key terms (×2) and abstract,
    * leaving out terms in more than 8% of papers and terms in fewer than `minDf`. Highest weight first.

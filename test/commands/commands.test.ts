@@ -25,13 +25,13 @@ describe('search', () => {
     expect(headingsOf((await bot.exec('search latent quantiz')).reply)[0]).toBe('Disentanglement via Latent Quantization');
   });
 
-  it('puts a TL;DR, one line of signals and Related/Save/Cite buttons on each card', async () => {
+  it('puts a TL;DR, one line of signals and Discuss/Related/Save/Cite buttons on each card', async () => {
     const bot = testBot({ withSources: true });
     const result = await bot.exec('search deepseek reasoning');
     const text = textOf(result.reply);
     expect(headingsOf(result.reply)[0]).toBe('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning');
     expect(text).toContain('DeepSeek-AI, Daya Guo, Dejian Yang et al. · 2025-01-22 · ▲ 372 · 💬 9 · ★ 91k');
-    expect(buttonsOf(result.reply).slice(0, 3).map((b) => b.label)).toEqual(['Related', 'Save', 'Cite']);
+    expect(buttonsOf(result.reply).slice(0, 4).map((b) => b.label)).toEqual(['Discuss', 'Related', 'Save', 'Cite']);
   });
 
   it('looks an arXiv id up exactly, and applies filters and sorts', async () => {

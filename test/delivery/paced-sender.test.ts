@@ -54,6 +54,9 @@ class FakePlatform implements ChatPlatform {
     this.posted += 1;
     return { platform: this.name, channelId: channel.channelId, messageId: `m${this.posted}` };
   }
+  async startThread(posted: PostedRef): Promise<ThreadRef> {
+    return { platform: posted.platform, channelId: posted.channelId, threadId: posted.messageId };
+  }
   /** Successful posts only. */
   get posts(): Call[] {
     return this.calls.filter((call) => !call.error);

@@ -18,6 +18,8 @@ export interface FakePost {
 export class FakePlatform implements ChatPlatform {
   readonly capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
   readonly posts: FakePost[] = [];
+  /** Threads opened, by the message they hang from. */
+  readonly threads: { from: string; title: string }[] = [];
   private readonly failures = new Map<string, Error[]>();
   private counter = 0;
 
@@ -46,6 +48,11 @@ export class FakePlatform implements ChatPlatform {
     this.throwScripted(thread.channelId);
     this.posts.push({ channelId: thread.channelId, threadId: thread.threadId, message, at: this.clock.now() });
     return { platform: thread.platform, channelId: thread.channelId, messageId: String(++this.counter) };
+  }
+
+  async startThread(posted: PostedRef, title: string): Promise<ThreadRef> {
+    this.threads.push({ from: posted.messageId, title });
+    return { platform: posted.platform, channelId: posted.channelId, threadId: `t${posted.messageId}` };
   }
 
   private throwScripted(channelId: string): void {

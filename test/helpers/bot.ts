@@ -38,6 +38,7 @@ export function testBot(options: TestBotOptions = {}) {
   const bot: Bot = createBot({
     clock, log, search, stores,
     senderFor: (name) => (name === platform.name ? sender : undefined),
+    platformFor: (name) => (name === platform.name ? platform : undefined),
     status: { startedAt: clock.now(), version: '0.0.0-test', sources: [] },
     defaultTimeZone: 'UTC',
     ...(options.sources ? { sources: options.sources } : {}),

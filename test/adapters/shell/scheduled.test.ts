@@ -30,7 +30,7 @@ describe('the terminal prints scheduled posts as they fire', () => {
     let printed = '';
     output.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
     const shell = createShellAdapter({
-      dispatcher: bot.dispatcher, clock, input, output, interactive: false, color: false, width: 100,
+      inbound: bot, clock, input, output, interactive: false, color: false, width: 100,
       actor: { platform: 'shell', userId: 'you', displayName: 'you', canManageChannel: true },
       channel: { platform: 'shell', channelId: 'terminal' },
       banner: 'Paperboy',

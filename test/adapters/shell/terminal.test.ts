@@ -40,7 +40,7 @@ describe('npm start -- --once', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^1–5 of \d+ papers for "optimal transport"/);
     expect(run.stdout).toContain('Sparsity-Constrained Optimal Transport');
-    expect(run.stdout).toMatch(/\[1\] Related {2}\[2\] Save {2}\[3\] Cite/);
+    expect(run.stdout).toMatch(/\[1\] Discuss {2}\[2\] Related {2}\[3\] Save {2}\[4\] Cite/);
     expect(run.stdout).not.toContain('\u001b['); // no color when not a terminal
     expect(run.stderr).toBe('');
     expect(readFileSync(join(dataDir, 'paperboy.log'), 'utf8')).toContain('search index');
@@ -65,11 +65,11 @@ describe('npm start -- --once', () => {
 
 describe('the interactive terminal', () => {
   it('answers a search, presses a numbered button, and quits cleanly', async () => {
-    const run = await npmStart([], ['search monge gap', '3', 'quit', 'search never-reached'].join('\n'));
+    const run = await npmStart([], ['search monge gap', '4', 'quit', 'search never-reached'].join('\n'));
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Paperboy 0.1.0 · 74 papers');
     expect(run.stdout).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps');
-    // Button 3 of the first card is Cite: its BibTeX follows.
+    // Button 4 of the first card is Cite: its BibTeX follows.
     expect(run.stdout).toContain('@misc{');
     expect(run.stdout).not.toContain('never-reached');
   });

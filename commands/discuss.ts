@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { decodeRef, encodeRef, type ThreadRef } from '../src/chat/refs.ts';
+import { defineCommand } from './command-spec.ts';
+import { paperView } from './paper-view.ts';
+import { discussionSeed, threadNote } from './presenters/discussion.ts';
+import { fullCard, paperFallback } from './presenters/paper.ts';
+import { paperReference, resolvePaper, validate } from './validators.ts';
+
+/** Related papers in a thread's first message. */
+export const SEED_RELATED_COUNT = 3;
+
+const usage = 'discuss <paper>';
+const schema = z.object({ paper: paperReference('discuss') });
+
+/** `discuss`: opens the paper's thread in this channel, or points to the one already open. */
+export const discussCommand = defineCommand({
+  name: 'discuss',
+  summary: 'Open a thread to discuss a paper here (or find the one already open)',
+  usage,
+  examples: ['discuss 2501.12948', 'discuss monge gap'],
+  options: [],
+  permission: 'anyone',
+  parse: ({ text }) => validate(schema, { paper: text }, usage),
+  run: async (args, ctx) => {
+    const paper = resolvePaper(ctx.search, args.paper, 'discuss');
+    const existing = await ctx.stores.discussions.get(encodeRef(ctx.channel), paper.id);
+    if (existing) {
+      const count = `${existing.replyCount} ${existing.replyCount === 1 ? 'reply' : 'replies'}`;
+      return {
+        reply: { ...threadNote(`"${paper.titleDisplay}" already has a thread here, opened ${existing.createdAt.slice(0, 10)} (${count}). Continue there.`), visibility: 'user' as const },
+        thread: { ref: decodeRef(existing.thread) as ThreadRef, title: paper.titleDisplay },
+      };
+    }
+    const view = paperView(paper, ctx);
+    return {
+      reply: { fallbackText: `Discussion: ${paperFallback(paper)}`, blocks: fullCard(view), visibility: 'channel' as const },
+      discussion: { paperId: paper.id, title: paper.titleDisplay, seed: [discussionSeed(view, ctx.search.related(paper, SEED_RELATED_COUNT))] },
+    };
+  },
+});

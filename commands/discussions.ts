@@ -1,0 +1,22 @@
+import { encodeRef } from '../src/chat/refs.ts';
+import { defineCommand } from './command-spec.ts';
+import { discussionList, threadNote } from './presenters/discussion.ts';
+
+/** `discussions`: this channel's paper threads, newest activity first, with reply counts. */
+export const discussionsCommand = defineCommand({
+  name: 'discussions',
+  summary: "This channel's paper threads, with reply counts and last activity",
+  usage: 'discussions',
+  examples: ['discussions'],
+  options: [],
+  permission: 'anyone',
+  parse: () => ({}),
+  run: async (_args, ctx) => {
+    const discussions = await ctx.stores.discussions.list(encodeRef(ctx.channel));
+    if (discussions.length === 0) {
+      return { ...threadNote('No paper threads here yet. Open one with /papers discuss <paper> or the Discuss button on a card.'), visibility: 'user' as const };
+    }
+    const entries = discussions.map((discussion) => ({ discussion, ...(ctx.search.corpus.get(discussion.paperId) ? { paper: ctx.search.corpus.get(discussion.paperId)! } : {}) }));
+    return discussionList(entries, ctx.clock.now());
+  },
+});

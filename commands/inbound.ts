@@ -1,0 +1,24 @@
+import type { OutgoingMessage } from '../src/chat/message.ts';
+import type { ActorRef, ChannelRef, ThreadMessage } from '../src/chat/refs.ts';
+import type { CommandResult } from './command-spec.ts';
+
+/** Who acts, where, and when: what every inbound event carries. */
+export interface InboundContext {
+  actor: ActorRef;
+  channel: ChannelRef;
+  receivedAt: Date;
+}
+
+/**
+ * Everything an adapter hands the bot: typed commands, pressed buttons and thread messages. The result
+ * is complete: a discussion the command opened is already posted through the platform, and its thread
+ * is named in `thread`.
+ */
+export interface BotInbound {
+  /** `/papers search diffusion`, `search diffusion`. */
+  command(line: string, where: InboundContext): Promise<CommandResult>;
+  /** A pressed button's action id. */
+  press(actionId: string, where: InboundContext): Promise<CommandResult>;
+  /** A message in a thread; the answer to post in the thread, if the bot was asked something. */
+  threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined>;
+}

@@ -1,0 +1,40 @@
+/*
+ * A message posted in a thread, as an adapter reports it: counted as a reply of the paper's discussion,
+ * and, when it asks the bot something, answered from the paper.
+ */
+import type { OutgoingMessage } from '../src/chat/message.ts';
+import { encodeRef, type ThreadMessage } from '../src/chat/refs.ts';
+import { answerFromPaper, classifyQuestion } from '../src/discussions/answer.ts';
+import type { CommandContext } from './command-spec.ts';
+import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
+import { paperView } from './paper-view.ts';
+import { answerMessage, threadNote } from './presenters/discussion.ts';
+import { paperListMessage } from './presenters/list.ts';
+
+/** Related papers offered when a thread asks for them. */
+export const THREAD_RELATED_COUNT = 3;
+
+/** The bot's name as people mention it in a thread. */
+const BOT_MENTION = /^\s*@?paperboy\b[:,]?\s*/i;
+
+/** Records the message and returns the bot's answer, or nothing when nobody asked the bot. */
+export async function handleThreadMessage(message: ThreadMessage, ctx: Omit<CommandContext, 'actor' | 'channel'>): Promise<OutgoingMessage | undefined> {
+  const thread = encodeRef(message.thread);
+  const discussion = await ctx.stores.discussions.byThread(thread);
+  if (discussion) await ctx.stores.discussions.recordReply(thread, message.at);
+  if (!message.addressedToBot) return undefined;
+  if (!discussion) return threadNote('I answer questions about a paper inside its thread. Open one with /papers discuss <paper>, then ask me there.');
+  if (message.text.length > MAX_INPUT_CHARS) return threadNote(`That question is too long (${message.text.length.toLocaleString('en')} characters); ask in under ${MAX_INPUT_CHARS.toLocaleString('en')}.`);
+  const question = cleanInput(message.text).replace(BOT_MENTION, '');
+  const paper = ctx.search.corpus.get(discussion.paperId);
+  if (!paper) return threadNote(`The paper of this thread (${discussion.paperId}) is no longer in the corpus, so I cannot answer from it.`);
+  const kind = classifyQuestion(question);
+  if (kind === 'empty') return threadNote('Ask me a question in words, e.g. @paperboy what dataset do they use?');
+  if (kind === 'related') {
+    const related = ctx.search.related(paper, THREAD_RELATED_COUNT);
+    if (related.length === 0) return threadNote(`No paper in the corpus is close enough to "${paper.titleDisplay}" yet.`);
+    return paperListMessage({ title: `Papers like "${paper.titleDisplay}"`, views: related.map((p) => paperView(p, ctx)) });
+  }
+  const answer = answerFromPaper(paper, question, (term) => ctx.search.index.idfOf(term));
+  return answerMessage(paper, answer.covered, answer.quotes);
+}

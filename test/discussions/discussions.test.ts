@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createShellAdapter } from '../../adapters/shell/repl.ts';
+import type { ThreadRef } from '../../src/chat/refs.ts';
+import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Stores } from '../../src/store/store.ts';
+import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';
+import { testLibrary } from '../helpers/library.ts';
+
+const dirs: string[] = [];
+const opened: Stores[] = [];
+afterEach(async () => {
+  for (const stores of opened.splice(0)) await stores.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The test bot driven through its inbound API, as an adapter would (so `discuss` opens real threads). */
+function threadBot(options: Parameters<typeof testBot>[0] = {}) {
+  const bot = testBot(options);
+  const where = (channelId = 'C1') => ({
+    actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: true },
+    channel: { platform: 'test', channelId },
+    receivedAt: bot.clock.now(),
+  });
+  return {
+    ...bot,
+    discuss: (line: string, channelId?: string) => bot.bot.command(line, where(channelId)),
+    press: (actionId: string) => bot.bot.press(actionId, where()),
+    say: (thread: ThreadRef, text: string, addressedToBot = /^@paperboy/i.test(text)) =>
+      bot.bot.threadMessage({ thread, actor: where().actor, text, at: bot.clock.now(), addressedToBot }),
+  };
+}
+
+describe('discuss', () => {
+  it('posts the card, opens its thread seeded with TL;DR, abstract, key terms, related papers and links', async () => {
+    const bot = threadBot({ withSources: true });
+    const result = await bot.discuss('discuss 2501.12948');
+    expect(result.outcome).toBe('ok');
+    expect(result.reply.visibility).toBe('user');
+    expect(result.reply.fallbackText).toBe('Opened a thread for "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning". Ask there: mention @paperboy with a question.');
+    const [card, seed] = bot.platform.posts;
+    expect(card!.threadId).toBeUndefined();
+    expect(headingsOf(card!.message)).toEqual(['DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning']);
+    expect(seed!.threadId).toBe(result.thread!.ref.threadId);
+    const text = textOf(seed!.message);
+    expect(text).toMatch(/^TL;DR \S/);
+    expect(text).toContain('Abstract We introduce our first-generation reasoning models');
+    expect(text).toMatch(/Key terms: \S/);
+    expect(text).toContain('Related in the corpus');
+    expect(seed!.message.blocks.find((b) => b.kind === 'list')).toMatchObject({ items: expect.any(Array) });
+    expect((seed!.message.blocks.find((b) => b.kind === 'list') as { items: unknown[] }).items).toHaveLength(3);
+    expect(text).toContain('Links: arXiv · PDF · Hugging Face · Code');
+    expect(await bot.stores.discussions.get('test:C1', '2501.12948')).toMatchObject({ replyCount: 0, openedBy: 'test:U1' });
+  });
+
+  it('links to the open thread instead of opening a second one, from the command and the Discuss button', async () => {
+    const bot = threadBot();
+    const first = await bot.discuss('discuss monge gap');
+    const again = await bot.discuss('discuss The Monge Gap: A Regularizer to Learn All Transport Maps');
+    expect(again.reply.fallbackText).toMatch(/^"The Monge Gap: A Regularizer to Learn All Transport Maps" already has a thread here, opened \d{4}-\d\d-\d\d \(0 replies\)\. Continue there\.$/);
+    expect(again.thread?.ref).toEqual(first.thread?.ref);
+    const card = await bot.exec('show monge gap');
+    const discuss = buttonsOf(card.reply).find((b) => b.label === 'Discuss')!;
+    expect((await bot.press(discuss.actionId)).thread?.ref).toEqual(first.thread?.ref);
+    expect(bot.platform.threads).toHaveLength(1);
+    // Another channel gets its own thread.
+    await bot.discuss('discuss monge gap', 'C2');
+    expect(bot.platform.threads).toHaveLength(2);
+  });
+
+  it('explains an unknown or ambiguous paper and opens nothing', async () => {
+    const bot = threadBot();
+    expect((await bot.discuss('discuss 2501.99999')).reply.fallbackText).toMatch(/^No paper 2501.99999 in the corpus/);
+    expect((await bot.discuss('discuss test-time adaptation')).reply.fallbackText).toMatch(/^Which one\?/);
+    expect((await bot.discuss('discuss')).reply.fallbackText).toMatch(/Type a paper/);
+    expect(bot.platform.posts).toHaveLength(0);
+  });
+});
+
+describe('in a paper thread', () => {
+  it('counts replies, answers questions from the abstract, and offers related papers when asked', async () => {
+    const bot = threadBot();
+    const { thread } = await bot.discuss('discuss monge gap');
+    expect(await bot.say(thread!.ref, 'nice, we should try this on our maps')).toBeUndefined();
+    const answer = await bot.say(thread!.ref, '@paperboy what regularizer do they introduce?');
+    expect(answer!.fallbackText).toMatch(/^From the abstract of "The Monge Gap: A Regularizer to Learn All Transport Maps":\n“.*we introduce a regularizer, the Monge gap/);
+    const related = await bot.say(thread!.ref, '@paperboy any similar papers?');
+    expect(related!.fallbackText).toMatch(/^Papers like "The Monge Gap/);
+    expect(headingsOf(related!)).toHaveLength(3);
+    const notCovered = await bot.say(thread!.ref, '@paperboy which GPU did they train on?');
+    expect(notCovered!.fallbackText).toMatch(/^The abstract of "The Monge Gap: A Regularizer to Learn All Transport Maps" does not say\. The closest it comes:\n“/);
+    const stored = (await bot.stores.discussions.list('test:C1'))[0]!;
+    expect(stored.replyCount).toBe(4);
+  });
+
+  it('answers bad questions plainly, and points elsewhere outside a paper thread', async () => {
+    const bot = threadBot();
+    const { thread } = await bot.discuss('discuss monge gap');
+    expect((await bot.say(thread!.ref, '@paperboy 🤔🤔'))!.fallbackText).toBe('Ask me a question in words, e.g. @paperboy what dataset do they use?');
+    expect((await bot.say(thread!.ref, '@paperboy    '))!.fallbackText).toBe('Ask me a question in words, e.g. @paperboy what dataset do they use?');
+    expect((await bot.say(thread!.ref, `@paperboy ${'why '.repeat(2600)}`))!.fallbackText).toMatch(/^That question is too long \(10,410 characters\)/);
+    const elsewhere = await bot.say({ platform: 'test', channelId: 'C1', threadId: 'not-a-paper-thread' }, '@paperboy what is this?');
+    expect(elsewhere!.fallbackText).toMatch(/^I answer questions about a paper inside its thread\. Open one with \/papers discuss <paper>/);
+  });
+
+  it('says so when the thread\'s paper is no longer in the corpus', async () => {
+    const bot = threadBot();
+    await bot.stores.discussions.open({
+      channel: 'test:C1', paperId: '2101.00001', thread: 'test:C1:t9', openedBy: 'test:U1',
+      createdAt: bot.clock.now().toISOString(), replyCount: 0, lastActivityAt: bot.clock.now().toISOString(),
+    });
+    const answer = await bot.say({ platform: 'test', channelId: 'C1', threadId: 't9' }, '@paperboy what is it about?');
+    expect(answer!.fallbackText).toBe('The paper of this thread (2101.00001) is no longer in the corpus, so I cannot answer from it.');
+  });
+});
+
+describe('discussions', () => {
+  it('lists the channel\'s threads, newest activity first, with reply counts, and they survive a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-discussions-'));
+    dirs.push(dir);
+    const path = join(dir, 'paperboy.db');
+    const library = testLibrary({ now: '2025-01-24T10:00:00Z' });
+    const stores = openSqliteStores(path);
+    opened.push(stores);
+    const bot = threadBot({ library, stores });
+    const monge = await bot.discuss('discuss monge gap');
+    library.clock.advance(60 * 60_000);
+    const weight = await bot.discuss('discuss weight compander');
+    await bot.say(weight.thread!.ref, 'first');
+    library.clock.advance(30 * 60_000);
+    await bot.say(monge.thread!.ref, 'one');
+    await bot.say(monge.thread!.ref, 'two');
+    library.clock.advance(15 * 60_000);
+    expect((await bot.exec('discussions')).reply.fallbackText).toBe([
+      'Paper threads in this channel:',
+      '- The Monge Gap: A Regularizer to Learn All Transport Maps · 2 replies · last activity 15 min ago',
+      '- Weight Compander: A Simple Weight Reparameterization for Regularization · 1 reply · last activity 45 min ago',
+    ].join('\n'));
+
+    const reopened = openSqliteStores(path);
+    opened.push(reopened);
+    const afterRestart = threadBot({ library, stores: reopened });
+    expect((await afterRestart.exec('discussions')).reply.fallbackText).toBe((await bot.exec('discussions')).reply.fallbackText);
+    expect((await afterRestart.discuss('discuss monge gap')).thread?.ref).toEqual(monge.thread?.ref);
+    expect((await afterRestart.exec('discussions', 'C2')).reply.fallbackText).toMatch(/^No paper threads here yet/);
+  });
+});
+
+describe('threads in the terminal', () => {
+  it('discuss puts you in the thread: replies are counted, @paperboy answers, /leave goes back', async () => {
+    const bot = testBot();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+    const shell = createShellAdapter({
+      inbound: bot.bot, clock: bot.clock, input, output, interactive: false, color: false, width: 100,
+      actor: { platform: 'test', userId: 'you', displayName: 'you', canManageChannel: true },
+      channel: { platform: 'test', channelId: 'C1' },
+      banner: 'Paperboy',
+    });
+    input.end(['discuss monge gap', 'looks relevant to our project', '@paperboy what regularizer do they introduce?', '/leave', 'discussions'].join('\n'));
+    await shell.closed;
+    expect(printed).toContain('(You are in the thread of "The Monge Gap: A Regularizer to Learn All Transport Maps": type to reply, @paperboy <question> to ask, /leave to go back.)');
+    expect(printed).toMatch(/From the abstract of "The Monge Gap[^"]*":\n“[^”]*we introduce a regularizer/);
+    expect(printed).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps · 2 replies');
+  });
+});
