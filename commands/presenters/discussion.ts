@@ -54,6 +54,7 @@ export function answerMessage(paper: Paper, covered: boolean, quotes: readonly {
 
 function ago(from: string, now: Date): string {
   const minutes = Math.max(0, Math.floor((now.getTime() - Date.parse(from)) / 60_000));
+  if (minutes < 1) return 'just now';
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.floor(minutes / 60);
   return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
