@@ -14,6 +14,7 @@ import type { Clock } from '../src/clock.ts';
 import { PacedSender, type SendResult } from '../src/delivery/paced-sender.ts';
 import { RateLimitedError } from '../src/delivery/platform-errors.ts';
 import { silentLogger, type Logger } from '../src/logger.ts';
+import { MinHeap } from '../src/util/min-heap.ts';
 
 /** The limits of a fan-out run; every field is optional (defaults in {@link DEFAULT_FANOUT}). */
 export interface FanoutOptions {
@@ -83,7 +84,7 @@ interface Timer {
  */
 export class VirtualClock implements Clock {
   private current: number;
-  private readonly timers: Timer[] = [];
+  private readonly timers = new MinHeap<Timer>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private seq = 0;
   /** Timers fired so far. */
   fired = 0;
@@ -95,7 +96,7 @@ export class VirtualClock implements Clock {
     return new Date(this.current);
   }
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.push({ at: this.current + Math.max(0, ms), seq: this.seq++, resolve }));
+    return new Promise((resolve) => this.timers.push({ at: this.current + Math.max(0, ms), seq: this.seq++, resolve }));
   }
 
   /**
@@ -111,48 +112,13 @@ export class VirtualClock implements Clock {
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (settled) return watched;
-      const timer = this.pop();
+      const timer = this.timers.pop();
       if (!timer) throw new Error('virtual clock: work is pending but no timer is set');
       this.current = Math.max(this.current, timer.at);
       this.fired += 1;
       timer.resolve();
       onStep?.();
     }
-  }
-
-  private less(a: Timer, b: Timer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-  private push(timer: Timer): void {
-    const heap = this.timers;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-  private pop(): Timer | undefined {
-    const heap = this.timers;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && this.less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && this.less(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
-    }
-    return top;
   }
 }
 

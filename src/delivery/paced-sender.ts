@@ -18,6 +18,7 @@ import { encodeRef, type ChannelRef, type PostedRef, type ThreadRef } from '../c
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from './platform-errors.ts';
+import { MinHeap } from '../util/min-heap.ts';
 
 /** A token-bucket limit: `perSecond` tokens refill every second, up to `burst` banked. */
 export interface RateLimit {
@@ -153,50 +154,6 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** A binary min-heap of pending sends by (readyAt, seq). */
-class DelayHeap {
-  private readonly items: Pending[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): Pending | undefined {
-    return this.items[0];
-  }
-  private less(a: Pending, b: Pending): boolean {
-    return a.readyAt < b.readyAt || (a.readyAt === b.readyAt && a.seq < b.seq);
-  }
-  push(item: Pending): void {
-    const items = this.items;
-    items.push(item);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-  pop(): Pending | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && this.less(items[left]!, items[smallest]!)) smallest = left;
-        if (right < items.length && this.less(items[right]!, items[smallest]!)) smallest = right;
-        if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-        i = smallest;
-      }
-    }
-    return top;
-  }
-}
 
 /** A first-in first-out queue with amortised O(1) shift. */
 class Fifo<T> {
@@ -247,7 +204,8 @@ export class PacedSender {
   private sweepAt = 1024;
   private readonly inFlight = new Set<string>();
   private readonly ready = new Fifo<Pending>();
-  private readonly delayed = new DelayHeap();
+  /** Pending sends not yet allowed by their channel, by (readyAt, seq). */
+  private readonly delayed = new MinHeap<Pending>((a, b) => a.readyAt < b.readyAt || (a.readyAt === b.readyAt && a.seq < b.seq));
   private globalPausedUntil = -Infinity;
   /** Granted sends whose platform call has not been made yet (their `onAttempt` is running). */
   private starting = 0;

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFanout, simulateFanout, VirtualClock } from '../../bench/fanout.ts';
+import { maxInWindow } from '../helpers/windows.ts';
 
-/** The most timestamps in any half-open window [t, t + windowMs). */
-function maxInWindow(times: readonly number[], windowMs = 1000): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let from = 0;
-  for (let to = 0; to < sorted.length; to++) {
-    while (sorted[to]! - sorted[from]! >= windowMs) from++;
-    best = Math.max(best, to - from + 1);
-  }
-  return best;
-}
 
 describe('digest fan-out benchmark', () => {
   it('delivers exactly one message to each of 200 channels within the simulated limits', async () => {

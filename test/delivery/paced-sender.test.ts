@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { PacedSender, type PacedSenderOptions, type SendResult } from '../../src/delivery/paced-sender.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from '../../src/delivery/platform-errors.ts';
 import { MemoryLogger } from '../../src/logger.ts';
+import { maxInWindow } from '../helpers/windows.ts';
 
 /** One call the fake platform received. */
 interface Call {
@@ -78,17 +79,6 @@ function setup(options: Partial<PacedSenderOptions> = {}, plan?: Plan) {
   return { clock, platform, logger, sender, elapsed, send };
 }
 
-/** The most calls that fall in any half-open window [t, t + windowMs). */
-function maxInWindow(times: readonly number[], windowMs = 1000): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let from = 0;
-  for (let to = 0; to < sorted.length; to++) {
-    while (sorted[to]! - sorted[from]! >= windowMs) from++;
-    best = Math.max(best, to - from + 1);
-  }
-  return best;
-}
 
 function maxPerChannelInWindow(calls: readonly Call[], windowMs = 1000): number {
   const byChannel = new Map<string, number[]>();
