@@ -43,6 +43,16 @@ const EnvSchema = z.object({
   HF_SCHEDULE: cronSchedule('15 * * * *').default('15 * * * *'),
   ARXIV_RSS_SCHEDULE: cronSchedule('30 5 * * 1-5').default('30 5 * * *'),
   ARXIV_API_SCHEDULE: cronSchedule('0 */6 * * *').default('0 */6 * * *'),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions page of your Slack app)').optional(),
+  SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the signing secret from Basic Information (hex)').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp- (for Socket Mode)').optional(),
+  SLACK_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number').default(3000),
+  SLACK_HOST: z.string().default('0.0.0.0'),
+  SLACK_API_URL: url.default('https://slack.com/api/'),
+  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must be a slash command such as /papers').default('/papers'),
+  SLACK_MANAGERS: commaList.default([]),
+  SLACK_BOT_ID: z.string().optional(),
+  SLACK_BOT_USER_ID: z.string().optional(),
   SHELL_USER: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ada').default('you'),
   SHELL_CHANNEL: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ml-papers').default('terminal'),
 });
@@ -75,6 +85,31 @@ export interface SchedulerConfig {
   graceMs: number;
 }
 
+/** Settings of the Slack adapter; present only when Slack is configured. */
+export interface SlackConfig {
+  /** HTTP (signed requests to our port) or Socket Mode (an outbound WebSocket; no public URL needed). */
+  mode: 'http' | 'socket';
+  /** Bot token (xoxb-…). Never logged. */
+  botToken: string;
+  /** Signing secret, HTTP mode. Never logged. */
+  signingSecret?: string;
+  /** App-level token (xapp-…), Socket Mode. Never logged. */
+  appToken?: string;
+  port: number;
+  host: string;
+  /** Web API base, `https://slack.com/api/` in production. */
+  apiUrl: string;
+  command: string;
+  /** User ids that may change channel settings besides workspace admins and owners; `*` for everyone. */
+  managers: string[];
+  /** Known bot ids skip the `auth.test` call at start. */
+  botId?: string;
+  botUserId?: string;
+  /** Tests: answer HTTP only after handlers finish, and fail fast on a broken fake. */
+  processBeforeResponse?: boolean;
+  retries?: number;
+}
+
 /** Settings of the terminal adapter. */
 export interface ShellConfig {
   /** Who the terminal user is in the bot's eyes. */
@@ -92,6 +127,8 @@ export interface Config {
   databaseUrl: string;
   sources: SourcesConfig;
   scheduler: SchedulerConfig;
+  /** Absent when Slack is not configured. */
+  slack?: SlackConfig;
   shell: ShellConfig;
 }
 
@@ -110,7 +147,31 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const slackProblems: string[] = [];
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    slackProblems.push('  SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed with SLACK_BOT_TOKEN (HTTP mode or Socket Mode)');
+  }
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    slackProblems.push('  SLACK_BOT_TOKEN: is needed too (the xoxb- token from OAuth & Permissions)');
+  }
+  if (slackProblems.length > 0) throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${slackProblems.join('\n')}`);
+  const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
+    ? {
+        mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+        botToken: e.SLACK_BOT_TOKEN,
+        ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+        ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+        port: e.SLACK_PORT,
+        host: e.SLACK_HOST,
+        apiUrl: e.SLACK_API_URL,
+        command: e.SLACK_COMMAND,
+        managers: e.SLACK_MANAGERS,
+        ...(e.SLACK_BOT_ID ? { botId: e.SLACK_BOT_ID } : {}),
+        ...(e.SLACK_BOT_USER_ID ? { botUserId: e.SLACK_BOT_USER_ID } : {}),
+      }
+    : undefined;
   return {
+    ...(slack ? { slack } : {}),
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     sources: {

@@ -1,0 +1,163 @@
+/*
+ * The Slack adapter: a Bolt app (HTTP with signed requests, or Socket Mode) that turns `/papers`
+ * commands, button clicks, mentions and thread messages into the bot's inbound calls, and answers with
+ * rendered Block Kit. Handlers acknowledge at once, then answer, so Slack's 3-second limit always holds.
+ */
+// Named imports: the default export is the App class itself under some loaders (vitest), a namespace under others.
+import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import type { BotInbound, InboundContext } from '../../commands/inbound.ts';
+import type { CommandResult } from '../../commands/command-spec.ts';
+import type { OutgoingMessage } from '../../src/chat/message.ts';
+import type { ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { SlackConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/logger.ts';
+import { SlackManagers } from './permissions.ts';
+import { createSlackPlatform, SLACK } from './platform.ts';
+import { baseActionId, renderSlackMessages } from './render.ts';
+
+/** A running Slack adapter. */
+export interface SlackAdapter {
+  platform: ChatPlatform;
+  /** Starts listening; resolves with the HTTP port in HTTP mode. */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+/** Bolt's logger interface, backed by ours (so Slack's logs are structured and never carry tokens). */
+function boltLogger(log: Logger): SlackLogger {
+  let level = LogLevel.INFO;
+  const line = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  return {
+    debug: (...args) => log.debug({ slack: true }, line(args)),
+    info: (...args) => log.info({ slack: true }, line(args)),
+    warn: (...args) => log.warn({ slack: true }, line(args)),
+    error: (...args) => log.error({ slack: true }, line(args)),
+    setLevel: (next) => { level = next; },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/** `<@UBOT> what is this?` → `what is this?` */
+function withoutMention(text: string, botUserId: string | undefined): string {
+  return text.replace(botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /<@[A-Z0-9]+(\|[^>]*)?>/, '').trim();
+}
+
+/** Slack's mention tokens in command text, in the neutral form commands read (`mention:role:S123`). */
+function neutralMentions(text: string): string {
+  return text
+    .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, 'user:$1')
+    .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, 'role:$1');
+}
+
+/** Creates the Bolt app and wires it to the bot. */
+export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbound; clock: Clock; log: Logger }): SlackAdapter {
+  const log = deps.log.child({ platform: SLACK });
+  const app = new App({
+    token: config.botToken,
+    ...(config.mode === 'socket' ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret }),
+    ...(config.botId && config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
+    processBeforeResponse: config.processBeforeResponse ?? false,
+    logger: boltLogger(log),
+    clientOptions: {
+      slackApiUrl: config.apiUrl,
+      // The paced sender waits out 429s itself, so the post is never lost or sent twice.
+      rejectRateLimitedCalls: true,
+      ...(config.retries !== undefined ? { retryConfig: { retries: config.retries } } : {}),
+    },
+  });
+  const platform = createSlackPlatform(app.client);
+  const managers = new SlackManagers(app.client, config.managers, log);
+  let botUserId = config.botUserId;
+
+  const where = async (userId: string, userName: string | undefined, channelId: string): Promise<InboundContext> => ({
+    actor: { platform: SLACK, userId, displayName: userName ?? userId, canManageChannel: await managers.canManage(userId) },
+    channel: { platform: SLACK, channelId },
+    receivedAt: deps.clock.now(),
+  });
+
+  /** Answers through the command's response URL: only the user sees errors and help; results go to the channel. */
+  async function answer(respond: (message: Record<string, unknown>) => Promise<unknown>, result: CommandResult): Promise<void> {
+    const reply: OutgoingMessage = result.reply;
+    const responseType = reply.visibility === 'user' ? 'ephemeral' : 'in_channel';
+    // A response URL takes five messages at most; longer replies were already split to fit.
+    for (const part of renderSlackMessages(reply).slice(0, 5)) {
+      await respond({ response_type: responseType, replace_original: false, text: part.text, blocks: part.blocks });
+    }
+  }
+
+  app.command(config.command, async ({ command, ack, respond }) => {
+    await ack();
+    const context = await where(command.user_id, command.user_name, command.channel_id);
+    const result = await deps.inbound.command(neutralMentions(command.text ?? ''), context);
+    await answer(respond, result);
+  });
+
+  app.action(/^(?!link:).+/, async ({ action, body, ack, respond }) => {
+    await ack();
+    if (action.type !== 'button' || !('action_id' in action)) return;
+    const channelId = body.channel?.id ?? (body as { container?: { channel_id?: string } }).container?.channel_id;
+    if (!channelId) return;
+    const context = await where(body.user.id, (body.user as { username?: string }).username, channelId);
+    const result = await deps.inbound.press(baseActionId(action.action_id), context);
+    await answer(respond, result);
+  });
+
+  // Link buttons open a URL; Slack still sends an action, which needs only an acknowledgement.
+  app.action(/^link:/, async ({ ack }) => { await ack(); });
+
+  app.event('app_mention', async ({ event }) => {
+    if (!event.user) return;
+    const context = await where(event.user, undefined, event.channel);
+    const threadTs = event.thread_ts ?? event.ts;
+    const reply = await deps.inbound.threadMessage({
+      thread: { platform: SLACK, channelId: event.channel, threadId: threadTs },
+      actor: context.actor,
+      text: withoutMention(event.text, botUserId),
+      at: context.receivedAt,
+      addressedToBot: true,
+    });
+    if (reply) await platform.reply({ platform: SLACK, channelId: event.channel, threadId: threadTs }, reply);
+  });
+
+  // Messages in threads count as replies of a paper's discussion (mentions are answered above).
+  app.message(async ({ message }) => {
+    const m = message as { subtype?: string; thread_ts?: string; ts: string; user?: string; text?: string; channel: string };
+    if (m.subtype || !m.thread_ts || m.thread_ts === m.ts || !m.user) return;
+    if (botUserId && m.text?.includes(`<@${botUserId}`)) return;
+    await deps.inbound.threadMessage({
+      thread: { platform: SLACK, channelId: m.channel, threadId: m.thread_ts },
+      actor: { platform: SLACK, userId: m.user, displayName: m.user, canManageChannel: false },
+      text: m.text ?? '',
+      at: deps.clock.now(),
+      addressedToBot: false,
+    });
+  });
+
+  app.error(async (error) => {
+    log.error({ error: error.message, code: (error as { code?: string }).code }, 'slack handler failed');
+  });
+
+  return {
+    platform,
+    async start() {
+      if (!botUserId) {
+        const auth = await app.client.auth.test();
+        botUserId = auth.user_id;
+      }
+      if (config.mode === 'socket') {
+        await app.start();
+        log.info({ mode: 'socket' }, 'slack adapter connected');
+        return {};
+      }
+      const server = (await app.start({ port: config.port, host: config.host })) as { address(): unknown };
+      const address = server.address() as { port: number } | null;
+      log.info({ mode: 'http', port: address?.port }, 'slack adapter listening');
+      return address ? { port: address.port } : {};
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

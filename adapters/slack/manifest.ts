@@ -1,0 +1,59 @@
+/* The Slack app manifest, generated from the command registry so the app's slash command never drifts. */
+import type { CommandSpec } from '../../commands/command-spec.ts';
+
+/** Bot scopes the adapter uses, each for a reason. */
+export const SLACK_BOT_SCOPES = [
+  'commands', // the /papers slash command
+  'chat:write', // answers, cards, threads, scheduled posts
+  'chat:write.public', // daily posts to public channels the bot was not invited to
+  'app_mentions:read', // questions to @paperboy in paper threads
+  'channels:history', // replies in paper threads of public channels (reply counts)
+  'groups:history', // the same in private channels the bot is in
+  'users:read', // whether a user is a workspace admin or owner (who may change channel settings)
+] as const;
+
+/** Events the adapter listens to. */
+export const SLACK_BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups'] as const;
+
+/** What varies between installs. */
+export interface ManifestOptions {
+  name: string;
+  command: string;
+  /** Socket Mode (no public URL), or the public HTTPS URL Slack posts to (`…/slack/events`). */
+  socketMode: boolean;
+  requestUrl?: string;
+}
+
+/** The manifest as Slack's "Create an app from a manifest" takes it (JSON). */
+export function slackManifest(registry: readonly CommandSpec<any>[], options: ManifestOptions): Record<string, unknown> {
+  const url = options.socketMode ? {} : { url: options.requestUrl ?? 'https://your-host.example/slack/events' };
+  return {
+    display_information: {
+      name: options.name,
+      description: 'Trending machine-learning papers in your channels',
+      long_description:
+        'Look papers up, get a daily post of what is trending, discuss a paper in a thread where the bot answers from the paper, and subscribe a channel to topics. Commands: ' +
+        registry.map((spec) => spec.name).join(', ') + '.',
+    },
+    features: {
+      bot_user: { display_name: options.name.toLowerCase(), always_online: true },
+      slash_commands: [
+        {
+          command: options.command,
+          description: 'Trending ML papers: search, show, trending, discuss, daily, subscribe…',
+          usage_hint: registry.map((spec) => spec.usage.split(' ')[0]).join(' | ').slice(0, 1000),
+          should_escape: false,
+          ...url,
+        },
+      ],
+    },
+    oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
+    settings: {
+      event_subscriptions: { ...(options.socketMode ? {} : { request_url: url.url }), bot_events: [...SLACK_BOT_EVENTS] },
+      interactivity: { is_enabled: true, ...(options.socketMode ? {} : { request_url: url.url }) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: options.socketMode,
+      token_rotation_enabled: false,
+    },
+  };
+}

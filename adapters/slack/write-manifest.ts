@@ -1,0 +1,22 @@
+/**
+ * Writes the Slack app manifest generated from the command registry:
+ *   npm run slack:manifest            → adapters/slack/manifest.json (Socket Mode, the easy start)
+ *   npm run slack:manifest -- --http https://your-host/slack/events
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { commandRegistry } from '../../commands/registry.ts';
+import { slackManifest } from './manifest.ts';
+
+const args = process.argv.slice(2);
+const httpIndex = args.indexOf('--http');
+const requestUrl = httpIndex >= 0 ? args[httpIndex + 1] : undefined;
+const manifest = slackManifest(commandRegistry, {
+  name: 'Paperboy',
+  command: '/papers',
+  socketMode: requestUrl === undefined,
+  ...(requestUrl ? { requestUrl } : {}),
+});
+const path = fileURLToPath(new URL('./manifest.json', import.meta.url));
+writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+process.stdout.write(`Wrote ${path}\n`);

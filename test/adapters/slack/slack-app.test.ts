@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/app.ts';
+import { createBot } from '../../../bot.ts';
+import type { SlackConfig } from '../../../src/config.ts';
+import { createPaper } from '../../../src/corpus/paper.ts';
+import { PacedSender } from '../../../src/delivery/paced-sender.ts';
+import { MemoryLogger } from '../../../src/logger.ts';
+import { createMemoryStores } from '../../../src/store/memory/memory-store.ts';
+import { startFakeSlack, type FakeSlack, type FakeSlackUser } from '../../fakes/slack/fake-slack.ts';
+import { blockActionsPayload, mentionEvent, slackDriver, threadMessageEvent } from '../../fakes/slack/slack-driver.ts';
+import { testLibrary } from '../../helpers/library.ts';
+
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
+const CHANNEL = 'C0001';
+const running: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+});
+
+/** The real Bolt app of the Slack adapter, wired to the whole bot, against a fake Slack. */
+async function slackBot(options: { users?: Record<string, FakeSlackUser>; managers?: string[]; mode?: 'http' | 'socket'; now?: string } = {}) {
+  const fake: FakeSlack = await startFakeSlack({ ...(options.users ? { users: options.users } : {}) });
+  running.push({ stop: () => fake.close() });
+  const library = testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
+  const log = new MemoryLogger();
+  const stores = createMemoryStores();
+  let adapter: SlackAdapter | undefined;
+  let sender: PacedSender | undefined;
+  const bot = createBot({
+    clock: library.clock, log, search: library.search, stores,
+    senderFor: (name) => (name === 'slack' ? sender : undefined),
+    platformFor: (name) => (name === 'slack' ? adapter?.platform : undefined),
+    status: { startedAt: library.clock.now(), version: 't', sources: [] },
+    defaultTimeZone: 'UTC',
+  });
+  const config: SlackConfig = {
+    mode: options.mode ?? 'http',
+    botToken: 'xoxb-test',
+    ...(options.mode === 'socket' ? { appToken: 'xapp-test' } : { signingSecret: SECRET }),
+    port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: options.managers ?? [],
+    botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, retries: 0,
+  };
+  adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log });
+  sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5 });
+  const { port } = await adapter.start();
+  running.push({ stop: () => adapter!.stop() });
+  const driver = slackDriver(`http://127.0.0.1:${port ?? 0}/slack/events`, SECRET, { responseUrl: () => fake.responseUrl() });
+  return { fake, driver, bot, stores, library, log, adapter };
+}
+
+type Block = { type: string; text?: { text: string }; elements?: { action_id: string; text: { text: string }; url?: string }[] };
+
+/** The buttons in a posted Block Kit message, by label. */
+function buttons(blocks: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const block of blocks as Block[]) {
+    if (block.type !== 'actions') continue;
+    for (const element of block.elements ?? []) if (!found.has(element.text.text) && !element.url) found.set(element.text.text, element.action_id);
+  }
+  return found;
+}
+
+function textOfBlocks(blocks: unknown): string {
+  return JSON.stringify(blocks);
+}
+
+describe('the Slack app (real Bolt against a fake Slack)', () => {
+  it('acknowledges /papers search and answers in the channel with valid, escaped blocks', async () => {
+    const { fake, driver } = await slackBot();
+    const response = await driver.command({ text: 'search reasoning llm' });
+    expect(response.status).toBe(200);
+    const [answer] = fake.responses;
+    expect(answer!.body.response_type).toBe('in_channel');
+    expect(textOfBlocks(answer!.body.blocks)).toContain('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning');
+    expect([...buttons(answer!.body.blocks).keys()].slice(0, 4)).toEqual(['Discuss', 'Related', 'Save', 'Cite']);
+    expect(fake.rejectedResponses).toEqual([]);
+    expect(fake.injections).toEqual([]);
+  });
+
+  it('sends help and errors to the user alone', async () => {
+    const { fake, driver } = await slackBot();
+    await driver.command({ text: 'help' });
+    await driver.command({ text: 'serch diffusion' });
+    expect(fake.responses.map((r) => r.body.response_type)).toEqual(['ephemeral', 'ephemeral']);
+    expect(String(fake.responses[1]!.body.text)).toContain('Did you mean /papers search?');
+  });
+
+  it('runs every button: More, Related, Save, Cite, Discuss', async () => {
+    const { fake, driver, stores } = await slackBot();
+    await driver.command({ text: 'search transport' });
+    const first = buttons(fake.responses[0]!.body.blocks);
+    const press = async (label: string) => {
+      const before = fake.responses.length;
+      const response = await driver.action(blockActionsPayload({ actionId: first.get(label)!, userId: 'U0001', channelId: CHANNEL, messageTs: '1700000000.000100', responseUrl: fake.responseUrl() }));
+      expect(response.status).toBe(200);
+      return fake.responses.slice(before);
+    };
+    expect(textOfBlocks((await press('More'))[0]!.body.blocks)).toMatch(/6–10 of \d+ papers/);
+    expect(textOfBlocks((await press('Related'))[0]!.body.blocks)).toContain('Papers like');
+    expect(String((await press('Save'))[0]!.body.text)).toMatch(/^Saved "/);
+    expect(await stores.saved.list(`slack:${CHANNEL}`)).toHaveLength(1);
+    expect(String((await press('Cite'))[0]!.body.text)).toContain('@misc{');
+    await press('Discuss');
+    const [card, seed] = fake.messages;
+    expect(card!.thread_ts).toBeUndefined();
+    expect(seed!.thread_ts).toBe(card!.ts);
+  });
+
+  it('discuss opens a thread, a mention in it is answered there, and replies are counted', async () => {
+    const { fake, driver, stores } = await slackBot();
+    await driver.command({ text: 'discuss monge gap' });
+    const [card, seed] = fake.messages;
+    expect(card!.channel).toBe(CHANNEL);
+    expect(seed!.thread_ts).toBe(card!.ts);
+    expect(textOfBlocks(seed!.blocks)).toContain('Related in the corpus');
+    expect(fake.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.args.thread_ts)).toEqual([undefined, card!.ts]);
+
+    await driver.event(threadMessageEvent({ user: 'U0002', channel: CHANNEL, text: 'interesting', threadTs: card!.ts }));
+    await driver.event(mentionEvent({ user: 'U0002', channel: CHANNEL, text: 'what regularizer do they introduce?', threadTs: card!.ts }));
+    const answer = fake.messages.at(-1)!;
+    expect(answer.thread_ts).toBe(card!.ts);
+    expect(answer.text).toMatch(/^From the abstract of "The Monge Gap/);
+    expect((await stores.discussions.list(`slack:${CHANNEL}`))[0]!.replyCount).toBe(2);
+    expect(fake.injections).toEqual([]);
+  });
+
+  it('refuses a forged signature, a stale timestamp and a wrong content type, running no handler', async () => {
+    const { fake, driver } = await slackBot();
+    expect((await driver.command({ text: 'search monge' }, { signature: 'v0=deadbeef' })).status).toBe(401);
+    expect((await driver.command({ text: 'search monge' }, { stale: true })).status).toBe(401);
+    expect((await driver.command({ text: 'search monge' }, { contentType: 'application/x-www-form-urlencoded; charset=utf-8' })).status).toBeGreaterThanOrEqual(400);
+    expect(fake.responses).toEqual([]);
+    expect(fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(JSON.parse((await driver.urlVerification('chal-123')).body)).toEqual({ challenge: 'chal-123' });
+  });
+
+  it('posts the scheduled daily post to its channel, waiting out a 429 and sending it exactly once', async () => {
+    const { fake, driver, bot, library } = await slackBot({ managers: ['*'] });
+    await driver.command({ text: 'daily on 10:00 UTC top:3' });
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 2 });
+    await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
+    const posts = fake.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((c) => c.status)).toEqual([429, 200]);
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.messages[0]!.channel).toBe(CHANNEL);
+    expect(fake.messages[0]!.text).toMatch(/^Trending papers for Friday 24 January/);
+    expect(library.clock.now().toISOString()).toBe('2025-01-24T10:30:00.000Z');
+  });
+
+  it('disables a channel that vanished', async () => {
+    const { fake, driver, bot, stores } = await slackBot({ managers: ['*'] });
+    await driver.command({ text: 'daily on 10:00 UTC' });
+    fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    await bot.jobs.runUntil(new Date('2025-01-25T12:00:00Z'));
+    expect((await stores.channels.get(`slack:${CHANNEL}`))?.disabled?.reason).toBe('channel_not_found');
+    expect(fake.messages).toHaveLength(0);
+  });
+
+  it('lets workspace admins and listed users change settings, and refuses others', async () => {
+    const { fake, driver } = await slackBot({ users: { UADMIN: { is_admin: true }, UOWNER: { is_owner: true } }, managers: ['ULISTED'] });
+    for (const user of ['UADMIN', 'UOWNER', 'ULISTED']) {
+      await driver.command({ text: 'subscribe diffusion', user_id: user });
+      expect(String(fake.responses.at(-1)!.body.text)).toMatch(/^(Subscribed|This channel already follows)/);
+    }
+    await driver.command({ text: 'daily on 09:00', user_id: 'U0002' });
+    expect(fake.responses.at(-1)!.body).toMatchObject({ response_type: 'ephemeral', text: 'Only channel managers can use /papers daily on here.' });
+  });
+
+  it('renders a paper whose title tries to ping everyone as plain text', async () => {
+    const { fake, driver, library } = await slackBot();
+    library.search.ingest([createPaper({
+      arxivId: '2601.00666', title: 'Attention <!channel> and @everyone <@U0BADBAD> is all you need', abstract: 'Ping <!here> via <!subteam^S1|team> now.', source: 'hf-daily',
+    })]);
+    await driver.command({ text: 'show 2601.00666' });
+    const body = JSON.stringify(fake.responses[0]!.body);
+    expect(body).toContain('&lt;!channel&gt;');
+    expect(body).toContain('@everyone');
+    expect(fake.injections).toEqual([]);
+  });
+
+  it('connects in Socket Mode and handles a slash command', async () => {
+    const { fake } = await slackBot({ mode: 'socket' });
+    await fake.waitFor((state) => state.connections > 0);
+    const ack = await fake.sendEnvelope('slash_commands', {
+      token: 't', team_id: 'T0001', team_domain: 'd', channel_id: CHANNEL, channel_name: 'ml-papers', user_id: 'U0001', user_name: 'ada',
+      command: '/papers', text: 'search monge gap', api_app_id: 'A0001', is_enterprise_install: 'false', response_url: fake.responseUrl(), trigger_id: 'x',
+    });
+    expect(ack.envelope_id).toBeDefined();
+    await fake.waitFor((state) => state.responses.length > 0);
+    expect(textOfBlocks(fake.responses[0]!.body.blocks)).toContain('The Monge Gap');
+  });
+});
