@@ -16,6 +16,7 @@ import { silentLogger } from '../src/logger.ts';
 import { createBot } from '../bot.ts';
 import { createMemoryStores } from '../src/store/memory/memory-store.ts';
 import { renderMessage } from '../adapters/shell/render.ts';
+import { measureSlackRoundTrip } from './slack-roundtrip.ts';
 import type { BenchQuery } from './queries.ts';
 import { percentiles, type Percentiles } from './stats.ts';
 
@@ -44,6 +45,8 @@ export interface Measurement extends QueryRun {
   related: Percentiles;
   /** `/papers search <query>` from dispatch to a rendered message (terminal renderer). */
   command: Percentiles;
+  /** A signed `/papers search` through the real Bolt HTTP receiver to the posted answer, 50 in flight. */
+  slack: Percentiles;
   /** The same queries under alternative query plans (with `--plans`). */
   alternatives: (QueryRun & { name: string })[];
 }
@@ -175,6 +178,7 @@ const measurement: Measurement = {
   heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   related: percentiles(relatedTimes),
   command: await measureCommands(),
+  slack: await measureSlackRoundTrip(search, queries.map((q) => q.text)),
   ...main,
   alternatives,
 };

@@ -18,14 +18,29 @@ export function paperButtons(paper: Paper, ctx: CardContext): Button[] {
   ];
 }
 
+/**
+ * A paper's TL;DR and key terms depend only on the paper (a changed paper is a new object), so they are
+ * worked out once per paper object and reused by every card that shows it.
+ */
+const textFacts = new WeakMap<Paper, { tldr: string | undefined; keyTerms: string[] }>();
+
+function factsOf(paper: Paper, ctx: CardContext): { tldr: string | undefined; keyTerms: string[] } {
+  let facts = textFacts.get(paper);
+  if (!facts) {
+    facts = { tldr: paper.aiSummary ?? representativeSentence(paper.abstractDisplay), keyTerms: ctx.search.keyTerms(paper) };
+    textFacts.set(paper, facts);
+  }
+  return facts;
+}
+
 /** Everything a card needs about a paper: TL;DR, key terms, why it ranks, buttons. */
 export function paperView(paper: Paper, ctx: CardContext, trending?: TrendingInputs): PaperView {
-  const tldr = paper.aiSummary ?? representativeSentence(paper.abstractDisplay);
+  const { tldr, keyTerms } = factsOf(paper, ctx);
   const inputs = trending ?? trendingInputs(paper, ctx.clock.now(), ctx.search.corpus.upvotesGained.bind(ctx.search.corpus));
   return {
     paper,
     ...(tldr ? { tldr } : {}),
-    keyTerms: ctx.search.keyTerms(paper),
+    keyTerms,
     signals: explainTrending(inputs),
     buttons: paperButtons(paper, ctx),
   };

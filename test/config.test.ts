@@ -42,3 +42,24 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('Slack settings', () => {
+  it('is off without a bot token, Socket Mode with an app token, HTTP mode with a signing secret', () => {
+    expect(readConfig({}).slack).toBeUndefined();
+    expect(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1', command: '/papers' });
+    expect(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef', SLACK_MANAGERS: 'U1,U2' }).slack)
+      .toMatchObject({ mode: 'http', port: 3000, managers: ['U1', 'U2'], apiUrl: 'https://slack.com/api/' });
+  });
+
+  it('names what is missing or malformed, without echoing the tokens', () => {
+    expect(() => readConfig({ SLACK_BOT_TOKEN: 'xoxb-secret1' })).toThrow(/SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed/);
+    expect(() => readConfig({ SLACK_APP_TOKEN: 'xapp-secret2' })).toThrow(/SLACK_BOT_TOKEN: is needed too/);
+    try {
+      readConfig({ SLACK_BOT_TOKEN: 'xoxp-user-secret3', SLACK_APP_TOKEN: 'xapp-1' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+      expect((error as Error).message).not.toContain('secret3');
+    }
+  });
+});
