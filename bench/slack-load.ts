@@ -3,7 +3,8 @@
  * the people typing, in its own process so their CPU is not counted as the bot's.
  *   1. prints `{"apiUrl": …}` once the fake listens;
  *   2. reads `{"botUrl", "secret", "texts", "concurrency"}` from stdin;
- *   3. sends the signed slash commands, `concurrency` in flight, and prints the latency percentiles.
+ *   3. sends the signed slash commands, `concurrency` in flight, and prints the latency percentiles and
+ *      how many were answered (in the acknowledgement, or through the response URL).
  */
 import { createInterface } from 'node:readline';
 import { startFakeSlack } from '../test/fakes/slack/fake-slack.ts';
@@ -18,9 +19,12 @@ const [line] = await new Promise<string[]>((resolve) => {
 });
 const { botUrl, secret, texts, concurrency } = JSON.parse(line!) as { botUrl: string; secret: string; texts: string[]; concurrency: number };
 const driver = slackDriver(botUrl, secret, { responseUrl: () => fake.responseUrl() });
-for (const text of texts.slice(0, 50)) await driver.command({ text: `search ${text}` }); // warm-up
-const before = fake.responses.length;
+// Warm-up at full concurrency, so the timed run finds open connections and compiled code, as a bot
+// running for a while would.
+await Promise.all(Array.from({ length: concurrency }, (_, i) => driver.command({ text: `search ${texts[i % texts.length]}` })));
+const afterWarmUp = fake.responses.length;
 const times: number[] = [];
+let answered = 0;
 let next = 0;
 const worker = async (): Promise<void> => {
   while (next < texts.length) {
@@ -29,9 +33,11 @@ const worker = async (): Promise<void> => {
     const response = await driver.command({ text: `search ${text}` });
     times.push(performance.now() - start);
     if (response.status !== 200) throw new Error(`slash command answered ${response.status}`);
+    // The answer comes in the acknowledgement, or (when slow) through the response URL.
+    if ((response.json as { blocks?: unknown[] } | undefined)?.blocks?.length) answered++;
   }
 };
 await Promise.all(Array.from({ length: concurrency }, worker));
-const answered = fake.responses.length - before;
+answered += fake.responses.length - afterWarmUp;
 process.stdout.write(`${JSON.stringify({ ...percentiles(times), answered, rejected: fake.rejectedResponses.length })}\n`);
 await fake.close();

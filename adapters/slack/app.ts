@@ -16,6 +16,20 @@ import { SlackManagers } from './permissions.ts';
 import { createSlackPlatform, SLACK } from './platform.ts';
 import { baseActionId, renderSlackMessages } from './render.ts';
 
+/** How long a slash command may work before it is acknowledged empty (Slack allows 3 s in all). */
+export const ACK_DEADLINE_MS = 2000;
+
+/** The work's result if it settles within `ms` (real time: Slack's deadline is real), else undefined. */
+async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A running Slack adapter. */
 export interface SlackAdapter {
   platform: ChatPlatform;
@@ -88,10 +102,22 @@ export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbo
   }
 
   app.command(config.command, async ({ command, ack, respond }) => {
-    await ack();
-    const context = await where(command.user_id, command.user_name, command.channel_id);
-    const result = await deps.inbound.command(neutralMentions(command.text ?? ''), context);
-    await answer(respond, result);
+    const work = where(command.user_id, command.user_name, command.channel_id).then((context) =>
+      deps.inbound.command(neutralMentions(command.text ?? ''), context),
+    );
+    // Answer in the acknowledgement itself when the work is done in time (no extra request, the fastest
+    // reply); otherwise acknowledge empty before Slack's 3 s and answer through the response URL.
+    const quick = await withinDeadline(work, ACK_DEADLINE_MS);
+    if (!quick) {
+      await ack();
+      await answer(respond, await work);
+      return;
+    }
+    const [first, ...rest] = renderSlackMessages(quick.reply);
+    await ack({ response_type: quick.reply.visibility === 'user' ? 'ephemeral' : 'in_channel', text: first?.text ?? '', blocks: first?.blocks ?? [] });
+    for (const part of rest.slice(0, 4)) {
+      await respond({ response_type: quick.reply.visibility === 'user' ? 'ephemeral' : 'in_channel', replace_original: false, text: part.text, blocks: part.blocks });
+    }
   });
 
   app.action(/^(?!link:).+/, async ({ action, body, ack, respond }) => {
