@@ -73,6 +73,8 @@ export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbo
     ...(config.mode === 'socket' ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret }),
     ...(config.botId && config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
     processBeforeResponse: config.processBeforeResponse ?? false,
+    // Bolt's conversation store (per-conversation state with timers) is unused here and costs CPU per event.
+    convoStore: false,
     logger: boltLogger(log),
     clientOptions: {
       slackApiUrl: config.apiUrl,
