@@ -48,7 +48,7 @@ export class DeliveryService {
 
   /** Claims and sends one delivery. */
   async deliver(request: DeliveryRequest): Promise<DeliveryOutcome> {
-    const { deliveries, channels, clock, log } = this.deps;
+    const { deliveries, channels, clock } = this.deps;
     const settings = await channels.get(request.channel);
     if (settings?.disabled) return 'disabled';
     const claimed = await deliveries.claim(
