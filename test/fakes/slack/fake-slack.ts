@@ -850,10 +850,11 @@ class FakeSlackServer implements FakeSlack {
     this.injections.push(...findInjections(method, args));
   }
 
-  private postMessage(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  /** A message the bot posts with `method`, stamped with a fresh ts and the bot's identity. */
+  private botMessage(method: string, args: Record<string, unknown>, extra: Partial<StoredMessage>): StoredMessage {
     const { channel, text: messageText, blocks } = this.content(method, args);
     const threadTs = optionalString(args.thread_ts);
-    const message: StoredMessage = {
+    return {
       type: 'message',
       channel,
       ts: this.nextTs(),
@@ -862,9 +863,16 @@ class FakeSlackServer implements FakeSlack {
       blocks: blocks ?? [],
       user: this.botUserId,
       bot_id: this.botId,
+      ...extra,
+    };
+  }
+
+  private postMessage(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const message = this.botMessage(method, args, {
       ...(Array.isArray(args.attachments) ? { attachments: args.attachments } : {}),
       ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
-    };
+    });
+    const { channel } = message;
     this.store(method, args, message);
     return { channel, ts: message.ts, message: { ...messageView(message), team: this.teamId } };
   }
@@ -872,19 +880,7 @@ class FakeSlackServer implements FakeSlack {
   private postEphemeral(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const user = optionalString(args.user);
     if (!user) throw new ApiError('user_not_found');
-    const { channel, text: messageText, blocks } = this.content(method, args);
-    const threadTs = optionalString(args.thread_ts);
-    const message: StoredMessage = {
-      type: 'message',
-      channel,
-      ts: this.nextTs(),
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-      text: messageText,
-      blocks: blocks ?? [],
-      user: this.botUserId,
-      bot_id: this.botId,
-      ephemeral_user: user,
-    };
+    const message = this.botMessage(method, args, { ephemeral_user: user });
     this.store(method, args, message);
     // Slack answers ephemeral posts with `message_ts` only.
     return { message_ts: message.ts };
