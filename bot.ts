@@ -102,8 +102,11 @@ export function createBot(options: BotOptions): Bot {
       log.error({ paperId, channel: where.channel.channelId, error: String(error) }, 'could not open a discussion thread');
       return { reply: { ...threadNote('Sorry, the thread could not be opened just now. Please try again in a moment.'), visibility: 'user' }, outcome: 'failed' };
     }
+    if ('pending' in opened) {
+      return { reply: { ...threadNote(`The thread for "${title}" is being opened right now; it will appear in a moment.`), visibility: 'user' }, outcome: 'ok' };
+    }
     return {
-      reply: { ...threadNote(`Opened a thread for "${title}". Ask there: mention @paperboy with a question.`), visibility: 'user' },
+      reply: { ...threadNote(`${opened.created ? 'Opened a thread' : 'There is already a thread'} for "${title}". Ask there: mention @paperboy with a question.`), visibility: 'user' },
       outcome: 'ok',
       thread: { ref: opened.thread, title },
     };

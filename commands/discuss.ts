@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decodeRef, encodeRef, type ThreadRef } from '../src/chat/refs.ts';
+import { isPendingThread } from '../src/discussions/open-thread.ts';
 import { defineCommand } from './command-spec.ts';
 import { paperView } from './paper-view.ts';
 import { discussionSeed, threadNote } from './presenters/discussion.ts';
@@ -24,6 +25,9 @@ export const discussCommand = defineCommand({
   run: async (args, ctx) => {
     const paper = resolvePaper(ctx.search, args.paper, 'discuss');
     const existing = await ctx.stores.discussions.get(encodeRef(ctx.channel), paper.id);
+    if (existing && isPendingThread(existing.thread)) {
+      return { ...threadNote(`The thread for "${paper.titleDisplay}" is being opened right now; it will appear in a moment.`), visibility: 'user' as const };
+    }
     if (existing) {
       const count = `${existing.replyCount} ${existing.replyCount === 1 ? 'reply' : 'replies'}`;
       return {

@@ -71,6 +71,23 @@ describe('discuss', () => {
     expect(bot.platform.threads).toHaveLength(2);
   });
 
+  it('opens one thread when two people press Discuss at the same moment', async () => {
+    const bot = threadBot();
+    const [a, b] = await Promise.all([bot.discuss('discuss monge gap'), bot.discuss('discuss monge gap')]);
+    expect(bot.platform.threads).toHaveLength(1);
+    expect(bot.platform.posts.filter((p) => p.threadId === undefined)).toHaveLength(1);
+    expect([a.reply.fallbackText, b.reply.fallbackText].sort()[0]).toMatch(/^(Opened a thread|The thread for .* is being opened right now|There is already a thread)/);
+    expect(await bot.stores.discussions.list('test:C1')).toHaveLength(1);
+  });
+
+  it('releases the claim when the card cannot be posted, so a later discuss works', async () => {
+    const bot = threadBot();
+    bot.platform.failNext('C1', new Error('network down'));
+    expect((await bot.discuss('discuss monge gap')).outcome).toBe('failed');
+    expect(await bot.stores.discussions.list('test:C1')).toEqual([]);
+    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/^Opened a thread/);
+  });
+
   it('explains an unknown or ambiguous paper and opens nothing', async () => {
     const bot = threadBot();
     expect((await bot.discuss('discuss 2501.99999')).reply.fallbackText).toMatch(/^No paper 2501.99999 in the corpus/);

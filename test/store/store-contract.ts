@@ -306,6 +306,16 @@ export function describeStoreContract(name: string, open: () => Stores): void {
     });
 
     describe('discussions', () => {
+      it('moves a discussion to its real thread, and forgets one that could not be opened', async () => {
+        await stores.discussions.open(discussion('p7', 'pending:x'));
+        await stores.discussions.setThread('slack:C1', 'p7', 'slack:C1/7.7');
+        expect(await stores.discussions.byThread('slack:C1/7.7')).toMatchObject({ paperId: 'p7' });
+        expect(await stores.discussions.byThread('pending:x')).toBeUndefined();
+        await stores.discussions.remove('slack:C1', 'p7');
+        expect(await stores.discussions.get('slack:C1', 'p7')).toBeUndefined();
+        expect((await stores.discussions.open(discussion('p7', 'slack:C1/8.8'))).created).toBe(true);
+      });
+
       it('opens one discussion per channel and paper; opening again returns the existing one', async () => {
         const first = await stores.discussions.open(discussion('p1', 'slack:C1/1.1'));
         expect(first).toStrictEqual({ discussion: discussion('p1', 'slack:C1/1.1'), created: true });

@@ -162,6 +162,17 @@ function discussionStore(): DiscussionStore {
       return { discussion: copy(discussion), created: true };
     },
     get: async (channel, paperId) => copy(rows.find((d) => d.channel === channel && d.paperId === paperId)),
+    async setThread(channel, paperId, thread) {
+      if (rows.some((d) => d.thread === thread && !(d.channel === channel && d.paperId === paperId))) {
+        throw new Error(`Thread ${thread} already holds another discussion`);
+      }
+      const discussion = rows.find((d) => d.channel === channel && d.paperId === paperId);
+      if (discussion) discussion.thread = thread;
+    },
+    async remove(channel, paperId) {
+      const index = rows.findIndex((d) => d.channel === channel && d.paperId === paperId);
+      if (index >= 0) rows.splice(index, 1);
+    },
     byThread: async (thread) => copy(rows.find((d) => d.thread === thread)),
     async recordReply(thread, at) {
       const discussion = rows.find((d) => d.thread === thread);

@@ -34,6 +34,8 @@ export class SqliteDiscussionStore implements DiscussionStore {
   private readonly reply;
   private readonly selectChannel;
   private readonly openTx;
+  private readonly updateThread;
+  private readonly deleteOne;
 
   constructor(db: Database) {
     this.insert = db.prepare<Row>(`
@@ -48,6 +50,8 @@ export class SqliteDiscussionStore implements DiscussionStore {
     this.selectChannel = db.prepare<[string], Row>(
       'SELECT * FROM discussions WHERE channel = ? ORDER BY last_activity_at DESC, rowid DESC',
     );
+    this.updateThread = db.prepare<[string, string, string]>('UPDATE discussions SET thread = ? WHERE channel = ? AND paper_id = ?');
+    this.deleteOne = db.prepare<[string, string]>('DELETE FROM discussions WHERE channel = ? AND paper_id = ?');
     this.openTx = db.transaction((row: Row): { discussion: Discussion; created: boolean } => {
       if (this.insert.run(row).changes > 0) return { discussion: toDiscussion(row), created: true };
       return { discussion: toDiscussion(this.selectOne.get(row.channel, row.paper_id)!), created: false };
@@ -69,6 +73,14 @@ export class SqliteDiscussionStore implements DiscussionStore {
   async get(channel: string, paperId: string): Promise<Discussion | undefined> {
     const row = this.selectOne.get(channel, paperId);
     return row && toDiscussion(row);
+  }
+
+  async setThread(channel: string, paperId: string, thread: string): Promise<void> {
+    this.updateThread.run(thread, channel, paperId);
+  }
+
+  async remove(channel: string, paperId: string): Promise<void> {
+    this.deleteOne.run(channel, paperId);
   }
 
   async byThread(thread: string): Promise<Discussion | undefined> {
