@@ -21,9 +21,13 @@ export const REFRESH_BACKOFF = { firstMs: 2 * 60_000, maxMs: 2 * 3_600_000 } as 
 /** Cron schedules are searched this far ahead for their next run. */
 const CRON_HORIZON_MINUTES = 8 * 24 * 60;
 
+/** Parsed schedules by expression: the job loop asks for next runs every minute, parsing once is enough. */
+const cronMatchers = new Map<string, ReturnType<typeof cron.createTask>>();
+
 /** The first minute strictly after `after` that a cron expression matches (UTC), within eight days. */
 export function nextCronRun(expression: string, after: Date): Date | undefined {
-  const task = cron.createTask(expression, () => undefined, { timezone: 'UTC' });
+  let task = cronMatchers.get(expression);
+  if (!task) cronMatchers.set(expression, (task = cron.createTask(expression, () => undefined, { timezone: 'UTC' })));
   const start = Math.floor(after.getTime() / 60_000) * 60_000 + 60_000;
   for (let minute = 0; minute < CRON_HORIZON_MINUTES; minute++) {
     const candidate = new Date(start + minute * 60_000);

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.ts';
 import { createPaperSources } from '../../src/corpus/paper-sources.ts';
@@ -47,5 +48,12 @@ describe('cron schedules', () => {
   it('finds the next matching minute in UTC, strictly after the given instant', () => {
     expect(nextCronRun('15 * * * *', new Date('2025-01-24T10:15:00Z'))?.toISOString()).toBe('2025-01-24T11:15:00.000Z');
     expect(nextCronRun('30 5 * * 1-5', new Date('2025-01-24T06:00:00Z'))?.toISOString()).toBe('2025-01-27T05:30:00.000Z');
+  });
+
+  it('parses each schedule once, however often the job loop asks (node-cron keeps every task it creates)', () => {
+    nextCronRun('7 * * * *', new Date('2025-01-24T10:00:00Z'));
+    const registered = cron.getTasks().size;
+    for (let minute = 0; minute < 500; minute++) nextCronRun('7 * * * *', new Date(Date.UTC(2025, 0, 24, 10, minute)));
+    expect(cron.getTasks().size).toBe(registered);
   });
 });
