@@ -1,6 +1,7 @@
 import { collapseWhitespace, normalizeArxivId } from '../normalize.ts';
 import type { ParseContext, ParseOutcome } from '../paper.ts';
-import { ArxivApiError, MalformedResponseError, OutcomeCollector } from './errors.ts';
+import { ArxivApiError, MalformedResponseError } from './errors.ts';
+import { OutcomeCollector } from './outcome.ts';
 import { attribute, child, childText, children, isElement, parseXml, type XmlElement } from './xml.ts';
 
 /** A parsed arXiv API page: its papers, and the OpenSearch numbers needed to page on. */

@@ -4,7 +4,7 @@ import type { SourceHttpClient } from '../http/source-http.ts';
 import type { AnnounceType, ParseOutcome } from '../paper.ts';
 import { parseArxivAtom } from './arxiv-atom.ts';
 import { parseArxivRss } from './arxiv-rss.ts';
-import { mergeOutcomes } from './hf-client.ts';
+import { mergeOutcomes } from './outcome.ts';
 
 /** A query of the arXiv API (`/api/query`); at least one of `searchQuery` and `idList` is needed. */
 export interface ArxivQuery {

@@ -1,6 +1,7 @@
 import { collapseWhitespace, normalizeArxivId } from '../normalize.ts';
 import { AnnounceTypeSchema, type AnnounceType, type ParseContext, type ParseOutcome } from '../paper.ts';
-import { MalformedResponseError, OutcomeCollector } from './errors.ts';
+import { MalformedResponseError } from './errors.ts';
+import { OutcomeCollector } from './outcome.ts';
 import { child, childText, children, isElement, parseXml, textOf } from './xml.ts';
 
 /** `arXiv:<id>v<N> Announce Type: <type> \nAbstract: <abstract>`; groups: the id, the announce type. */

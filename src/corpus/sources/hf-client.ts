@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.ts';
 import type { SourceHttpClient } from '../http/source-http.ts';
 import { normalizeArxivId } from '../normalize.ts';
 import type { ParseOutcome } from '../paper.ts';
+import { mergeOutcomes } from './outcome.ts';
 import { MalformedResponseError } from './errors.ts';
 import { parseHfDailyPapers } from './hf-daily.ts';
 import { parseHfPaperDetail } from './hf-paper.ts';
@@ -85,26 +86,6 @@ function parseJson(body: string, path: string): unknown {
   } catch (error) {
     throw new MalformedResponseError(`hf: GET ${path} returned a body that is not JSON (${(error as Error).message})`);
   }
-}
-
-/**
- * Joins the outcomes of several pages into one: papers in order with later duplicates (same id)
- * dropped, rejections with their `index` shifted to the position in the joined batch.
- */
-export function mergeOutcomes(pages: ReadonlyArray<{ outcome: ParseOutcome; offset: number }>): ParseOutcome {
-  const seen = new Set<string>();
-  const merged: ParseOutcome = { papers: [], rejected: [] };
-  for (const { outcome, offset } of pages) {
-    for (const paper of outcome.papers) {
-      if (seen.has(paper.id)) continue;
-      seen.add(paper.id);
-      merged.papers.push(paper);
-    }
-    for (const rejection of outcome.rejected) {
-      merged.rejected.push(rejection.index === undefined ? rejection : { ...rejection, index: rejection.index + offset });
-    }
-  }
-  return merged;
 }
 
 /** Creates the Hugging Face paper client. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ParseContext, ParseOutcome } from '../paper.ts';
-import { MalformedResponseError, OutcomeCollector } from './errors.ts';
+import { MalformedResponseError } from './errors.ts';
+import { OutcomeCollector } from './outcome.ts';
 import { collectHfPaper, describeIssues, HfDailyItemSchema } from './hf-schema.ts';
 
 /** Just enough of an item to name it in a rejection when the item itself is invalid. */

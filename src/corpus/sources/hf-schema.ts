@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { absoluteHfAvatar } from '../normalize.ts';
-import type { OutcomeCollector } from './errors.ts';
+import type { OutcomeCollector } from './outcome.ts';
 
 /*
  * Hugging Face paper payloads (data-sources §1 and §6.2), shared by the Daily Papers and paper-detail
@@ -30,9 +30,6 @@ export const HfUserSchema = z
     username: (u.name ?? u.user)!,
     avatarUrl: u.avatarUrl === undefined ? undefined : absoluteHfAvatar(u.avatarUrl),
   }));
-/** A Hub user, with `username` and an absolute `avatarUrl`. */
-export type HfUser = z.infer<typeof HfUserSchema>;
-
 /** A Hub organization (its picture is `avatar`, not `avatarUrl`). */
 const HfOrgSchema = z.object({
   _id: z.string(),
