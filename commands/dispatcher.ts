@@ -47,19 +47,12 @@ export class Dispatcher {
       return 'reply' in output ? { ...output, outcome: 'ok' } : { reply: output, outcome: 'ok' };
     } catch (error) {
       if (error instanceof UserError) return { reply: userErrorMessage(error), outcome: 'user-error' };
-      const errorId = randomBytes(4).toString('hex');
-      this.services.log.error(
-        {
-          errorId,
-          command: invocation.command,
-          channel: encodeRef(invocation.channel),
-          user: `${invocation.actor.platform}:${invocation.actor.userId}`,
-          error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
-        },
-        'command failed',
-      );
-      const text = `Sorry, something went wrong on our side (error id ${errorId}). Please try again in a moment.`;
-      return { reply: { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'user' }, outcome: 'failed' };
+      const reply = this.apology(error, 'command failed', {
+        command: invocation.command,
+        channel: encodeRef(invocation.channel),
+        user: `${invocation.actor.platform}:${invocation.actor.userId}`,
+      });
+      return { reply: { ...reply, visibility: 'user' }, outcome: 'failed' };
     }
   }
 
@@ -79,11 +72,19 @@ export class Dispatcher {
     try {
       return await handleThreadMessage(message, this.services);
     } catch (error) {
-      const errorId = randomBytes(4).toString('hex');
-      this.services.log.error({ errorId, thread: encodeRef(message.thread), error: String(error) }, 'thread message failed');
-      const text = `Sorry, something went wrong on our side (error id ${errorId}).`;
-      return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'channel' };
+      return this.apology(error, 'thread message failed', { thread: encodeRef(message.thread) });
     }
+  }
+
+  /** An unexpected failure: logged with its context under a fresh error id, answered with a short apology. */
+  private apology(error: unknown, what: string, context: Record<string, unknown>): OutgoingMessage {
+    const errorId = randomBytes(4).toString('hex');
+    this.services.log.error(
+      { errorId, ...context, error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
+      what,
+    );
+    const text = `Sorry, something went wrong on our side (error id ${errorId}). Please try again in a moment.`;
+    return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'channel' };
   }
 
   /** Runs the command behind a pressed button, as the person who pressed it. */

@@ -36,8 +36,3 @@ export const commandRegistry: readonly CommandSpec<any>[] = [
   statusCommand,
   createHelpCommand(() => commandRegistry),
 ];
-
-/** The command with this name. */
-export function findCommand(name: string): CommandSpec<any> | undefined {
-  return commandRegistry.find((spec) => spec.name === name);
-}

@@ -1,15 +1,9 @@
+import { elapsed } from './presenters/elapsed.ts';
 import { defineCommand, type CommandContext } from './command-spec.ts';
-
-function duration(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}` : `${Math.floor(hours / 24)} days`;
-}
 
 function when(at: Date | undefined, now: Date): string {
   if (!at) return 'not scheduled';
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (in ${duration(at.getTime() - now.getTime())})`;
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (in ${elapsed(at.getTime() - now.getTime())})`;
 }
 
 /** Next runs, the health of each source, and channels the bot stopped posting to. */
@@ -45,7 +39,7 @@ export const statusCommand = defineCommand({
     const fields = [
       { label: 'Papers', value: [`${corpus.size.toLocaleString('en')} (${index.termCount.toLocaleString('en')} indexed terms)`] },
       { label: 'Sources', value: [sources] },
-      { label: 'Up for', value: [`${duration(now.getTime() - ctx.status.startedAt.getTime())} (since ${ctx.status.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`] },
+      { label: 'Up for', value: [`${elapsed(now.getTime() - ctx.status.startedAt.getTime())} (since ${ctx.status.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`] },
       { label: 'Version', value: [ctx.status.version] },
       ...(await scheduleFields(ctx)),
     ];

@@ -42,8 +42,6 @@ export const MAX_IMAGE_ALT_TEXT = 2000;
 /** An element's `action_id`: at most 255 characters (2000 is the button `value` limit, not this one). */
 export const MAX_ACTION_ID = 255;
 
-/** A block's `block_id`: at most 255 characters. Block Kit reference, "Blocks". */
-export const MAX_BLOCK_ID = 255;
 
 /**
  * The top-level `text` (notifications, and what shows when there are no blocks). Slack truncates it above

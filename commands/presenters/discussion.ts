@@ -6,6 +6,7 @@ import type { Block, Inline, OutgoingMessage } from '../../src/chat/message.ts';
 import { truncate } from '../../src/chat/message.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
 import type { Discussion } from '../../src/store/discussion-store.port.ts';
+import { elapsed } from './elapsed.ts';
 import { linkSpans, paperUrl, type PaperView } from './paper.ts';
 
 /** The abstract is cut to fit one text block on every platform. */
@@ -53,11 +54,8 @@ export function answerMessage(paper: Paper, covered: boolean, quotes: readonly {
 }
 
 function ago(from: string, now: Date): string {
-  const minutes = Math.max(0, Math.floor((now.getTime() - Date.parse(from)) / 60_000));
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+  const ms = now.getTime() - Date.parse(from);
+  return ms < 60_000 ? 'just now' : `${elapsed(ms)} ago`;
 }
 
 /** A channel's discussion threads, newest activity first, with reply counts. */
