@@ -8,8 +8,11 @@ import type { BotStatus, CommandResult, CommandSpec } from './commands/command-s
 import { Dispatcher } from './commands/dispatcher.ts';
 import type { BotInbound, InboundContext } from './commands/inbound.ts';
 import { threadNote } from './commands/presenters/discussion.ts';
+import { commandRegistry } from './commands/registry.ts';
+import { ArgumentSuggester } from './commands/suggest.ts';
 import { createPostPresenter } from './commands/presenters/posts.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
+import { encodeRef, type ThreadRef } from './src/chat/refs.ts';
 import { openDiscussionThread } from './src/discussions/open-thread.ts';
 import type { Clock } from './src/clock.ts';
 import type { PaperSearch } from './src/index/paper-search.ts';
@@ -61,6 +64,8 @@ export interface Bot extends BotInbound {
 export function createBot(options: BotOptions): Bot {
   const { clock, log, search, stores } = options;
   const actions = new ActionCodec();
+  const registry = options.registry ?? commandRegistry;
+  const suggester = new ArgumentSuggester(search, clock);
   const present = createPostPresenter({ search, clock, actions });
   const delivery = new DeliveryService({ clock, log: log.child({ part: 'delivery' }), deliveries: stores.deliveries, channels: stores.channels, senderFor: options.senderFor });
   const dailyPosts = new DailyPosts({
@@ -84,10 +89,10 @@ export function createBot(options: BotOptions): Bot {
       previewDaily: (channel, daily) => dailyPosts.preview(channel, daily),
       nextRuns: () => jobs.nextRuns(),
     },
-  }, ...(options.registry ? [options.registry] : []));
+  }, registry);
   /** Carries out what a result asks beyond its reply: opening a discussion thread. */
   async function complete(result: CommandResult, where: InboundContext): Promise<CommandResult> {
-    if (!result.discussion) return result;
+    if (!result.discussion) return result.thread ? reopenExisting(result, result.thread.ref, where) : result;
     const platform = options.platformFor?.(where.channel.platform);
     if (!platform) {
       return { reply: { ...threadNote('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' }, outcome: 'user-error' };
@@ -112,11 +117,43 @@ export function createBot(options: BotOptions): Bot {
     };
   }
 
+  /**
+   * An existing discussion's thread where threads can close (Discord): unarchived if archived, and said so;
+   * if it was deleted or locked, the discussion is forgotten and a new thread opened in its place.
+   */
+  async function reopenExisting(result: CommandResult, thread: ThreadRef, where: InboundContext): Promise<CommandResult> {
+    const platform = options.platformFor?.(where.channel.platform);
+    if (!platform?.reopenThread) return result;
+    let state: Awaited<ReturnType<NonNullable<ChatPlatform['reopenThread']>>>;
+    try {
+      state = await platform.reopenThread(thread);
+    } catch (error) {
+      log.warn({ thread: encodeRef(thread), error: String(error) }, 'could not check whether a discussion thread is open');
+      return result;
+    }
+    if (state === 'open') return result;
+    const title = result.thread?.title ?? 'this paper';
+    if (state === 'unarchived') {
+      return { ...result, reply: { ...threadNote(`The thread for "${title}" had been archived; I reopened it. Continue there.`), visibility: 'user' } };
+    }
+    const discussion = await stores.discussions.byThread(encodeRef(thread));
+    if (!discussion) return result;
+    await stores.discussions.remove(discussion.channel, discussion.paperId);
+    const reopened = await complete(await dispatcher.dispatch({ ...where, command: 'discuss', args: discussion.paperId }), where);
+    if (reopened.outcome !== 'ok' || !reopened.thread) return reopened;
+    return { ...reopened, reply: { ...threadNote(`The earlier thread for "${title}" was deleted or locked, so I opened a new one.`), visibility: 'user' } };
+  }
+
   return {
     dispatcher, jobs, dailyPosts, subscriptionPosts, refresh, delivery,
     command: async (line, where) => complete(await dispatcher.dispatchLine(line, where), where),
     press: async (actionId, where) => complete(await dispatcher.pressButton(actionId, where), where),
     threadMessage: (message) => dispatcher.threadMessage(message),
+    suggest(command, argument, partial) {
+      const spec = registry.find((s) => s.name === command);
+      const wanted = spec?.arguments.find((a) => a.name === argument);
+      return wanted ? suggester.suggest(wanted, partial) : [];
+    },
     async start() {
       await delivery.resumeUnfinished();
       await dailyPosts.catchUp();

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { createBot } from './bot.ts';
 import { runOnce } from './adapters/shell/once.ts';
 import { createShellAdapter } from './adapters/shell/repl.ts';
-import { createSlackAdapter } from './adapters/slack/app.ts';
+import { chatAdapters } from './adapters/chat-adapters.ts';
 import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
 import { systemClock } from './src/clock.ts';
 import { ConfigError, readConfig } from './src/config.ts';
@@ -68,14 +68,16 @@ async function main(): Promise<number> {
       return await runOnce({ inbound: bot, clock, line: cli.values.once, json: cli.values.json ?? false, color, width, stdout: process.stdout, stderr: process.stderr, actor, channel });
     }
 
-    if (config.slack) {
-      // A chat platform is configured: run as a service until SIGINT/SIGTERM, no terminal prompt.
-      const slack = createSlackAdapter(config.slack, { inbound: bot, clock, log });
-      platforms.set('slack', slack.platform);
-      senders.set('slack', new PacedSender({ platform: slack.platform, clock, logger: log }));
-      await slack.start();
-      log.info({ papers: search.corpus.size, adapters: ['slack'], sources: config.sources.enabled }, 'paperboy started');
-      process.stderr.write(`Paperboy ${version} is running on Slack (${config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.slack.port}`}); logs in ${join(config.dataDir, 'paperboy.log')}. Ctrl-C stops it.\n`);
+    const chat = chatAdapters(config, { inbound: bot, clock, log });
+    if (chat.length > 0) {
+      // Chat platforms are configured: serve them all from this process until SIGINT/SIGTERM, no terminal prompt.
+      for (const adapter of chat) {
+        platforms.set(adapter.name, adapter.platform);
+        senders.set(adapter.name, new PacedSender({ platform: adapter.platform, clock, logger: log, ...adapter.pacing }));
+      }
+      for (const adapter of chat) await adapter.start();
+      log.info({ papers: search.corpus.size, adapters: chat.map((a) => a.name), sources: config.sources.enabled }, 'paperboy started');
+      process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; logs in ${join(config.dataDir, 'paperboy.log')}. Ctrl-C stops it.\n`);
       await bot.start();
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
       });
       log.info({ signal }, 'shutting down');
       await bot.stop();
-      await slack.stop();
+      for (const adapter of chat) await adapter.stop();
       log.info({}, 'stopped');
       return 0;
     }

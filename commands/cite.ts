@@ -16,6 +16,7 @@ export const citeCommand = defineCommand({
   summary: 'A citation to paste, as BibTeX (default) or Markdown',
   usage,
   examples: ['cite 2501.12948', 'cite 1706.03762 markdown', 'cite monge gap bibtex'],
+  arguments: [{ name: 'paper', description: 'the paper to cite: arXiv id, URL or title words', kind: 'paper', required: true }],
   options: [{ name: 'format', description: 'citation format', example: 'markdown', choices: FORMATS }],
   permission: 'anyone',
   parse: ({ words, options }) => {

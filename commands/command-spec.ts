@@ -15,6 +15,26 @@ export interface OptionSpec {
   example: string;
   /** Allowed values, when the option is a choice (also offered as Discord choices). */
   choices?: readonly string[];
+  /** What the value is, for platforms with typed options (Discord); text when absent. */
+  type?: 'text' | 'integer' | 'mention';
+}
+
+/**
+ * A word or phrase a command takes by position (`search <query>`), described so platforms with typed
+ * options (Discord) can offer it as a field. The text platforms do not need it: they pass the line.
+ */
+export interface ArgumentSpec {
+  /** A short lowercase name (`query`, `paper`). */
+  name: string;
+  description: string;
+  /**
+   * `text`: free words; `paper`: names a paper (offered with autocomplete from the index); `time-zone`: an
+   * IANA zone (autocompleted); `flag`: a yes/no that, when yes, adds the word `name` itself (`weekdays`).
+   */
+  kind: 'text' | 'paper' | 'time-zone' | 'flag';
+  required?: boolean;
+  /** The fixed words allowed here, when there are few (`today|week|month`). */
+  choices?: readonly string[];
 }
 
 /** Who may run a command. */
@@ -91,6 +111,8 @@ export interface CommandSpec<Args = unknown> {
   /** The syntax, without the `/papers` prefix: `search <query> [since:7d]`. */
   usage: string;
   examples: readonly string[];
+  /** The positional arguments in order, typed (Discord builds its options from these and `options`). */
+  arguments: readonly ArgumentSpec[];
   options: readonly OptionSpec[];
   /** Channel managers only (changing channel settings), or anyone; may depend on the arguments (`daily on` vs `daily`). */
   permission: Permission | ((args: Args) => Permission);

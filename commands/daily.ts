@@ -67,8 +67,14 @@ export const dailyCommand = defineCommand<DailyArgs>({
   summary: "This channel's daily post of trending papers: on, off, show, preview",
   usage,
   examples: ['daily on 09:00 Europe/Berlin', 'daily on 8:30 America/New_York weekdays top:3 topic:"diffusion"', 'daily preview', 'daily off'],
+  arguments: [
+    { name: 'action', description: 'on: set the post; off: stop it; preview: see the next one; nothing: show the setting', kind: 'text', choices: ['on', 'off', 'preview'] },
+    { name: 'time', description: `with on: local time of the post, 24-hour HH:MM (default ${DEFAULT_DAILY_TIME})`, kind: 'text' },
+    { name: 'timezone', description: 'with on: IANA time zone such as Europe/Berlin', kind: 'time-zone' },
+    { name: 'weekdays', description: 'with on: Monday to Friday only', kind: 'flag' },
+  ],
   options: [
-    { name: 'top', description: `how many papers (default ${DAILY_TOP.default})`, example: '5' },
+    { name: 'top', description: `how many papers (default ${DAILY_TOP.default})`, example: '5', type: 'integer' },
     { name: 'topic', description: 'only papers matching this search', example: '"diffusion models"' },
   ],
   permission: (args) => (args.action === 'on' || args.action === 'off' ? 'channel-manager' : 'anyone'),

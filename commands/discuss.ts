@@ -19,6 +19,7 @@ export const discussCommand = defineCommand({
   summary: 'Open a thread to discuss a paper here (or find the one already open)',
   usage,
   examples: ['discuss 2501.12948', 'discuss monge gap'],
+  arguments: [{ name: 'paper', description: 'the paper to discuss: arXiv id, URL or title words', kind: 'paper', required: true }],
   options: [],
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),

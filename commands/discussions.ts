@@ -8,6 +8,7 @@ export const discussionsCommand = defineCommand({
   summary: "This channel's paper threads, with reply counts and last activity",
   usage: 'discussions',
   examples: ['discussions'],
+  arguments: [],
   options: [],
   permission: 'anyone',
   parse: () => ({}),

@@ -1,7 +1,7 @@
 import { UserError } from '../src/chat/errors.ts';
 import type { Block, OutgoingMessage } from '../src/chat/message.ts';
 import { closest } from './args.ts';
-import { defineCommand, type CommandSpec } from './command-spec.ts';
+import { defineCommand, type ArgumentSpec, type CommandSpec } from './command-spec.ts';
 
 /** Help for one command: usage, options, examples, who may use it. */
 export function commandHelp(spec: CommandSpec<unknown>): OutgoingMessage {
@@ -46,6 +46,10 @@ export function createHelpCommand(specs: () => readonly CommandSpec<unknown>[]) 
     summary: 'List the commands, or explain one',
     usage: 'help [command]',
     examples: ['help', 'help search'],
+    // A getter: the registry that holds this command is still being built when it is created.
+    get arguments(): readonly ArgumentSpec[] {
+      return [{ name: 'command', description: 'the command to explain', kind: 'text', choices: specs().map((s) => s.name) }];
+    },
     options: [],
     permission: 'anyone',
     parse: ({ words }) => ({ command: words[0]?.toLowerCase() }),

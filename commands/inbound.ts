@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '../src/chat/message.ts';
 import type { ActorRef, ChannelRef, ThreadMessage } from '../src/chat/refs.ts';
 import type { CommandResult } from './command-spec.ts';
+import type { Suggestion } from './suggest.ts';
 
 /** Who acts, where, and when: what every inbound event carries. */
 export interface InboundContext {
@@ -21,4 +22,6 @@ export interface BotInbound {
   press(actionId: string, where: InboundContext): Promise<CommandResult>;
   /** A message in a thread; the answer to post in the thread, if the bot was asked something. */
   threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined>;
+  /** Values to offer while `argument` of `command` is typed (autocomplete); none for an unknown one. */
+  suggest(command: string, argument: string, partial: string): Suggestion[];
 }

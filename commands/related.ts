@@ -17,6 +17,7 @@ export const relatedCommand = defineCommand({
   summary: 'Papers most like a given paper',
   usage,
   examples: ['related 2501.12948', 'related sparsity-constrained optimal transport'],
+  arguments: [{ name: 'paper', description: 'the paper to find neighbours of: arXiv id, URL or title words', kind: 'paper', required: true }],
   options: [],
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),

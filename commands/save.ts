@@ -12,6 +12,7 @@ export const saveCommand = defineCommand({
   summary: "Add a paper to this channel's reading list (the Save button)",
   usage,
   examples: ['save 2501.12948'],
+  arguments: [{ name: 'paper', description: 'the paper to add to the reading list: arXiv id, URL or title words', kind: 'paper', required: true }],
   options: [],
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),

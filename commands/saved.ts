@@ -15,6 +15,10 @@ export const savedCommand = defineCommand<SavedArgs>({
   summary: "This channel's reading list, or all of it as citations",
   usage,
   examples: ['saved', 'saved export bibtex', 'saved export markdown'],
+  arguments: [
+    { name: 'action', description: 'export: the whole list as citations', kind: 'text', choices: ['export'] },
+    { name: 'format', description: 'the citation format of an export', kind: 'text', choices: ['bibtex', 'markdown'] },
+  ],
   options: [],
   permission: 'anyone',
   parse: ({ words }) => {

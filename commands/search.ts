@@ -27,12 +27,13 @@ export const searchCommand = defineCommand({
   summary: 'Find papers by words of their title, abstract, key terms or authors',
   usage,
   examples: ['search diffusion inverse problems', 'search "optimal transport" since:30d sort:newest', 'search author:Hinton'],
+  arguments: [{ name: 'query', description: 'what to search for: words of titles, abstracts, authors, or an arXiv id', kind: 'text' }],
   options: [
     { name: 'since', description: 'only papers published since then', example: '7d' },
     { name: 'author', description: 'only papers with this author', example: 'Hinton' },
-    { name: 'min-upvotes', description: 'only papers with at least this many upvotes', example: '10' },
+    { name: 'min-upvotes', description: 'only papers with at least this many upvotes', example: '10', type: 'integer' },
     { name: 'sort', description: 'order of results', example: 'newest', choices: SEARCH_SORTS },
-    { name: 'page', description: 'which page of results', example: '2' },
+    { name: 'page', description: 'which page of results', example: '2', type: 'integer' },
   ],
   permission: 'anyone',
   parse: ({ text, words, options }) => {

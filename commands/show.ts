@@ -13,6 +13,7 @@ export const showCommand = defineCommand({
   summary: 'Show one paper in full: authors, signals, TL;DR, key terms, links',
   usage,
   examples: ['show 2501.12948', 'show https://huggingface.co/papers/2501.12948', 'show monge gap'],
+  arguments: [{ name: 'paper', description: 'arXiv id, arXiv or Hugging Face URL, or title words', kind: 'paper', required: true }],
   options: [],
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),

@@ -29,6 +29,7 @@ export const statusCommand = defineCommand({
   summary: 'Corpus size, sources and their health, next scheduled runs, uptime',
   usage: 'status',
   examples: ['status'],
+  arguments: [],
   options: [],
   permission: 'anyone',
   parse: () => ({}),

@@ -29,9 +29,10 @@ export const subscribeCommand = defineCommand({
   summary: 'Post new papers on a topic to this channel as they arrive',
   usage,
   examples: ['subscribe "test-time adaptation"', 'subscribe diffusion min-upvotes:10 mention:role:S0123'],
+  arguments: [{ name: 'topic', description: 'the search new papers must match, e.g. test-time adaptation', kind: 'text', required: true }],
   options: [
-    { name: 'min-upvotes', description: 'only papers with at least this many upvotes', example: '10' },
-    { name: 'mention', description: 'who to ping with each post (opt-in)', example: 'role:ID' },
+    { name: 'min-upvotes', description: 'only papers with at least this many upvotes', example: '10', type: 'integer' },
+    { name: 'mention', description: 'who to ping with each post (opt-in)', example: 'role:ID', type: 'mention' },
   ],
   permission: 'channel-manager',
   parse: ({ text, options }) => {

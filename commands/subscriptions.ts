@@ -7,6 +7,7 @@ export const subscriptionsCommand = defineCommand({
   summary: "This channel's topic subscriptions",
   usage: 'subscriptions',
   examples: ['subscriptions'],
+  arguments: [],
   options: [],
   permission: 'anyone',
   parse: () => ({}),

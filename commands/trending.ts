@@ -23,7 +23,11 @@ export const trendingCommand = defineCommand({
   summary: 'What is trending today, this week or this month, optionally on a topic',
   usage,
   examples: ['trending', 'trending week', 'trending month diffusion'],
-  options: [{ name: 'page', description: 'which page of the list', example: '2' }],
+  arguments: [
+    { name: 'window', description: 'how far back attention counts (default week)', kind: 'text', choices: ['today', 'week', 'month'] },
+    { name: 'topic', description: 'only papers matching these words', kind: 'text' },
+  ],
+  options: [{ name: 'page', type: 'integer', description: 'which page of the list', example: '2' }],
   permission: 'anyone',
   parse: ({ words, options }) => {
     const first = words[0]?.toLowerCase();

@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   SLACK_MANAGERS: commaList.default([]),
   SLACK_BOT_ID: z.string().optional(),
   SLACK_BOT_USER_ID: z.string().optional(),
+  DISCORD_TOKEN: z.string().regex(/^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$/, 'must be the bot token from the Bot page of your Discord application (three dot-separated parts)').optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be the Application ID from General Information (a long number)').optional(),
+  DISCORD_API_BASE: url.default('https://discord.com/api'),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'must be a server id (a long number; Developer Mode → right-click the server → Copy Server ID)').optional(),
+  DISCORD_MANAGERS: commaList.default([]),
   SHELL_USER: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ada').default('you'),
   SHELL_CHANNEL: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ml-papers').default('terminal'),
 });
@@ -110,6 +115,23 @@ export interface SlackConfig {
   retries?: number;
 }
 
+/** Settings of the Discord adapter; present only when Discord is configured. */
+export interface DiscordConfig {
+  /** Bot token. Never logged. */
+  token: string;
+  /** The application's id: slash commands are registered under it. */
+  applicationId: string;
+  /** REST base without the version, `https://discord.com/api` in production. */
+  apiBase: string;
+  /** Register commands to this server only (instant; for development); globally when absent. */
+  guildId?: string;
+  /** User ids that may change channel settings besides members with Manage Channels; `*` for everyone. */
+  managers: string[];
+  /** Tests: fail fast on a broken fake (REST retries and timeout). */
+  retries?: number;
+  timeoutMs?: number;
+}
+
 /** Settings of the terminal adapter. */
 export interface ShellConfig {
   /** Who the terminal user is in the bot's eyes. */
@@ -129,6 +151,8 @@ export interface Config {
   scheduler: SchedulerConfig;
   /** Absent when Slack is not configured. */
   slack?: SlackConfig;
+  /** Absent when Discord is not configured. */
+  discord?: DiscordConfig;
   shell: ShellConfig;
 }
 
@@ -147,14 +171,20 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const slackProblems: string[] = [];
+  const problems: string[] = [];
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
-    slackProblems.push('  SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed with SLACK_BOT_TOKEN (HTTP mode or Socket Mode)');
+    problems.push('  SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed with SLACK_BOT_TOKEN (HTTP mode or Socket Mode)');
   }
   if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
-    slackProblems.push('  SLACK_BOT_TOKEN: is needed too (the xoxb- token from OAuth & Permissions)');
+    problems.push('  SLACK_BOT_TOKEN: is needed too (the xoxb- token from OAuth & Permissions)');
   }
-  if (slackProblems.length > 0) throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${slackProblems.join('\n')}`);
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
+    problems.push('  DISCORD_APPLICATION_ID: is needed with DISCORD_TOKEN (General Information page of your Discord application)');
+  }
+  if (!e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID) {
+    problems.push('  DISCORD_TOKEN: is needed too (Bot page of your Discord application → Reset Token)');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${problems.join('\n')}`);
   const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
     ? {
         mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
@@ -170,8 +200,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         ...(e.SLACK_BOT_USER_ID ? { botUserId: e.SLACK_BOT_USER_ID } : {}),
       }
     : undefined;
+  const discord: DiscordConfig | undefined = e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+    ? {
+        token: e.DISCORD_TOKEN,
+        applicationId: e.DISCORD_APPLICATION_ID,
+        apiBase: e.DISCORD_API_BASE.replace(/\/+$/, ''),
+        ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
+        managers: e.DISCORD_MANAGERS,
+      }
+    : undefined;
   return {
     ...(slack ? { slack } : {}),
+    ...(discord ? { discord } : {}),
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     sources: {

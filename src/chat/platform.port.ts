@@ -28,4 +28,9 @@ export interface ChatPlatform {
    * timestamp; Discord: a new thread channel; the terminal: the message number).
    */
   startThread(posted: PostedRef, title: string): Promise<ThreadRef>;
+  /**
+   * Where threads can close (Discord archives idle ones): makes a thread usable again. `unarchived` when it
+   * had to be reopened; `gone` when it was deleted or locked and a new one is needed.
+   */
+  reopenThread?(thread: ThreadRef): Promise<'open' | 'unarchived' | 'gone'>;
 }

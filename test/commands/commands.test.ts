@@ -199,7 +199,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
 
   it('answers an unexpected failure with an apology and an error id, and logs it with its context', async () => {
     const broken = defineCommand({
-      name: 'broken', summary: 'fails', usage: 'broken', examples: [], options: [], permission: 'anyone',
+      name: 'broken', summary: 'fails', usage: 'broken', examples: [], arguments: [], options: [], permission: 'anyone',
       parse: () => ({}),
       run: () => { throw new Error('database on fire'); },
     });
@@ -215,7 +215,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
 
   it('refuses a channel-manager command to someone who is not one', async () => {
     const guarded = defineCommand({
-      name: 'settings', summary: 'changes settings', usage: 'settings', examples: [], options: [], permission: 'channel-manager',
+      name: 'settings', summary: 'changes settings', usage: 'settings', examples: [], arguments: [], options: [], permission: 'channel-manager',
       parse: () => ({}),
       run: () => ({ fallbackText: 'changed', blocks: [], visibility: 'channel' as const }),
     });

@@ -1,0 +1,48 @@
+/*
+ * The chat platforms the configuration switches on, each as an adapter the composition root starts, stops
+ * and paces the same way. Slack and Discord can run together in one process.
+ */
+import type { BotInbound } from '../commands/inbound.ts';
+import type { ChatPlatform } from '../src/chat/platform.port.ts';
+import type { Clock } from '../src/clock.ts';
+import type { Config } from '../src/config.ts';
+import type { PacedSenderOptions } from '../src/delivery/paced-sender.ts';
+import type { Logger } from '../src/logger.ts';
+import { createDiscordAdapter } from './discord/app.ts';
+import { DISCORD } from './discord/platform.ts';
+import { createSlackAdapter } from './slack/app.ts';
+import { SLACK } from './slack/platform.ts';
+
+/** A configured chat platform, ready to start. */
+export interface ChatAdapter {
+  /** Matches `ChannelRef.platform`. */
+  name: string;
+  platform: ChatPlatform;
+  /** How scheduled posts are paced on this platform (the sender's defaults when empty). */
+  pacing: Pick<PacedSenderOptions, 'perChannel' | 'global'>;
+  /** For the start-up line: `Slack (Socket Mode)`. */
+  description: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Discord documents no fixed per-channel number (its headers rule, and discord.js's queue obeys them); about
+ * five messages per five seconds per channel and 50 requests a second in all are the long-standing figures.
+ */
+export const DISCORD_PACING = { perChannel: { perSecond: 1, burst: 5 }, global: { perSecond: 45, burst: 50 } } as const;
+
+/** The adapters of every chat platform the configuration sets up (none: the terminal runs instead). */
+export function chatAdapters(config: Config, deps: { inbound: BotInbound; clock: Clock; log: Logger }): ChatAdapter[] {
+  const adapters: ChatAdapter[] = [];
+  if (config.slack) {
+    const slack = createSlackAdapter(config.slack, deps);
+    const mode = config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.slack.port}`;
+    adapters.push({ name: SLACK, platform: slack.platform, pacing: {}, description: `Slack (${mode})`, start: async () => { await slack.start(); }, stop: () => slack.stop() });
+  }
+  if (config.discord) {
+    const discord = createDiscordAdapter(config.discord, deps);
+    adapters.push({ name: DISCORD, platform: discord.platform, pacing: DISCORD_PACING, description: 'Discord', start: () => discord.start(), stop: () => discord.stop() });
+  }
+  return adapters;
+}

@@ -1,0 +1,222 @@
+/*
+ * The Discord adapter: a discord.js client on the gateway (Guilds and Guild Messages intents only; a
+ * mention of the bot carries its text without the privileged Message Content intent) that turns
+ * `/papers <subcommand>` interactions, autocomplete, button presses and messages in paper threads into
+ * the bot's inbound calls, and answers with rendered embeds. Interactions are answered within Discord's
+ * 3 seconds: at once when the work is quick, else deferred and then edited.
+ */
+import {
+  ApplicationCommandOptionType,
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import type { CommandResult, CommandSpec } from '../../commands/command-spec.ts';
+import type { BotInbound, InboundContext } from '../../commands/inbound.ts';
+import { commandRegistry } from '../../commands/registry.ts';
+import { MAX_SUGGESTIONS } from '../../commands/suggest.ts';
+import { truncate } from '../../src/chat/message.ts';
+import type { ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { ThreadRef } from '../../src/chat/refs.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { DiscordConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/logger.ts';
+import { lineFromOptions, MAX_CHOICE_TEXT, type OptionValue } from './command-schema.ts';
+import { createDiscordPlatform, DISCORD } from './platform.ts';
+import { baseCustomId, renderDiscordMessages, type DiscordMessage } from './render.ts';
+
+/** How long an interaction's work may run before it is deferred (Discord allows 3 s for the first answer). */
+export const DEFER_AFTER_MS = 2000;
+
+/** The gateway events the bot needs: servers and their channels and threads, and messages in them. */
+export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages] as const;
+
+/** A running Discord adapter. */
+export interface DiscordAdapter {
+  platform: ChatPlatform;
+  /** The discord.js client (tests and the benchmark watch its events). */
+  client: Client;
+  /** Logs in and resolves once the client is ready. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the adapter is wired to. */
+export interface DiscordAdapterDeps {
+  inbound: BotInbound;
+  clock: Clock;
+  log: Logger;
+  /** The commands offered as subcommands; the whole registry unless a test narrows it. */
+  registry?: readonly CommandSpec<any>[];
+}
+
+/** The work's result if it settles within `ms` (real time: Discord's deadline is real), else undefined. */
+async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A rendered message as discord.js message options (camelCase mentions; no empty content). */
+function messageOptions(message: DiscordMessage) {
+  return {
+    ...(message.content !== '' ? { content: message.content } : {}),
+    embeds: message.embeds,
+    components: message.components,
+    allowedMentions: { parse: [], ...(message.allowed_mentions.users ? { users: message.allowed_mentions.users } : {}), ...(message.allowed_mentions.roles ? { roles: message.allowed_mentions.roles } : {}) },
+  };
+}
+
+/** The same, as a reply or follow-up only the person who asked may see when `ephemeral`. */
+function replyOptions(message: DiscordMessage, ephemeral: boolean) {
+  return { ...messageOptions(message), ...(ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };
+}
+
+/** `<@123> what dataset?` → `what dataset?` */
+function withoutMentions(text: string): string {
+  return text.replace(/<@!?\d+>/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Creates the client and wires it to the bot. Nothing connects until `start`. */
+export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapterDeps): DiscordAdapter {
+  const log = deps.log.child({ platform: DISCORD });
+  const registry = deps.registry ?? commandRegistry;
+  const client = new Client({
+    intents: [...DISCORD_INTENTS],
+    rest: {
+      api: config.apiBase,
+      ...(config.retries !== undefined ? { retries: config.retries } : {}),
+      ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+    },
+    // Nothing the bot sends pings anyone unless a message lists the one id it may ping.
+    allowedMentions: { parse: [] },
+  });
+  client.rest.setToken(config.token);
+  const platform = createDiscordPlatform(client.rest, log);
+
+  const canManage = (userId: string, permissions: Readonly<{ has(bit: bigint): boolean }> | null): boolean =>
+    config.managers.includes('*') || config.managers.includes(userId) || Boolean(permissions?.has(PermissionFlagsBits.ManageChannels));
+
+  const where = (interaction: ChatInputCommandInteraction | ButtonInteraction): InboundContext => ({
+    actor: {
+      platform: DISCORD,
+      userId: interaction.user.id,
+      displayName: interaction.user.globalName ?? interaction.user.username,
+      canManageChannel: canManage(interaction.user.id, interaction.memberPermissions),
+    },
+    channel: { platform: DISCORD, channelId: interaction.channelId },
+    receivedAt: deps.clock.now(),
+  });
+
+  /** Answers within the deadline: at once if the work is done, else deferred and edited (ephemeral results go privately). */
+  async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, work: Promise<CommandResult>): Promise<void> {
+    const quick = await withinDeadline(work, DEFER_AFTER_MS);
+    const result = quick ?? (await interaction.deferReply(), await work);
+    const ephemeral = result.reply.visibility === 'user';
+    const [first, ...rest] = renderDiscordMessages(result.reply);
+    if (!first) return;
+    if (!quick && ephemeral) {
+      // A deferred reply is public; a private answer replaces it.
+      await interaction.deleteReply();
+      await interaction.followUp(replyOptions(first, true));
+    } else if (!quick) {
+      await interaction.editReply(messageOptions(first));
+    } else {
+      await interaction.reply(replyOptions(first, ephemeral));
+    }
+    for (const part of rest) await interaction.followUp(replyOptions(part, ephemeral));
+  }
+
+  /** The option values of the invoked subcommand; a mentionable arrives as `user:ID` or `role:ID`. */
+  function optionValues(interaction: ChatInputCommandInteraction): Map<string, OptionValue> {
+    const values = new Map<string, OptionValue>();
+    const sub = interaction.options.data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
+    for (const option of sub?.options ?? []) {
+      if (option.value === undefined) continue;
+      if (option.type === ApplicationCommandOptionType.Mentionable) values.set(option.name, `${option.role ? 'role' : 'user'}:${String(option.value)}`);
+      else values.set(option.name, option.value);
+    }
+    return values;
+  }
+
+  async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const name = interaction.options.getSubcommand(false);
+    const spec = registry.find((candidate) => candidate.name === name);
+    const line = spec ? lineFromOptions(spec, optionValues(interaction)) : `${name ?? 'help'}`;
+    await answer(interaction, deps.inbound.command(line, where(interaction)));
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    await answer(interaction, deps.inbound.press(baseCustomId(interaction.customId), where(interaction)));
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const suggestions = deps.inbound.suggest(interaction.options.getSubcommand(false) ?? '', focused.name, String(focused.value));
+    await interaction.respond(
+      suggestions.slice(0, MAX_SUGGESTIONS).map((s) => ({ name: truncate(s.label, MAX_CHOICE_TEXT), value: s.value.slice(0, MAX_CHOICE_TEXT) })),
+    );
+  }
+
+  /** Messages in a paper's thread: each counts as a reply; a mention of the bot is a question to answer there. */
+  async function onMessage(message: Message): Promise<void> {
+    if (message.author.bot || !message.channel.isThread() || !message.channel.parentId) return;
+    const thread: ThreadRef = { platform: DISCORD, channelId: message.channel.parentId, threadId: message.channel.id };
+    const addressedToBot = client.user !== null && message.mentions.users.has(client.user.id);
+    const reply = await deps.inbound.threadMessage({
+      thread,
+      actor: { platform: DISCORD, userId: message.author.id, displayName: message.author.globalName ?? message.author.username, canManageChannel: false },
+      text: withoutMentions(message.content),
+      at: deps.clock.now(),
+      addressedToBot,
+    });
+    if (reply) await platform.reply(thread, reply);
+  }
+
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    const handled = interaction.isChatInputCommand()
+      ? onCommand(interaction)
+      : interaction.isButton()
+        ? onButton(interaction)
+        : interaction.isAutocomplete()
+          ? onAutocomplete(interaction)
+          : Promise.resolve();
+    handled.catch((error: unknown) => {
+      log.error({ interaction: interaction.id, type: interaction.type, error: String(error) }, 'discord interaction failed');
+    });
+  });
+  client.on(Events.MessageCreate, (message) => {
+    onMessage(message).catch((error: unknown) => {
+      log.error({ channel: message.channelId, error: String(error) }, 'discord thread message failed');
+    });
+  });
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'discord gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'discord gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
+  client.on(Events.Error, (error) => log.error({ error: error.message }, 'discord client error'));
+
+  return {
+    platform,
+    client,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.token);
+      await ready;
+      log.info({ user: client.user?.id, guilds: client.guilds.cache.size }, 'discord adapter connected');
+    },
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/*
+ * Suggestions while someone types an argument (Discord's autocomplete): papers from the index by title
+ * words or id, IANA time zones, and the fixed choices of an argument. Pure lookups, a few milliseconds.
+ */
+import type { Clock } from '../src/clock.ts';
+import type { Paper } from '../src/corpus/paper.ts';
+import type { PaperSearch } from '../src/index/paper-search.ts';
+import type { ArgumentSpec } from './command-spec.ts';
+
+/** A value offered while typing: what is shown, and what is filled in when it is picked. */
+export interface Suggestion {
+  label: string;
+  value: string;
+}
+
+/** Discord shows at most 25 choices. */
+export const MAX_SUGGESTIONS = 25;
+
+/** How long the trending list offered for an empty field is reused. */
+export const EMPTY_FIELD_CACHE_MS = 60_000;
+
+function paperSuggestion(paper: Paper): Suggestion {
+  const id = paper.arxivId ?? paper.id;
+  return { label: `${paper.titleDisplay} (${id})`, value: paper.id };
+}
+
+const ZONES: readonly string[] = [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
+
+/** Offers values for arguments while they are typed. */
+export class ArgumentSuggester {
+  private trendingCache: { at: number; suggestions: Suggestion[] } | undefined;
+
+  constructor(
+    private readonly search: PaperSearch,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Up to {@link MAX_SUGGESTIONS} values for `argument`, best first, given what is typed so far. */
+  suggest(argument: ArgumentSpec, partial: string): Suggestion[] {
+    const typed = partial.trim();
+    if (argument.choices) {
+      const lower = typed.toLowerCase();
+      return argument.choices.filter((choice) => choice.startsWith(lower)).slice(0, MAX_SUGGESTIONS).map((choice) => ({ label: choice, value: choice }));
+    }
+    if (argument.kind === 'paper') return typed === '' ? this.trending() : this.papers(typed);
+    if (argument.kind === 'time-zone') return this.zones(typed);
+    return [];
+  }
+
+  private papers(typed: string): Suggestion[] {
+    return this.search.search({ text: typed, limit: MAX_SUGGESTIONS }).papers.map((hit) => paperSuggestion(hit.paper));
+  }
+
+  /** What is trending this week, for a field not typed in yet (cached: ranking the corpus is not free). */
+  private trending(): Suggestion[] {
+    const now = this.clock.now().getTime();
+    if (!this.trendingCache || now - this.trendingCache.at >= EMPTY_FIELD_CACHE_MS) {
+      const suggestions = this.search.trending({ window: 'week', limit: MAX_SUGGESTIONS }).map((entry) => paperSuggestion(entry.paper));
+      this.trendingCache = { at: now, suggestions };
+    }
+    return this.trendingCache.suggestions;
+  }
+
+  /** Zones whose name contains every typed word (`new york` → America/New_York), shortest first. */
+  private zones(typed: string): Suggestion[] {
+    const words = typed.toLowerCase().split(/[\s/_]+/).filter(Boolean);
+    const matches = ZONES.filter((zone) => {
+      const name = zone.toLowerCase().replace(/_/g, ' ');
+      return words.every((word) => name.includes(word));
+    });
+    const ordered = words.length === 0 ? matches : [...matches].sort((a, b) => a.length - b.length);
+    return ordered.slice(0, MAX_SUGGESTIONS).map((zone) => ({ label: zone, value: zone }));
+  }
+}
