@@ -16,6 +16,7 @@ import { silentLogger } from '../src/logger.ts';
 import { createBot } from '../bot.ts';
 import { createMemoryStores } from '../src/store/memory/memory-store.ts';
 import { renderMessage } from '../adapters/shell/render.ts';
+import { measureDiscordRoundTrip } from './discord-roundtrip.ts';
 import { measureSlackRoundTrip } from './slack-roundtrip.ts';
 import type { BenchQuery } from './queries.ts';
 import { percentiles, type Percentiles } from './stats.ts';
@@ -47,6 +48,8 @@ export interface Measurement extends QueryRun {
   command: Percentiles;
   /** A signed `/papers search` through the real Bolt HTTP receiver to the posted answer, 50 in flight. */
   slack: Percentiles;
+  /** A `/papers search` interaction over the real discord.js gateway client to its callback, 50 in flight. */
+  discord: Percentiles;
   /** The same queries under alternative query plans (with `--plans`). */
   alternatives: (QueryRun & { name: string })[];
 }
@@ -179,6 +182,7 @@ const measurement: Measurement = {
   related: percentiles(relatedTimes),
   command: await measureCommands(),
   slack: await measureSlackRoundTrip(search, queries.map((q) => q.text)),
+  discord: await measureDiscordRoundTrip(search, queries.map((q) => q.text)),
   ...main,
   alternatives,
 };

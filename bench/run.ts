@@ -4,7 +4,9 @@
  * that loads it cold (as the bot does) and times 500 realistic queries and 300 related-paper lookups.
  * "command" is `/papers search <query>` end to end: dispatch, validation, search, cards, terminal rendering;
  * "Slack round trip" is a signed slash command through the real Bolt HTTP receiver to the answer posted at
- * the fake Slack's response URL, 50 requests in flight.
+ * the fake Slack's response URL, 50 requests in flight; "Discord round trip" is a `/papers search`
+ * interaction dispatched over the gateway to the real discord.js client, to its callback at the fake REST
+ * API, 50 in flight.
  * It prints a table and asserts nothing about time.
  *
  *   npm run bench                         # 10k and 100k papers
@@ -110,8 +112,8 @@ const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
 const out: string[] = [];
 out.push(`Paperboy search benchmark: Node ${process.version}, ${QUERY_COUNT} queries, 300 related lookups, cold start in a fresh process`);
 out.push('');
-out.push(line(['papers', 'terms', 'build', 'save', 'index file', 'load index', 'RSS index only', 'load corpus', 'RSS with papers', 'heap', 'search p50', 'p95', 'p99', 'max', 'related p50', 'p99', 'command p50', 'p99', 'Slack round trip p50', 'p99']));
-out.push(line(Array(20).fill('---')));
+out.push(line(['papers', 'terms', 'build', 'save', 'index file', 'load index', 'RSS index only', 'load corpus', 'RSS with papers', 'heap', 'search p50', 'p95', 'p99', 'max', 'related p50', 'p99', 'command p50', 'p99', 'Slack round trip p50', 'p99', 'Discord round trip p50', 'p99']));
+out.push(line(Array(22).fill('---')));
 for (const r of rows) {
   const m = r.measured;
   out.push(line([
@@ -119,7 +121,7 @@ for (const r of rows) {
     seconds(m.indexLoadMs), `${m.indexRssMb.toFixed(0)} MB`, seconds(m.corpusLoadMs), `${m.rssMb.toFixed(0)} MB`, `${m.heapMb.toFixed(0)} MB`,
     `${ms(m.search.p50)} ms`, `${ms(m.search.p95)} ms`, `${ms(m.search.p99)} ms`, `${ms(m.search.max)} ms`,
     `${ms(m.related.p50)} ms`, `${ms(m.related.p99)} ms`, `${ms(m.command.p50)} ms`, `${ms(m.command.p99)} ms`,
-    `${ms(m.slack.p50)} ms`, `${ms(m.slack.p99)} ms`,
+    `${ms(m.slack.p50)} ms`, `${ms(m.slack.p99)} ms`, `${ms(m.discord.p50)} ms`, `${ms(m.discord.p99)} ms`,
   ]));
 }
 out.push('');

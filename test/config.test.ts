@@ -63,3 +63,28 @@ describe('Slack settings', () => {
     }
   });
 });
+
+describe('Discord settings', () => {
+  const token = 'MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxyz0123';
+
+  it('is off without a token, on with a token and an application id', () => {
+    expect(readConfig({}).discord).toBeUndefined();
+    expect(readConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '109876543210987654', DISCORD_MANAGERS: '1,2', DISCORD_API_BASE: 'http://127.0.0.1:9/api/' }).discord)
+      .toEqual({ token, applicationId: '109876543210987654', apiBase: 'http://127.0.0.1:9/api', managers: ['1', '2'] });
+  });
+
+  it('names what is missing or malformed, without echoing the token', () => {
+    expect(() => readConfig({ DISCORD_TOKEN: token })).toThrow(/DISCORD_APPLICATION_ID: is needed with DISCORD_TOKEN/);
+    expect(() => readConfig({ DISCORD_APPLICATION_ID: '109876543210987654' })).toThrow(/DISCORD_TOKEN: is needed too/);
+    try {
+      readConfig({ DISCORD_TOKEN: 'not a token secret4', DISCORD_APPLICATION_ID: 'abc', DISCORD_GUILD_ID: '12' });
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      expect(message).toMatch(/DISCORD_TOKEN: must be the bot token/);
+      expect(message).toMatch(/DISCORD_APPLICATION_ID: must be the Application ID/);
+      expect(message).toMatch(/DISCORD_GUILD_ID: must be a server id/);
+      expect(message).not.toContain('secret4');
+    }
+  });
+});

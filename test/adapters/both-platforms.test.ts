@@ -1,0 +1,68 @@
+import { createServer } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { chatAdapters } from '../../adapters/chat-adapters.ts';
+import { createBot } from '../../bot.ts';
+import type { ChatPlatform } from '../../src/chat/platform.port.ts';
+import { readConfig } from '../../src/config.ts';
+import { MemoryLogger } from '../../src/logger.ts';
+import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
+import { startFakeDiscord } from '../fakes/discord/fake-discord.ts';
+import { startFakeSlack } from '../fakes/slack/fake-slack.ts';
+import { slackDriver } from '../fakes/slack/slack-driver.ts';
+import { testLibrary } from '../helpers/library.ts';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+it('serves Slack and Discord from one process when both are configured', async () => {
+  const slack = await startFakeSlack();
+  cleanup.push(() => slack.close());
+  const discordToken = 'MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxyz0123';
+  const discord = await startFakeDiscord({ token: discordToken });
+  cleanup.push(() => discord.close());
+  const secret = '0123456789abcdef0123456789abcdef';
+  const port = await freePort();
+  const config = readConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, SLACK_PORT: String(port), SLACK_HOST: '127.0.0.1',
+    SLACK_API_URL: slack.apiUrl, SLACK_BOT_ID: 'B1', SLACK_BOT_USER_ID: 'UBOT',
+    DISCORD_TOKEN: discordToken, DISCORD_APPLICATION_ID: discord.appId, DISCORD_API_BASE: discord.apiBase,
+  });
+  const library = testLibrary({ withSources: true });
+  const platforms = new Map<string, ChatPlatform>();
+  const bot = createBot({
+    clock: library.clock, log: new MemoryLogger(), search: library.search, stores: createMemoryStores(),
+    senderFor: () => undefined, platformFor: (name) => platforms.get(name),
+    status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
+  });
+  const adapters = chatAdapters(config, { inbound: bot, clock: library.clock, log: new MemoryLogger() });
+  expect(adapters.map((a) => a.name)).toEqual(['slack', 'discord']);
+  for (const adapter of adapters) {
+    platforms.set(adapter.name, adapter.platform);
+    await adapter.start();
+    cleanup.push(() => adapter.stop());
+  }
+
+  const fromSlack = await slackDriver(`http://127.0.0.1:${port}/slack/events`, secret, { responseUrl: () => slack.responseUrl() })
+    .command({ text: 'show 2501.12948' });
+  expect(JSON.stringify(fromSlack.json)).toContain('DeepSeek-R1');
+
+  const ref = discord.interaction.command({ subcommand: 'show', options: [{ name: 'paper', type: 3, value: '2501.12948' }] });
+  const callback = await discord.waitForCallback(ref.token);
+  expect(JSON.stringify(callback.data)).toContain('DeepSeek-R1');
+
+  // A discussion opened on each platform goes through that platform.
+  await discord.waitForCallback(discord.interaction.command({ subcommand: 'discuss', options: [{ name: 'paper', type: 3, value: '2501.12948' }] }).token);
+  expect(discord.threads).toHaveLength(1);
+  expect(slack.messages).toHaveLength(0);
+});

@@ -1,0 +1,233 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/app.ts';
+import { createBot } from '../../../bot.ts';
+import type { DiscordConfig } from '../../../src/config.ts';
+import { createPaper } from '../../../src/corpus/paper.ts';
+import { PacedSender } from '../../../src/delivery/paced-sender.ts';
+import { MemoryLogger } from '../../../src/logger.ts';
+import { createMemoryStores } from '../../../src/store/memory/memory-store.ts';
+import { startFakeDiscord, type FakeCommandOption, type FakeDiscord, type FakeMessage } from '../../fakes/discord/fake-discord.ts';
+import { testLibrary } from '../../helpers/library.ts';
+
+/** A member with Manage Channels (bit 4) besides the usual text permissions. */
+const MANAGER = (BigInt('0x' + 'f'.repeat(12)) | (1n << 4n)).toString();
+/** A member without Manage Channels: view, send, embed, history, use commands, threads. */
+const MEMBER = ((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n) | (1n << 31n) | (1n << 38n)).toString();
+
+const running: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+});
+
+/** The real discord.js client of the Discord adapter, wired to the whole bot, against a fake Discord. */
+async function discordBot(options: { managers?: string[]; now?: string } = {}) {
+  const fake: FakeDiscord = await startFakeDiscord();
+  running.push({ stop: () => fake.close() });
+  const library = testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
+  const log = new MemoryLogger();
+  const stores = createMemoryStores();
+  let adapter: DiscordAdapter | undefined;
+  let sender: PacedSender | undefined;
+  const bot = createBot({
+    clock: library.clock, log, search: library.search, stores,
+    senderFor: (name) => (name === 'discord' ? sender : undefined),
+    platformFor: (name) => (name === 'discord' ? adapter?.platform : undefined),
+    status: { startedAt: library.clock.now(), version: 't', sources: [] },
+    defaultTimeZone: 'UTC',
+  });
+  const config: DiscordConfig = {
+    token: fake.token, applicationId: fake.appId, apiBase: fake.apiBase, managers: options.managers ?? [], retries: 0, timeoutMs: 2000,
+  };
+  adapter = createDiscordAdapter(config, { inbound: bot, clock: library.clock, log });
+  sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5 });
+  await adapter.start();
+  running.push({ stop: () => adapter!.stop() });
+
+  /** Runs `/papers <subcommand>` and resolves with the first answer (reply, or the edit of a deferred one). */
+  async function command(subcommand: string, options: FakeCommandOption[] = [], who: { permissions?: string; userId?: string; channelId?: string } = {}) {
+    const ref = fake.interaction.command({
+      subcommand, options, permissions: who.permissions ?? MEMBER,
+      ...(who.userId ? { user: { id: who.userId } } : {}), ...(who.channelId ? { channelId: who.channelId } : {}),
+    });
+    const callback = await fake.waitForCallback(ref.token);
+    return { ref, callback, data: callback.data as ReplyData };
+  }
+  return { fake, bot, stores, library, log, adapter, command };
+}
+
+type Embed = { title?: string; description?: string; url?: string; fields?: { name: string; value: string }[]; footer?: { text: string } };
+type Button = { type: number; style: number; label: string; custom_id?: string; url?: string };
+type ReplyData = { content?: string; embeds?: Embed[]; components?: { components: Button[] }[]; flags?: number; allowed_mentions?: { parse?: string[] }; choices?: { name: string; value: string }[] };
+
+const EPHEMERAL = 64;
+const text = (message: { content?: string; embeds?: unknown[] }) => {
+  const data = message as { content?: string; embeds?: Embed[] };
+  return [data.content ?? '', ...(data.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text ?? ''])].join('\n');
+};
+const buttonsOf = (data: ReplyData): Button[] => (data.components ?? []).flatMap((row) => row.components);
+/** The custom id of the first button whose label ends with `label` (list buttons are numbered: `1 · Discuss`). */
+const customId = (data: ReplyData, label: string) => buttonsOf(data).find((b) => b.label.endsWith(label) && b.custom_id)!.custom_id!;
+
+describe('the Discord adapter against a fake Discord', () => {
+  it('logs in over the gateway with the least intents and becomes ready with its server cached', async () => {
+    const { adapter, fake } = await discordBot();
+    expect(adapter.client.isReady()).toBe(true);
+    expect(adapter.client.channels.cache.has(fake.channelId)).toBe(true);
+    expect(fake.identifies).toBe(1);
+    expect(fake.gatewayErrors).toEqual([]);
+  });
+
+  it('answers /papers search with valid embeds within limits, in the channel, pinging no one', async () => {
+    const { fake, command } = await discordBot();
+    const { callback, data } = await command('search', [{ name: 'query', type: 3, value: 'diffusion' }]);
+    expect(callback.type).toBe(4);
+    expect((data.flags ?? 0) & EPHEMERAL).toBe(0);
+    expect(data.embeds!.length).toBeGreaterThan(0);
+    expect(text(data)).toMatch(/diffusion/i);
+    expect(data.allowed_mentions).toEqual({ parse: [] });
+    // A list of 5 cards with 4 buttons each and More is 6 rows: the rest follows up in a second message.
+    await fake.waitFor((s) => s.messages.some((m) => m.via === 'webhook'));
+    expect(fake.validationErrors).toEqual([]);
+    expect(fake.messages.every((m) => fake.pings(m).length === 0)).toBe(true);
+  });
+
+  it('sends help and mistakes to the person alone', async () => {
+    const { command } = await discordBot();
+    const unknownPaper = await command('show', [{ name: 'paper', type: 3, value: '9999.99999' }]);
+    expect(unknownPaper.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(unknownPaper.data)).toMatch(/No paper 9999\.99999/);
+    const help = await command('help', [{ name: 'command', type: 3, value: 'search' }]);
+    expect(help.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(help.data)).toContain('search <query>');
+  });
+
+  it('autocompletes a paper from the index while its title is typed', async () => {
+    const { fake, library } = await discordBot();
+    const paper = library.search.corpus.get('2501.12948')!;
+    const ref = fake.interaction.autocomplete({ subcommand: 'show', options: [{ name: 'paper', type: 3, value: paper.titleDisplay.slice(0, 12), focused: true }] });
+    const callback = await fake.waitForCallback(ref.token);
+    expect(callback.type).toBe(8);
+    const choices = (callback.data as ReplyData).choices!;
+    expect(choices.length).toBeGreaterThan(0);
+    expect(choices.length).toBeLessThanOrEqual(25);
+    expect(choices.map((c) => c.value)).toContain('2501.12948');
+    expect(choices.every((c) => c.name.length <= 100 && c.value.length <= 100)).toBe(true);
+  });
+
+  it('runs every button: More, Related, Save, Cite, Discuss', async () => {
+    const { fake, command, stores } = await discordBot();
+    const first = await command('search', [{ name: 'query', type: 3, value: 'language models' }]);
+    const followUp = await fake.waitForMessage((m) => m.via === 'webhook');
+    const more = buttonsOf(followUp as unknown as ReplyData).find((b) => b.label === 'More')!;
+    const press = async (id: string) => (await fake.waitForCallback(fake.interaction.button({ customId: id, permissions: MEMBER }).token)).data as ReplyData;
+
+    expect(text(await press(more.custom_id!))).toMatch(/6–10 of \d+ papers/);
+    expect(text(await press(customId(first.data, 'Related')))).toMatch(/Papers like/);
+    expect(text(await press(customId(first.data, 'Save')))).toMatch(/Saved/);
+    expect(text(await press(customId(first.data, 'Cite')))).toMatch(/@article|arxiv\.org/);
+    const discussed = await press(customId(first.data, 'Discuss'));
+    expect(discussed.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(discussed)).toMatch(/Opened a thread/);
+    expect(fake.threads).toHaveLength(1);
+    expect((await stores.saved.list(`discord:${fake.channelId}`)).length).toBe(1);
+    expect(fake.validationErrors).toEqual([]);
+  });
+
+  it('discuss posts the card, starts a thread on it; a mention there is answered in it and replies are counted', async () => {
+    const { fake, command, stores } = await discordBot();
+    const { data } = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    expect(text(data)).toMatch(/Opened a thread/);
+    const [thread] = fake.threads;
+    expect(thread!.parent_id).toBe(fake.channelId);
+    const card = fake.messages.find((m) => m.id === thread!.id)!;
+    expect(card.channel_id).toBe(fake.channelId);
+    expect(fake.messages.some((m) => m.channel_id === thread!.id && /Abstract/.test(text(m)))).toBe(true);
+
+    fake.userMessage({ channelId: thread!.id, content: 'I think the RL part is neat' });
+    fake.userMessage({ channelId: thread!.id, content: 'what reward do they use?', mentionsBot: true });
+    const answer = await fake.waitForMessage((m) => m.channel_id === thread!.id && /From the|does not say/.test(text(m)));
+    expect(fake.pings(answer)).toEqual([]);
+    const discussion = await stores.discussions.byThread(`discord:${fake.channelId}:${thread!.id}`);
+    expect(discussion?.replyCount).toBe(2);
+
+    const again = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    expect(text(again.data)).toMatch(/already has a thread/);
+    expect(fake.threads).toHaveLength(1);
+  });
+
+  it('reopens an archived thread, and opens a new one in place of a locked one, saying so', async () => {
+    const { fake, command } = await discordBot();
+    await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    const [thread] = fake.threads;
+    fake.archiveThread(thread!.id);
+    const reopened = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    expect(text(reopened.data)).toMatch(/had been archived; I reopened it/);
+    expect(fake.threads[0]!.archived).toBe(false);
+
+    fake.archiveThread(thread!.id, { locked: true });
+    const replaced = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    expect(text(replaced.data)).toMatch(/was deleted or locked, so I opened a new one/);
+    expect(fake.threads).toHaveLength(2);
+  });
+
+  it('refuses a manager subcommand to a member without Manage Channels, and runs it for one with it', async () => {
+    const { command, stores, fake } = await discordBot({ managers: ['700000000000000099'] });
+    const refused = await command('subscribe', [{ name: 'topic', type: 3, value: 'diffusion' }], { permissions: MEMBER });
+    expect(refused.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(refused.data)).toBe('Only channel managers can use /papers subscribe here.');
+    expect(await stores.subscriptions.list(`discord:${fake.channelId}`)).toEqual([]);
+
+    const allowed = await command('subscribe', [{ name: 'topic', type: 3, value: 'diffusion' }, { name: 'mention', type: 9, value: '800000000000000001' }], { permissions: MANAGER });
+    expect(text(allowed.data)).toMatch(/^Subscribed/);
+    const listed = await command('daily', [{ name: 'action', type: 3, value: 'off' }], { permissions: MEMBER, userId: '700000000000000099' });
+    expect(text(listed.data)).not.toMatch(/Only channel managers/);
+  });
+
+  it('posts the scheduled daily post to its channel, waiting out a 429 and sending it exactly once', async () => {
+    const { fake, command, bot, library } = await discordBot();
+    await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }, { name: 'timezone', type: 3, value: 'UTC' }, { name: 'top', type: 4, value: 3 }], { permissions: MANAGER });
+    fake.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, { status: 429, retryAfter: 0.3 });
+    await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(posts.map((r) => r.status)).toEqual([429, 200]);
+    const daily = fake.messages.filter((m) => m.via === 'channel');
+    expect(daily).toHaveLength(1);
+    expect(text(daily[0]!)).toMatch(/Trending papers for Friday 24 January/);
+    expect(library.clock.now().toISOString()).toBe('2025-01-24T10:30:00.000Z');
+  });
+
+  it('disables a channel that the bot lost access to, with a log line', async () => {
+    const { fake, command, bot, stores, log } = await discordBot();
+    await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }], { permissions: MANAGER });
+    fake.denyAccess(fake.channelId);
+    await bot.jobs.runUntil(new Date('2025-01-25T12:00:00Z'));
+    expect((await stores.channels.get(`discord:${fake.channelId}`))?.disabled?.reason).toMatch(/Missing Access/);
+    expect(log.records.some((r) => r.message === 'discord channel refused a post')).toBe(true);
+    expect(fake.messages.filter((m) => m.via === 'channel')).toHaveLength(0);
+  });
+
+  it('renders a paper whose title tries to ping everyone and a user with no allowed mention anywhere', async () => {
+    const { fake, command, library } = await discordBot();
+    library.search.ingest([createPaper({ arxivId: '2501.99999', title: '@everyone look <@123456789012345678> and @here', abstract: 'Ping <@&123456789012345678> now.', source: 'import' })]);
+    const { data } = await command('show', [{ name: 'paper', type: 3, value: '2501.99999' }]);
+    expect(text(data)).toContain('everyone look');
+    expect(text(data)).not.toMatch(/(^|[^\u200b])@everyone|<@\d|<@&\d|(^|[^\u200b])@here/);
+    await command('discuss', [{ name: 'paper', type: 3, value: '2501.99999' }]);
+    const posted = fake.messages as FakeMessage[];
+    expect(posted.length).toBeGreaterThan(1);
+    for (const message of posted) {
+      expect(fake.pings(message)).toEqual([]);
+      expect(message.allowed_mentions).toEqual({ parse: [] });
+    }
+  });
+
+  it('reconnects after the fake drops the gateway, and keeps answering', async () => {
+    const { fake, command, adapter } = await discordBot();
+    fake.dropGateway();
+    await fake.waitFor((s) => s.resumes + s.identifies >= 2 || undefined, 5000);
+    expect(fake.resumes).toBe(1);
+    const { data } = await command('status');
+    expect(text(data)).toMatch(/Paperboy status/);
+    expect(adapter.client.isReady()).toBe(true);
+  });
+});
