@@ -11,6 +11,7 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  Options,
   PermissionFlagsBits,
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -28,6 +29,7 @@ import type { ThreadRef } from '../../src/chat/refs.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { DiscordConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { withinDeadline } from '../deadline.ts';
 import { lineFromOptions, MAX_CHOICE_TEXT, type OptionValue } from './command-schema.ts';
 import { createDiscordPlatform, DISCORD } from './platform.ts';
 import { baseCustomId, renderDiscordMessages, type DiscordMessage } from './render.ts';
@@ -55,17 +57,6 @@ export interface DiscordAdapterDeps {
   log: Logger;
   /** The commands offered as subcommands; the whole registry unless a test narrows it. */
   registry?: readonly CommandSpec<any>[];
-}
-
-/** The work's result if it settles within `ms` (real time: Discord's deadline is real), else undefined. */
-async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A rendered message as discord.js message options (camelCase mentions; no empty content). */
@@ -101,6 +92,10 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     },
     // Nothing the bot sends pings anyone unless a message lists the one id it may ping.
     allowedMentions: { parse: [] },
+    // The renderer already produces Discord's JSON shapes; the default transformer re-keys every embed to snake_case.
+    jsonTransformer: (json: unknown) => json,
+    // The bot never reads old messages: keep none in memory (the default is 200 per channel).
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });
   client.rest.setToken(config.token);
   const platform = createDiscordPlatform(client.rest, log);

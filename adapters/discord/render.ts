@@ -180,9 +180,15 @@ function renderButton(button: Button, number: number | undefined, state: RenderS
   return url === undefined ? [] : [{ type: BUTTON, style: LINK_STYLE, label, url }];
 }
 
-/** Buttons in rows of five. */
-function renderActions(block: BlockOf<'actions'>, number: number | undefined, state: RenderState): DiscordActionRow[] {
-  const buttons = block.buttons.flatMap((button) => renderButton(button, number, state));
+function renderActions(block: BlockOf<'actions'>, number: number | undefined, state: RenderState): APIButtonComponent[] {
+  return block.buttons.flatMap((button) => renderButton(button, number, state));
+}
+
+/**
+ * A segment's buttons in rows of five, the buttons of successive actions blocks sharing rows (a list's More joins
+ * the last card's four buttons), so a list of five cards keeps to Discord's five rows and one message.
+ */
+function rowsOf(buttons: readonly APIButtonComponent[]): DiscordActionRow[] {
   const rows: DiscordActionRow[] = [];
   for (let i = 0; i < buttons.length; i += MAX_BUTTONS_PER_ROW) rows.push({ type: ACTION_ROW, components: buttons.slice(i, i + MAX_BUTTONS_PER_ROW) });
   return rows;
@@ -302,7 +308,7 @@ function cardNumbers(segments: readonly Segment[]): (number | undefined)[] {
 /** A segment as embeds (a titled one, then untitled ones for what does not fit or would be out of order) and rows. */
 function renderSegment(segment: Segment, number: number | undefined, state: RenderState): Unit {
   const drafts: Draft[] = [{ ...(segment.heading ? renderHeading(segment.heading, number) : {}), description: '', fields: [] }];
-  const rows: DiscordActionRow[] = [];
+  const buttons: APIButtonComponent[] = [];
   let cardNumber = number;
   for (const block of segment.blocks) {
     switch (block.kind) {
@@ -324,7 +330,7 @@ function renderSegment(segment: Segment, number: number | undefined, state: Rend
         break;
       }
       case 'actions':
-        rows.push(...renderActions(block, cardNumber, state));
+        buttons.push(...renderActions(block, cardNumber, state));
         cardNumber = undefined;
         break;
       case 'heading':
@@ -336,7 +342,7 @@ function renderSegment(segment: Segment, number: number | undefined, state: Rend
       }
     }
   }
-  return { content: '', embeds: drafts.flatMap(toEmbed), rows };
+  return { content: '', embeds: drafts.flatMap(toEmbed), rows: rowsOf(buttons) };
 }
 
 /**
@@ -349,7 +355,7 @@ function renderLead(segment: Segment, state: RenderState): Unit | undefined {
     .flatMap((block) => (block.kind === 'text' ? renderText(block) : block.kind === 'list' ? renderList(block) : block.kind === 'context' ? renderContext(block) : []))
     .join(PARAGRAPH_GAP);
   if (content.length > MAX_CONTENT - MENTION_ROOM) return undefined;
-  const rows = segment.blocks.flatMap((block) => (block.kind === 'actions' ? renderActions(block, undefined, state) : []));
+  const rows = rowsOf(segment.blocks.flatMap((block) => (block.kind === 'actions' ? renderActions(block, undefined, state) : [])));
   return { content, embeds: [], rows };
 }
 

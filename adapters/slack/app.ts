@@ -12,23 +12,13 @@ import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { withinDeadline } from '../deadline.ts';
 import { SlackManagers } from './permissions.ts';
 import { createSlackPlatform, SLACK } from './platform.ts';
 import { baseActionId, renderSlackMessages } from './render.ts';
 
 /** How long a slash command may work before it is acknowledged empty (Slack allows 3 s in all). */
 export const ACK_DEADLINE_MS = 2000;
-
-/** The work's result if it settles within `ms` (real time: Slack's deadline is real), else undefined. */
-async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A running Slack adapter. */
 export interface SlackAdapter {

@@ -85,8 +85,9 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(data.embeds!.length).toBeGreaterThan(0);
     expect(text(data)).toMatch(/diffusion/i);
     expect(data.allowed_mentions).toEqual({ parse: [] });
-    // A list of 5 cards with 4 buttons each and More is 6 rows: the rest follows up in a second message.
-    await fake.waitFor((s) => s.messages.some((m) => m.via === 'webhook'));
+    // Five cards, their buttons and More: one message of 5 embeds and 5 rows.
+    expect(data.embeds).toHaveLength(5);
+    expect(buttonsOf(data).map((b) => b.label).slice(-1)).toEqual(['More']);
     expect(fake.validationErrors).toEqual([]);
     expect(fake.messages.every((m) => fake.pings(m).length === 0)).toBe(true);
   });
@@ -117,8 +118,7 @@ describe('the Discord adapter against a fake Discord', () => {
   it('runs every button: More, Related, Save, Cite, Discuss', async () => {
     const { fake, command, stores } = await discordBot();
     const first = await command('search', [{ name: 'query', type: 3, value: 'language models' }]);
-    const followUp = await fake.waitForMessage((m) => m.via === 'webhook');
-    const more = buttonsOf(followUp as unknown as ReplyData).find((b) => b.label === 'More')!;
+    const more = buttonsOf(first.data).find((b) => b.label === 'More')!;
     const press = async (id: string) => (await fake.waitForCallback(fake.interaction.button({ customId: id, permissions: MEMBER }).token)).data as ReplyData;
 
     expect(text(await press(more.custom_id!))).toMatch(/6–10 of \d+ papers/);

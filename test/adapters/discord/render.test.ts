@@ -308,25 +308,33 @@ describe('real messages', () => {
     expect(buttonsOf([card!])[4]).toEqual({ type: 2, style: 5, label: 'PDF', url: paper.links.pdf });
   });
 
-  it('splits a search list of 5 cards with 4 buttons each plus More (6 rows) into 2 messages, losing nothing', () => {
+  it('fits a search list of 5 cards with 4 buttons each plus More in one message: More joins the last card\'s row', () => {
     const cards = views(5);
     const list = paperListMessage({ title: '1–5 of 42 papers for "diffusion"', views: cards, buttons: [MORE] });
     const rendered = render(list);
-    expect(rendered).toHaveLength(2);
+    expect(rendered).toHaveLength(1);
     expect(rendered[0]!.content).toBe('**1–5 of 42 papers for "diffusion"**');
-    expect(rendered[1]!.content).toBe('');
-    expect(rendered.map((part) => part.embeds.length)).toEqual([4, 1]);
-    expect(rendered.map((part) => part.components.length)).toEqual([4, 2]);
+    expect(rendered[0]!.embeds).toHaveLength(5);
+    expect(rendered[0]!.components).toHaveLength(5);
     // Cards are numbered, in their titles and on their buttons; the list's More is not.
-    expect(rendered.flatMap((part) => part.embeds.map((embed) => shown(embed.title!)))).toEqual(cards.map((view, i) => `${i + 1}. ${view.paper.titleDisplay}`));
+    expect(rendered[0]!.embeds.map((embed) => shown(embed.title!))).toEqual(cards.map((view, i) => `${i + 1}. ${view.paper.titleDisplay}`));
     const expectedLabels = [...cards.flatMap((_, i) => ['Discuss', 'Related', 'Save', 'Cite'].map((label) => `${i + 1} · ${label}`)), 'More'];
     expect(labels(rendered)).toEqual(expectedLabels);
-    // All 21 buttons once, each card's row in the message with its card, ids unique and mapping back.
+    // All 21 buttons once, ids unique and mapping back.
     const ids = customIds(rendered);
     expect(ids).toHaveLength(21);
     expect(new Set(ids).size).toBe(21);
     expect(ids.map(baseCustomId)).toEqual([...cards.flatMap((view) => view.buttons.map((button) => button.actionId)), MORE.actionId]);
-    expect(labels([rendered[1]!])).toEqual(['5 · Discuss', '5 · Related', '5 · Save', '5 · Cite', 'More']);
+    expect(rendered[0]!.components[4]!.components.map((button) => (button as { label?: string }).label)).toEqual(['5 · Discuss', '5 · Related', '5 · Save', '5 · Cite', 'More']);
+  });
+
+  it('splits a list that needs more than 5 rows into messages, each card with its buttons, losing nothing', () => {
+    const cards = views(6);
+    const rendered = render(paperListMessage({ title: '1–6 of 42 papers', views: cards, buttons: [MORE] }));
+    expect(rendered.map((part) => [part.embeds.length, part.components.length])).toEqual([[5, 5], [1, 1]]);
+    expect(rendered[1]!.content).toBe('');
+    expect(labels([rendered[1]!])).toEqual(['6 · Discuss', '6 · Related', '6 · Save', '6 · Cite', 'More']);
+    expect(customIds(rendered)).toHaveLength(25);
   });
 
   it('renders a daily list of 10 cards as 2 messages of 5 cards and 5 rows', () => {

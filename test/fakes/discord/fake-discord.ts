@@ -1176,6 +1176,8 @@ class FakeDiscordServer implements FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly messages: FakeMessage[] = [];
   readonly callbacks: FakeCallback[] = [];
+  /** The first callback of each interaction, by token and by id (waiting on one stays cheap with many in flight). */
+  private readonly firstCallbacks = new Map<string, FakeCallback>();
   readonly threads: FakeThread[] = [];
   readonly commands: { guildId?: string; body: unknown[] }[] = [];
   readonly validationErrors: FakeValidationError[] = [];
@@ -1375,7 +1377,7 @@ class FakeDiscordServer implements FakeDiscord {
   }
 
   waitForCallback(tokenOrInteractionId: string, timeoutMs?: number): Promise<FakeCallback> {
-    return this.waitFor((state) => state.callbacks.find((c) => c.token === tokenOrInteractionId || c.interactionId === tokenOrInteractionId), timeoutMs);
+    return this.waitFor(() => this.firstCallbacks.get(tokenOrInteractionId), timeoutMs);
   }
 
   waitForMessage(pred: (m: FakeMessage) => boolean, timeoutMs?: number): Promise<FakeMessage> {
@@ -2516,7 +2518,10 @@ class FakeDiscordServer implements FakeDiscord {
       interaction.messageIds.add(message.id);
     }
     interaction.acknowledged = true;
-    this.callbacks.push({ interactionId: id, token, type: type as number, data: body.data, at: this.now() });
+    const callback: FakeCallback = { interactionId: id, token, type: type as number, data: body.data, at: this.now() };
+    this.callbacks.push(callback);
+    if (!this.firstCallbacks.has(token)) this.firstCallbacks.set(token, callback);
+    if (!this.firstCallbacks.has(id)) this.firstCallbacks.set(id, callback);
     if (ctx.query.get('with_response') !== 'true') return noContent();
     const original = interaction.originalMessageId !== undefined ? this.stored.get(interaction.originalMessageId) : undefined;
     return ok({
