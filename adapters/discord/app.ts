@@ -74,9 +74,9 @@ function replyOptions(message: DiscordMessage, ephemeral: boolean) {
   return { ...messageOptions(message), ...(ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}) };
 }
 
-/** `<@123> what dataset?` → `what dataset?` */
+/** `<@123> what dataset?` → `what dataset?` (user and role mentions alike). */
 function withoutMentions(text: string): string {
-  return text.replace(/<@!?\d+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(/<@[!&]?\d+>/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Creates the client and wires it to the bot. Nothing connects until `start`. */
@@ -103,6 +103,10 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   const canManage = (userId: string, permissions: Readonly<{ has(bit: bigint): boolean }> | null): boolean =>
     config.managers.includes('*') || config.managers.includes(userId) || Boolean(permissions?.has(PermissionFlagsBits.ManageChannels));
 
+  /** A command run inside a thread belongs to the thread's channel (its settings, its discussions). */
+  const channelOf = (interaction: ChatInputCommandInteraction | ButtonInteraction): string =>
+    (interaction.channel?.isThread() ? interaction.channel.parentId : undefined) ?? interaction.channelId;
+
   const where = (interaction: ChatInputCommandInteraction | ButtonInteraction): InboundContext => ({
     actor: {
       platform: DISCORD,
@@ -110,7 +114,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       displayName: interaction.user.globalName ?? interaction.user.username,
       canManageChannel: canManage(interaction.user.id, interaction.memberPermissions),
     },
-    channel: { platform: DISCORD, channelId: interaction.channelId },
+    channel: { platform: DISCORD, channelId: channelOf(interaction) },
     receivedAt: deps.clock.now(),
   });
 
@@ -168,7 +172,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   async function onMessage(message: Message): Promise<void> {
     if (message.author.bot || !message.channel.isThread() || !message.channel.parentId) return;
     const thread: ThreadRef = { platform: DISCORD, channelId: message.channel.parentId, threadId: message.channel.id };
-    const addressedToBot = client.user !== null && message.mentions.users.has(client.user.id);
+    // People type @Paperboy and Discord may insert the bot's own role instead of its user: both ask the bot.
+    const botRole = message.guild?.members.me?.roles.botRole;
+    const addressedToBot = (client.user !== null && message.mentions.users.has(client.user.id)) || (botRole != null && message.mentions.roles.has(botRole.id));
     const reply = await deps.inbound.threadMessage({
       thread,
       actor: { platform: DISCORD, userId: message.author.id, displayName: message.author.globalName ?? message.author.username, canManageChannel: false },

@@ -155,6 +155,41 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(fake.threads).toHaveLength(1);
   });
 
+  it('treats a command run inside a paper thread as run in its channel', async () => {
+    const { fake, command } = await discordBot();
+    await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    const [thread] = fake.threads;
+    const inThread = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }], { channelId: thread!.id });
+    expect(text(inThread.data)).toMatch(/already has a thread/);
+    expect(fake.threads).toHaveLength(1);
+  });
+
+  it('answers a question that mentions the bot through its role, as Discord may insert for @Paperboy', async () => {
+    const { fake, command, adapter } = await discordBot();
+    await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    const [thread] = fake.threads;
+    const roleId = '810000000000000001';
+    fake.dispatch('GUILD_ROLE_CREATE', {
+      guild_id: fake.guildId,
+      role: { id: roleId, name: 'Paperboy', color: 0, hoist: false, position: 1, permissions: '0', managed: true, mentionable: false, flags: 0, tags: { bot_id: fake.botUser.id } },
+    });
+    fake.dispatch('GUILD_MEMBER_UPDATE', {
+      guild_id: fake.guildId, roles: [roleId], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0,
+      user: { id: fake.botUser.id, username: fake.botUser.username, discriminator: '0', global_name: null, avatar: null, bot: true },
+    });
+    const guild = adapter.client.guilds.cache.get(fake.guildId)!;
+    await fake.waitFor(() => guild.members.me?.roles.botRole?.id === roleId || undefined);
+    fake.dispatch('MESSAGE_CREATE', {
+      id: '820000000000000001', channel_id: thread!.id, guild_id: fake.guildId, type: 0, content: `<@&${roleId}> what reward do they use?`,
+      author: { id: '700000000000000001', username: 'alice', discriminator: '0', global_name: null, avatar: null },
+      member: { roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 },
+      mentions: [], mention_roles: [roleId], mention_everyone: false, attachments: [], embeds: [], components: [],
+      timestamp: new Date(0).toISOString(), edited_timestamp: null, flags: 0, tts: false, pinned: false,
+    });
+    const answer = await fake.waitForMessage((m) => m.channel_id === thread!.id && /From the|does not say/.test(text(m)));
+    expect(fake.pings(answer)).toEqual([]);
+  });
+
   it('reopens an archived thread, and opens a new one in place of a locked one, saying so', async () => {
     const { fake, command } = await discordBot();
     await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
