@@ -57,6 +57,8 @@ export interface DiscordAdapterDeps {
   log: Logger;
   /** The commands offered as subcommands; the whole registry unless a test narrows it. */
   registry?: readonly CommandSpec<any>[];
+  /** Default {@link DEFER_AFTER_MS}; tests shorten it. */
+  deferAfterMs?: number;
 }
 
 /** A rendered message as discord.js message options (camelCase mentions; no empty content). */
@@ -120,7 +122,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
 
   /** Answers within the deadline: at once if the work is done, else deferred and edited (ephemeral results go privately). */
   async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, work: Promise<CommandResult>): Promise<void> {
-    const quick = await withinDeadline(work, DEFER_AFTER_MS);
+    const quick = await withinDeadline(work, deps.deferAfterMs ?? DEFER_AFTER_MS);
     const result = quick ?? (await interaction.deferReply(), await work);
     const ephemeral = result.reply.visibility === 'user';
     const [first, ...rest] = renderDiscordMessages(result.reply);

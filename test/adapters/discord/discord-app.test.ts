@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/app.ts';
 import { createBot } from '../../../bot.ts';
+import { defineCommand, type CommandSpec } from '../../../commands/command-spec.ts';
+import { UserError } from '../../../src/chat/errors.ts';
 import type { DiscordConfig } from '../../../src/config.ts';
 import { createPaper } from '../../../src/corpus/paper.ts';
 import { PacedSender } from '../../../src/delivery/paced-sender.ts';
@@ -20,7 +22,7 @@ afterEach(async () => {
 });
 
 /** The real discord.js client of the Discord adapter, wired to the whole bot, against a fake Discord. */
-async function discordBot(options: { managers?: string[]; now?: string } = {}) {
+async function discordBot(options: { managers?: string[]; now?: string; registry?: CommandSpec<any>[]; deferAfterMs?: number } = {}) {
   const fake: FakeDiscord = await startFakeDiscord();
   running.push({ stop: () => fake.close() });
   const library = testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
@@ -34,11 +36,15 @@ async function discordBot(options: { managers?: string[]; now?: string } = {}) {
     platformFor: (name) => (name === 'discord' ? adapter?.platform : undefined),
     status: { startedAt: library.clock.now(), version: 't', sources: [] },
     defaultTimeZone: 'UTC',
+    ...(options.registry ? { registry: options.registry } : {}),
   });
   const config: DiscordConfig = {
     token: fake.token, applicationId: fake.appId, apiBase: fake.apiBase, managers: options.managers ?? [], retries: 0, timeoutMs: 2000,
   };
-  adapter = createDiscordAdapter(config, { inbound: bot, clock: library.clock, log });
+  adapter = createDiscordAdapter(config, {
+    inbound: bot, clock: library.clock, log,
+    ...(options.registry ? { registry: options.registry } : {}), ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
+  });
   sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5 });
   await adapter.start();
   running.push({ stop: () => adapter!.stop() });
@@ -100,6 +106,34 @@ describe('the Discord adapter against a fake Discord', () => {
     const help = await command('help', [{ name: 'command', type: 3, value: 'search' }]);
     expect(help.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
     expect(text(help.data)).toContain('search <query>');
+  });
+
+  it('defers slow work within the deadline, then edits in the answer, or answers privately when it is a mistake', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const slow = defineCommand<{ fail: boolean }>({
+      name: 'slow', summary: 'takes its time', usage: 'slow [fail]', examples: [], options: [], permission: 'anyone',
+      arguments: [{ name: 'fail', description: 'end with a mistake', kind: 'flag' }],
+      parse: ({ words }) => ({ fail: words[0] === 'fail' }),
+      run: async ({ fail }) => {
+        await gate;
+        if (fail) throw new UserError('invalid-argument', 'That took long and was wrong; type /papers slow instead.');
+        return { fallbackText: 'done at last', blocks: [{ kind: 'text', text: ['done at last'] }], visibility: 'channel' };
+      },
+    });
+    const { fake } = await discordBot({ registry: [slow], deferAfterMs: 20 });
+    const ok = fake.interaction.command({ subcommand: 'slow' });
+    const wrong = fake.interaction.command({ subcommand: 'slow', options: [{ name: 'fail', type: 5, value: true }] });
+    expect((await fake.waitForCallback(ok.token)).type).toBe(5);
+    expect((await fake.waitForCallback(wrong.token)).type).toBe(5);
+    release();
+    const edited = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/${ok.token}/messages/@original`));
+    expect(text(edited.body as { content?: string })).toContain('done at last');
+    // A mistake goes to the person alone: the public "thinking…" reply is removed and a private one sent.
+    await fake.waitForRequest((r) => r.method === 'DELETE' && r.path.endsWith(`/${wrong.token}/messages/@original`));
+    const followUp = await fake.waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${wrong.token}`));
+    expect((followUp.body as { flags?: number }).flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(followUp.body as { content?: string })).toContain('type /papers slow instead');
   });
 
   it('autocompletes a paper from the index while its title is typed', async () => {
