@@ -145,7 +145,10 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     const sub = interaction.options.data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
     for (const option of sub?.options ?? []) {
       if (option.value === undefined) continue;
-      if (option.type === ApplicationCommandOptionType.Mentionable) values.set(option.name, `${option.role ? 'role' : 'user'}:${String(option.value)}`);
+      if (option.type === ApplicationCommandOptionType.Mentionable) {
+        const isRole = option.role != null || (option.user == null && interaction.guild?.roles.cache.has(String(option.value)) === true);
+        values.set(option.name, `${isRole ? 'role' : 'user'}:${String(option.value)}`);
+      }
       else values.set(option.name, option.value);
     }
     return values;

@@ -265,6 +265,32 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(library.clock.now().toISOString()).toBe('2025-01-24T10:30:00.000Z');
   });
 
+  it('pings exactly the role a subscription asked for, and nobody else', async () => {
+    const { fake, command, bot, library } = await discordBot();
+    const role = '800000000000000001';
+    const ref = fake.interaction.command({
+      subcommand: 'subscribe', permissions: MANAGER,
+      options: [{ name: 'topic', type: 3, value: 'quantum error correction' }, { name: 'mention', type: 9, value: role }],
+      resolved: { roles: { [role]: { id: role, name: 'paper-readers', color: 0, hoist: false, position: 1, permissions: '0', managed: false, mentionable: true, flags: 0 } } },
+    });
+    expect(text((await fake.waitForCallback(ref.token)).data as ReplyData)).toMatch(/mentioning role/);
+    const paper = createPaper({ arxivId: '2501.88888', title: 'Quantum error correction with @everyone in the title', abstract: 'Quantum error correction codes for <@123456789012345678>.', source: 'import' });
+    library.search.ingest([paper]);
+    await bot.subscriptionPosts.notify([library.search.corpus.get('2501.88888')!], 'refresh-1');
+    const post = await fake.waitForMessage((m) => m.via === 'channel' && text(m).includes('Quantum error correction'));
+    expect(post.content.startsWith(`<@&${role}>`)).toBe(true);
+    expect(post.allowed_mentions).toEqual({ parse: [], roles: [role] });
+    expect(fake.pings(post)).toEqual([`role:${role}`]);
+  });
+
+  it('disables a channel that was deleted', async () => {
+    const { fake, command, bot, stores } = await discordBot();
+    await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }], { permissions: MANAGER });
+    fake.deleteChannel(fake.channelId);
+    await bot.jobs.runUntil(new Date('2025-01-25T12:00:00Z'));
+    expect((await stores.channels.get(`discord:${fake.channelId}`))?.disabled?.reason).toMatch(/Unknown Channel/);
+  });
+
   it('disables a channel that the bot lost access to, with a log line', async () => {
     const { fake, command, bot, stores, log } = await discordBot();
     await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }], { permissions: MANAGER });
