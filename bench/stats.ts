@@ -4,6 +4,7 @@ export interface Percentiles {
   p95: number;
   p99: number;
   max: number;
+  mean: number;
   count: number;
 }
 
@@ -11,5 +12,6 @@ export interface Percentiles {
 export function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-  return { p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) ?? NaN, count: sorted.length };
+  const mean = sorted.length === 0 ? NaN : sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
+  return { p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) ?? NaN, mean, count: sorted.length };
 }

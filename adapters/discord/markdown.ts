@@ -1,9 +1,13 @@
 /*
  * Discord markdown: pieces of styled text, escaped so that text shows literally and can mention no one, rendered,
- * and cut or split to fit a limit. (The piece algorithms mirror adapters/slack/mrkdwn.ts over Discord's syntax.)
+ * and cut or split to fit a limit. The pieces layer itself (cleaning, trimming, cutting and splitting) is
+ * adapters/text-pieces.ts; this is Discord's escaping, marks, URL rule and renderer.
  */
 import type { Inline } from '../../src/chat/message.ts';
+import { clean, mergePieces, oneLine, piecesFor, sameStyle, trimPieces, type Piece as TextPiece, type Style } from '../text-pieces.ts';
 import { MAX_URL } from './limits.ts';
+
+export { oneLine, trimPieces };
 
 /** Zero-width space: invisible, but it breaks a mention token in two. */
 export const ZWSP = '\u200B';
@@ -20,13 +24,8 @@ const MASS_MENTION = /@(?=everyone|here)/giu;
 const ANGLE_TOKEN = /<(?=[@#/:]|[a-z]+:)/giu;
 /** A bare http(s) URL in text, without trailing punctuation (the same rule as Discord's own auto-linking). */
 const BARE_URL = /https?:\/\/[^\s<>]*[^\s<>.,:;"')\]]/giu;
-/** C0 controls except tab and newline, and DEL: never useful in a message. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Characters percent-encoded in URLs: they could end a masked link `[text](url)` or an autolink `<url>`. */
 const URL_UNSAFE = /[\s()<>[\]\\"`]/gu;
-/** Split points for long text, best first: paragraphs, lines, sentences, words (then characters). */
-const BOUNDARIES = [/\n[ \t]*\n/gu, /\n/gu, /[.!?]["'’”)\]]*[ \t]+/gu, /\s+/gu];
 
 /**
  * `text` with every mention defused: a zero-width space after the `@` of `@everyone`/`@here` and after the `<` of
@@ -63,34 +62,17 @@ export function escapeDiscordTitle(text: string): string {
   return escapeMarkdownRun(text);
 }
 
-export type Style = 'bold' | 'italic' | 'code';
-
 /**
  * A run of raw (unescaped) text with one style. `pre` marks a multi-line code span (a ``` block); `raw` marks markup
  * the renderer made itself (list markers, card numbers), shown verbatim: never text from the message; `autolink:
  * false` keeps bare URLs unlinked (titles, field names).
  */
-export interface Piece {
-  text: string;
-  style?: Style | undefined;
-  url?: string | undefined;
-  pre?: boolean | undefined;
+export interface Piece extends TextPiece {
   raw?: boolean | undefined;
   autolink?: false | undefined;
 }
 
 const MARK: Record<Style, string> = { bold: '**', italic: '*', code: '' };
-export const ELLIPSIS: Piece = { text: '…' };
-
-/** Line endings normalized, control characters dropped, lone surrogates replaced. */
-export function clean(text: string): string {
-  return text.replace(/\r\n?/gu, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
-}
-
-/** Cleaned text on one line, whitespace collapsed. */
-export function oneLine(text: string): string {
-  return clean(text).replace(/\s+/gu, ' ').trim();
-}
 
 /** One character as UTF-8 percent escapes (also `(` and `)`, which `encodeURIComponent` leaves alone). */
 function percentEncode(char: string): string {
@@ -170,7 +152,7 @@ export function renderPiece(piece: Piece): string {
 }
 
 function sameKind(a: Piece, b: Piece): boolean {
-  return a.style === b.style && a.url === b.url && (a.pre === true) === (b.pre === true) && (a.raw === true) === (b.raw === true) && a.autolink === b.autolink;
+  return sameStyle(a, b) && (a.raw === true) === (b.raw === true) && a.autolink === b.autolink;
 }
 
 /**
@@ -178,186 +160,19 @@ function sameKind(a: Piece, b: Piece): boolean {
  * starts with one (`**a**` then `*b*`), a zero-width space keeps the marks from running together.
  */
 export function renderPieces(pieces: readonly Piece[]): string {
-  const merged: Piece[] = [];
-  for (const piece of pieces) {
-    const last = merged[merged.length - 1];
-    if (piece.text === '') continue;
-    if (last && sameKind(last, piece)) merged[merged.length - 1] = { ...last, text: last.text + piece.text };
-    else merged.push(piece);
-  }
   let out = '';
-  for (const piece of merged) {
+  for (const piece of mergePieces(pieces, sameKind)) {
     const rendered = renderPiece(piece);
     out += out.endsWith('*') && rendered.startsWith('*') ? `${ZWSP}${rendered}` : rendered;
   }
   return out;
 }
 
-export function size(pieces: readonly Piece[]): number {
-  return renderPieces(pieces).length;
-}
-
-/** One edge of a piece trimmed: whitespace, or only blank lines for preformatted code (keeps its indentation). */
-function trimEdge(piece: Piece, edge: 'start' | 'end'): string {
-  if (piece.pre !== true) return edge === 'start' ? piece.text.trimStart() : piece.text.trimEnd();
-  if (piece.text.trim() === '') return '';
-  return piece.text.replace(edge === 'start' ? /^\n+/u : /\n+$/u, '');
-}
-
-/** Pieces without leading or trailing whitespace and without empty pieces. */
-export function trimPieces(pieces: readonly Piece[]): Piece[] {
-  const out = pieces.filter((piece) => piece.text !== '');
-  for (const edge of ['start', 'end'] as const) {
-    while (out.length > 0) {
-      const index = edge === 'start' ? 0 : out.length - 1;
-      const text = trimEdge(out[index]!, edge);
-      if (text !== '') {
-        out[index] = { ...out[index]!, text };
-        break;
-      }
-      out.splice(index, 1);
-    }
-  }
-  return out;
-}
-
-/** The first `count` code points of `text`, the rest, and how many code points were taken. */
-function takeCodePoints(text: string, count: number): [string, string, number] {
-  let index = 0;
-  let taken = 0;
-  while (taken < count && index < text.length) {
-    index += text.codePointAt(index)! > 0xffff ? 2 : 1;
-    taken += 1;
-  }
-  return [text.slice(0, index), text.slice(index), taken];
-}
-
-/** The first `count` code points of the pieces, and the rest. */
-function splitPiecesAt(pieces: readonly Piece[], count: number): [Piece[], Piece[]] {
-  const head: Piece[] = [];
-  const tail: Piece[] = [];
-  let left = count;
-  for (const piece of pieces) {
-    if (left <= 0) {
-      tail.push(piece);
-      continue;
-    }
-    const [taken, rest, used] = takeCodePoints(piece.text, left);
-    head.push({ ...piece, text: taken });
-    if (rest !== '') tail.push({ ...piece, text: rest });
-    left -= used;
-  }
-  return [head, tail];
-}
-
-/** The largest code-point count, at most `max`, whose prefix `fits` (binary search: longer never renders shorter). */
-function longestPrefix(pieces: readonly Piece[], max: number, fits: (head: Piece[]) => boolean): number {
-  const candidates = splitPiecesAt(pieces, max)[0];
-  let low = 0;
-  let high = max;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(splitPiecesAt(candidates, mid)[0])) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/** Pieces with the first one made plain: the last resort when not even one character of it fits (a huge link). */
-function plainFirst(pieces: readonly Piece[]): Piece[] {
-  const [first, ...rest] = pieces;
-  return first ? [{ text: first.text }, ...rest] : [];
-}
-
-/** Splits pieces into runs of at most `max` rendered characters, mid-word: for text without any boundary left. */
-function hardSplit(pieces: readonly Piece[], max: number): Piece[][] {
-  const chunks: Piece[][] = [];
-  let rest = trimPieces(pieces);
-  while (rest.length > 0 && size(rest) > max) {
-    let count = longestPrefix(rest, max, (head) => size(trimPieces(head)) <= max);
-    if (count === 0 && !isPlain(rest[0]!)) {
-      rest = plainFirst(rest);
-      continue;
-    }
-    count = Math.max(count, 1);
-    const [head, tail] = splitPiecesAt(rest, count);
-    chunks.push(trimPieces(head));
-    rest = trimPieces(tail);
-  }
-  if (rest.length > 0) chunks.push(rest);
-  return chunks;
-}
-
-/** Pieces cut into segments after each match of `boundary` (the boundary stays at the end of its segment). */
-function splitAtBoundary(pieces: readonly Piece[], boundary: RegExp): Piece[][] {
-  const segments: Piece[][] = [];
-  let current: Piece[] = [];
-  for (const piece of pieces) {
-    let start = 0;
-    for (const match of piece.text.matchAll(boundary)) {
-      const end = match.index + match[0].length;
-      current.push({ ...piece, text: piece.text.slice(start, end) });
-      segments.push(current);
-      current = [];
-      start = end;
-    }
-    if (start < piece.text.length) current.push({ ...piece, text: piece.text.slice(start) });
-  }
-  if (current.length > 0) segments.push(current);
-  return segments;
-}
-
 /**
- * Splits pieces into chunks that each render to at most `max` characters, preferring paragraph, then line, then
- * sentence, then word boundaries; a word is cut only when it alone is longer than `max`. Segments are packed by the
- * sum of their rendered sizes plus one each (room for a zero-width space where two styled pieces meet), which is
- * never less than the size of the joined chunk; a chunk is still measured whole before it is kept.
+ * Cutting and splitting measured in rendered markdown (see adapters/text-pieces.ts); a segment counts one character
+ * more, room for the zero-width space {@link renderPieces} may put where two styled pieces meet.
  */
-export function chunkPieces(pieces: readonly Piece[], max: number, level = 0): Piece[][] {
-  const whole = trimPieces(pieces);
-  if (whole.length === 0) return [];
-  if (size(whole) <= max) return [whole];
-  const boundary = BOUNDARIES[level];
-  if (boundary === undefined) return hardSplit(whole, max);
-  const chunks: Piece[][] = [];
-  let current: Piece[] = [];
-  let used = 0;
-  const flush = (): void => {
-    const chunk = trimPieces(current);
-    if (chunk.length > 0) chunks.push(...(size(chunk) <= max ? [chunk] : hardSplit(chunk, max)));
-    current = [];
-    used = 0;
-  };
-  for (const segment of splitAtBoundary(whole, boundary)) {
-    const length = size(segment) + 1;
-    if (length > max) {
-      flush();
-      chunks.push(...chunkPieces(segment, max, level + 1));
-      continue;
-    }
-    if (used + length > max) flush();
-    current.push(...segment);
-    used += length;
-  }
-  flush();
-  return chunks;
-}
-
-/** Pieces cut to at most `max` rendered characters, at a word where possible, with an ellipsis when cut. */
-export function cutPieces(pieces: readonly Piece[], max: number): Piece[] {
-  let whole = trimPieces(pieces);
-  if (size(whole) <= max) return whole;
-  const withEllipsis = (head: readonly Piece[]): Piece[] => [...trimPieces(head), ELLIPSIS];
-  let count = longestPrefix(whole, max, (head) => size(withEllipsis(head)) <= max);
-  while (count === 0 && whole[0] && !isPlain(whole[0])) {
-    whole = plainFirst(whole);
-    count = longestPrefix(whole, max, (head) => size(withEllipsis(head)) <= max);
-  }
-  const kept = Array.from(splitPiecesAt(whole, count)[0].map((piece) => piece.text).join(''));
-  const space = kept.findLastIndex((char) => /\s/u.test(char));
-  if (space > count * 0.6) count = space;
-  return withEllipsis(splitPiecesAt(whole, count)[0]);
-}
+export const { size, chunkPieces, cutPieces } = piecesFor<Piece>({ render: renderPieces, isPlain, joinCost: 1 });
 
 /** Text for places without markdown (button labels, footers): one line, mentions defused, cut to `max`. */
 export function plainText(text: string, max: number): string {

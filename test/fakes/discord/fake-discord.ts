@@ -23,6 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { StateWaiters } from '../state-waiters.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Constants
@@ -1214,8 +1215,7 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly buckets = new Map<string, { count: number; resetAt: number }>();
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly connectionsBySocket = new Map<WebSocket, Connection>();
-  private readonly watchers = new Set<() => void>();
-  private readonly closers = new Set<(error: Error) => void>();
+  private readonly waiters = new StateWaiters<FakeDiscordState>('fake Discord', () => this.summary());
   private readonly routes: Route[];
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -1385,33 +1385,7 @@ class FakeDiscordServer implements FakeDiscord {
   }
 
   waitFor<T>(predicate: (state: FakeDiscordState) => T | undefined | null | false, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let done = false;
-      const finish = (error: Error | undefined, value?: T): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.watchers.delete(check);
-        this.closers.delete(onClose);
-        if (error) reject(error);
-        else resolve(value as T);
-      };
-      const check = (): void => {
-        try {
-          const value = predicate(this);
-          if (value !== undefined && value !== null && value !== false) finish(undefined, value);
-        } catch (error) {
-          finish(error instanceof Error ? error : new Error(String(error)));
-        }
-      };
-      const onClose = (error: Error): void => finish(error);
-      const timer = setTimeout(() => finish(new Error(`fake Discord: condition not met within ${timeoutMs} ms; ${this.summary()}`)), timeoutMs);
-      const poll = setInterval(check, 20);
-      this.watchers.add(check);
-      this.closers.add(onClose);
-      check();
-    });
+    return this.waiters.waitFor(this, predicate, timeoutMs);
   }
 
   dropGateway(opts: { code?: number; invalidateSession?: boolean } = {}): void {
@@ -1438,7 +1412,7 @@ class FakeDiscordServer implements FakeDiscord {
     if (this.closed) return;
     this.closed = true;
     const error = new Error('fake Discord closed');
-    for (const onClose of [...this.closers]) onClose(error);
+    this.waiters.closeAll(error);
     for (const ws of this.wss.clients) ws.terminate();
     this.sessions.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -1457,7 +1431,7 @@ class FakeDiscordServer implements FakeDiscord {
   }
 
   private changed(): void {
-    for (const watcher of [...this.watchers]) watcher();
+    this.waiters.changed();
   }
 
   private summary(): string {

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '../../../src/clock.ts';
+import { StateWaiters } from '../state-waiters.ts';
 
 /** Block Kit and message limits the fake enforces (docs.slack.dev Block Kit reference). */
 export const SLACK_LIMITS = {
@@ -542,8 +543,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly sockets = new Set<WebSocket>();
   private readonly failures = new Map<string, ScriptedFailure[]>();
   private readonly pendingAcks = new Map<string, { resolve: (ack: SocketAck) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
-  private readonly watchers = new Set<() => void>();
-  private readonly closers = new Set<(error: Error) => void>();
+  private readonly waiters = new StateWaiters<FakeSlackState>('fake Slack', () => this.summary());
   private readonly responseUses = new Map<string, number>();
   private lastTsSeconds = 0;
   private closed = false;
@@ -649,40 +649,14 @@ class FakeSlackServer implements FakeSlack {
   }
 
   waitFor<T>(predicate: (state: FakeSlackState) => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let done = false;
-      const finish = (error: Error | undefined, value?: T): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.watchers.delete(check);
-        this.closers.delete(onClose);
-        if (error) reject(error);
-        else resolve(value as T);
-      };
-      const check = (): void => {
-        try {
-          const value = predicate(this);
-          if (value !== undefined && value !== null && value !== false) finish(undefined, value);
-        } catch (error) {
-          finish(error instanceof Error ? error : new Error(String(error)));
-        }
-      };
-      const onClose = (error: Error): void => finish(error);
-      const timer = setTimeout(() => finish(new Error(`fake Slack: condition not met within ${timeoutMs} ms; ${this.summary()}`)), timeoutMs);
-      const poll = setInterval(check, 20);
-      this.watchers.add(check);
-      this.closers.add(onClose);
-      check();
-    });
+    return this.waiters.waitFor(this, predicate, timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const error = new Error('fake Slack closed');
-    for (const onClose of [...this.closers]) onClose(error);
+    this.waiters.closeAll(error);
     for (const pending of this.pendingAcks.values()) {
       clearTimeout(pending.timer);
       pending.reject(error);
@@ -720,7 +694,7 @@ class FakeSlackServer implements FakeSlack {
   }
 
   private changed(): void {
-    for (const watcher of [...this.watchers]) watcher();
+    this.waiters.changed();
   }
 
   private summary(): string {
