@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../src/chat/message.ts';
-import type { ActorRef, ChannelRef, ThreadMessage } from '../src/chat/refs.ts';
+import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../src/chat/refs.ts';
 import type { CommandResult } from './command-spec.ts';
 import type { Suggestion } from './suggest.ts';
 
@@ -7,6 +7,8 @@ import type { Suggestion } from './suggest.ts';
 export interface InboundContext {
   actor: ActorRef;
   channel: ChannelRef;
+  /** The thread the command was typed in, when the platform says (Discord; the terminal's thread mode). */
+  thread?: ThreadRef;
   receivedAt: Date;
 }
 

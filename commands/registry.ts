@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command-spec.ts';
+import { askCommand } from './ask.ts';
 import { citeCommand } from './cite.ts';
 import { dailyCommand } from './daily.ts';
 import { discussCommand } from './discuss.ts';
@@ -27,6 +28,7 @@ export const commandRegistry: readonly CommandSpec<any>[] = [
   trendingCommand,
   discussCommand,
   discussionsCommand,
+  askCommand,
   dailyCommand,
   subscribeCommand,
   unsubscribeCommand,

@@ -117,6 +117,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       canManageChannel: canManage(interaction.user.id, interaction.memberPermissions),
     },
     channel: { platform: DISCORD, channelId: channelOf(interaction) },
+    ...(interaction.channel?.isThread() && interaction.channel.parentId
+      ? { thread: { platform: DISCORD, channelId: interaction.channel.parentId, threadId: interaction.channel.id } }
+      : {}),
     receivedAt: deps.clock.now(),
   });
 
@@ -148,8 +151,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       if (option.type === ApplicationCommandOptionType.Mentionable) {
         const isRole = option.role != null || (option.user == null && interaction.guild?.roles.cache.has(String(option.value)) === true);
         values.set(option.name, `${isRole ? 'role' : 'user'}:${String(option.value)}`);
+      } else {
+        values.set(option.name, option.value);
       }
-      else values.set(option.name, option.value);
     }
     return values;
   }

@@ -47,6 +47,8 @@ const PROMPT = 'papers> ';
 /** Leaves a thread without running anything. */
 const LEAVE_WORDS = new Set(['/leave', '/back', '/exit']);
 const MENTION = /^\s*@paperboy\b/i;
+/** `/ask …` or `/papers ask …` inside a thread. */
+const ASK = /^\/(papers\s+)?ask\b/i;
 const QUIT_WORDS = new Set(['quit', 'exit', ':q', '\\q']);
 const HISTORY_SIZE = 500;
 
@@ -109,6 +111,11 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
   async function inThread(current: { ref: ThreadRef; title: string }, text: string): Promise<void> {
     if (LEAVE_WORDS.has(text.toLowerCase())) {
       enter(undefined);
+      return;
+    }
+    if (ASK.test(text)) {
+      // A question by command stays in the thread and is asked about its paper.
+      show((await inbound.command(text.replace(/^\//, ''), { ...where(), thread: current.ref })).reply);
       return;
     }
     if (text.startsWith('/')) {

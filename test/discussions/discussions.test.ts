@@ -123,6 +123,20 @@ describe('in a paper thread', () => {
     expect(elsewhere!.fallbackText).toMatch(/^I answer questions about a paper inside its thread\. Open one with \/papers discuss <paper>/);
   });
 
+  it('answers /papers ask inside the thread like a mention, and says where to ask outside one', async () => {
+    const bot = threadBot();
+    const { thread } = await bot.discuss('discuss monge gap');
+    const where = { actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: false }, channel: { platform: 'test', channelId: 'C1' }, receivedAt: bot.clock.now() };
+    const asked = await bot.bot.command('ask what regularizer do they introduce?', { ...where, thread: thread!.ref });
+    expect(asked.outcome).toBe('ok');
+    expect(asked.reply.fallbackText).toMatch(/^From the abstract of "The Monge Gap[^"]*":\n“.*we introduce a regularizer, the Monge gap/);
+    expect((await bot.stores.discussions.list('test:C1'))[0]!.replyCount).toBe(1);
+    const outside = await bot.bot.command('ask what regularizer?', where);
+    expect(outside.outcome).toBe('user-error');
+    expect(outside.reply.fallbackText).toMatch(/^Ask inside a paper's thread: open one with \/papers discuss <paper>/);
+    expect((await bot.bot.command('ask', { ...where, thread: thread!.ref })).reply.fallbackText).toMatch(/^question: Type a question, e\.g\. \/papers ask/);
+  });
+
   it('says so when the thread\'s paper is no longer in the corpus', async () => {
     const bot = threadBot();
     await bot.stores.discussions.open({
@@ -179,10 +193,12 @@ describe('threads in the terminal', () => {
       channel: { platform: 'test', channelId: 'C1' },
       banner: 'Paperboy',
     });
-    input.end(['discuss monge gap', 'looks relevant to our project', '@paperboy what regularizer do they introduce?', '/leave', 'discussions'].join('\n'));
+    input.end(['discuss monge gap', 'looks relevant to our project', '@paperboy what regularizer do they introduce?', '/ask any similar papers?', 'still here', '/leave', 'discussions'].join('\n'));
     await shell.closed;
     expect(printed).toContain('(You are in the thread of "The Monge Gap: A Regularizer to Learn All Transport Maps": type to reply, @paperboy <question> to ask, /leave to go back.)');
     expect(printed).toMatch(/From the abstract of "The Monge Gap[^"]*":\n“[^”]*we introduce a regularizer/);
-    expect(printed).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps · 2 replies');
+    expect(printed).toMatch(/Papers like "The Monge Gap/);
+    // /ask stayed in the thread: the line after it was a reply, so four messages were counted.
+    expect(printed).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps · 4 replies');
   });
 });

@@ -184,6 +184,11 @@ describe('the Discord adapter against a fake Discord', () => {
     const discussion = await stores.discussions.byThread(`discord:${fake.channelId}:${thread!.id}`);
     expect(discussion?.replyCount).toBe(2);
 
+
+    const asked = await command('ask', [{ name: 'question', type: 3, value: 'what reward do they use?' }], { channelId: thread!.id });
+    expect((asked.data.flags ?? 0) & EPHEMERAL).toBe(0);
+    expect(text(asked.data)).toMatch(/From the|does not say/);
+
     const again = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
     expect(text(again.data)).toMatch(/already has a thread/);
     expect(fake.threads).toHaveLength(1);

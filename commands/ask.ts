@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { UserError } from '../src/chat/errors.ts';
+import { defineCommand } from './command-spec.ts';
+import { handleThreadMessage } from './thread-message.ts';
+import { validate } from './validators.ts';
+
+const usage = 'ask <question>  (inside a paper\'s thread)';
+const schema = z.object({
+  question: z.string().trim().min(1, 'Type a question, e.g. /papers ask what dataset do they use?'),
+});
+
+/**
+ * `ask`: a question to the bot inside a paper's discussion thread, answered from the paper, for platforms
+ * where a slash command is handier than a mention (Discord). The same answer a mention gets.
+ */
+export const askCommand = defineCommand({
+  name: 'ask',
+  summary: "Ask about the paper of this thread; answered from its abstract (or mention @paperboy)",
+  usage,
+  examples: ['ask what dataset do they use?', 'ask related papers'],
+  arguments: [{ name: 'question', description: 'your question about the paper of this thread', kind: 'text', required: true }],
+  options: [],
+  permission: 'anyone',
+  parse: ({ text }) => validate(schema, { question: text }, usage),
+  run: async ({ question }, ctx) => {
+    if (!ctx.thread) {
+      throw new UserError('invalid-argument', 'Ask inside a paper\'s thread: open one with /papers discuss <paper>, then /papers ask <question> there.');
+    }
+    const answer = await handleThreadMessage({ thread: ctx.thread, actor: ctx.actor, text: question, at: ctx.clock.now(), addressedToBot: true }, ctx);
+    if (!answer) throw new Error('a question to the bot got no answer');
+    return answer;
+  },
+});
