@@ -13,6 +13,7 @@ import { ArgumentSuggester } from './commands/suggest.ts';
 import { createPostPresenter } from './commands/presenters/posts.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { encodeRef, type ThreadRef } from './src/chat/refs.ts';
+import { ChannelGoneError } from './src/delivery/platform-errors.ts';
 import { openDiscussionThread } from './src/discussions/open-thread.ts';
 import type { Clock } from './src/clock.ts';
 import type { PaperSearch } from './src/index/paper-search.ts';
@@ -104,6 +105,12 @@ export function createBot(options: BotOptions): Bot {
         platform, store: stores.discussions, channel: where.channel, opener: where.actor, paperId, title, card: result.reply, seed, at: clock.now(),
       });
     } catch (error) {
+      if (error instanceof ChannelGoneError) {
+        // Not a passing failure: the bot may not post or open threads here, and retrying will not change that.
+        log.warn({ paperId, channel: where.channel.channelId, reason: error.reason }, 'not allowed to open a discussion thread here');
+        const text = `I cannot post or open a thread in this channel (${error.reason}). Ask an admin to let Paperboy send messages and create threads here.`;
+        return { reply: { ...threadNote(text), visibility: 'user' }, outcome: 'user-error' };
+      }
       log.error({ paperId, channel: where.channel.channelId, error: String(error) }, 'could not open a discussion thread');
       return { reply: { ...threadNote('Sorry, the thread could not be opened just now. Please try again in a moment.'), visibility: 'user' }, outcome: 'failed' };
     }

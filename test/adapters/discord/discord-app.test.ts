@@ -194,6 +194,18 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(fake.threads).toHaveLength(1);
   });
 
+  it('says plainly when it may not open threads in a channel, and can open one once it may', async () => {
+    const { fake, command, log } = await discordBot();
+    fake.failNext({ method: 'POST', path: /\/threads$/ }, { status: 403, code: 50013, message: 'Missing Permissions' });
+    const refused = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    expect(refused.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+    expect(text(refused.data)).toBe('I cannot post or open a thread in this channel (Missing Permissions). Ask an admin to let Paperboy send messages and create threads here.');
+    expect(log.records.some((r) => r.message === 'not allowed to open a discussion thread here')).toBe(true);
+    const opened = await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
+    expect(text(opened.data)).toMatch(/Opened a thread/);
+    expect(fake.threads).toHaveLength(1);
+  });
+
   it('treats a command run inside a paper thread as run in its channel', async () => {
     const { fake, command } = await discordBot();
     await command('discuss', [{ name: 'paper', type: 3, value: '2501.12948' }]);
