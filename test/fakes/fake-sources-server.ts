@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { listenOnLoopback } from './loopback.ts';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../src/clock.ts';
 
 /**
@@ -121,11 +121,7 @@ export class FakeSourcesServer {
 
   /** Listens on an ephemeral port of 127.0.0.1. */
   async start(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 

@@ -283,7 +283,7 @@ describe('the Discord adapter against a fake Discord', () => {
   });
 
   it('pings exactly the role a subscription asked for, and nobody else', async () => {
-    const { fake, command, bot, library } = await discordBot();
+    const { fake, bot, library } = await discordBot();
     const role = '800000000000000001';
     const ref = fake.interaction.command({
       subcommand: 'subscribe', permissions: MANAGER,

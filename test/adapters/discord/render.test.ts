@@ -1,4 +1,5 @@
 import type { APIButtonComponent, APIEmbed } from 'discord.js';
+import { FILLER_WORDS, fillerText } from '../../helpers/filler.ts';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_ACTION_ROWS,
@@ -149,19 +150,7 @@ function labels(messages: DiscordMessage[]): string[] {
   return buttonsOf(messages).map((button) => ('label' in button ? button.label ?? '' : ''));
 }
 
-const vocabulary = ['transformer', 'attention', 'diffusion', 'gradient', 'a', 'of', 'sparse', 'mixture-of-experts', 'token'];
-
-/** Words from a small vocabulary, at least `chars` characters. */
-function abstract(chars: number): string {
-  const words: string[] = [];
-  let length = 0;
-  for (let i = 0; length < chars; i += 1) {
-    const word = vocabulary[(i * 7) % vocabulary.length]!;
-    words.push(word);
-    length += word.length + 1;
-  }
-  return words.join(' ');
-}
+const abstract = fillerText;
 
 /** Cards of real fixture papers, with real buttons (Discuss, Related, Save, Cite). */
 function views(count: number): PaperView[] {
@@ -480,7 +469,7 @@ describe('limits and splitting', () => {
     const embeds = rendered.flatMap((part) => part.embeds);
     expect(embeds[0]!.title).toBe('A long paper');
     expect(embeds.slice(1).every((embed) => embed.title === undefined)).toBe(true);
-    for (const embed of embeds) expect(embed.description!.split(' ').every((word) => vocabulary.includes(word))).toBe(true);
+    for (const embed of embeds) expect(embed.description!.split(' ').every((word) => FILLER_WORDS.includes(word))).toBe(true);
     expect(embeds.map((embed) => embed.description).join(' ')).toBe(text);
     // The buttons come with the last part of the text.
     expect(rendered.map((part) => part.components.length)).toEqual([...rendered.slice(1).map(() => 0), 1]);

@@ -1,4 +1,5 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import { FILLER_WORDS, fillerText } from '../../helpers/filler.ts';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_ACTION_ID,
@@ -272,18 +273,7 @@ describe('escaping and mentions', () => {
 });
 
 describe('limits and splitting', () => {
-  const vocabulary = ['transformer', 'attention', 'diffusion', 'gradient', 'a', 'of', 'sparse', 'mixture-of-experts', 'token'];
-
-  function abstract(chars: number): string {
-    const words: string[] = [];
-    let length = 0;
-    for (let i = 0; length < chars; i += 1) {
-      const word = vocabulary[(i * 7) % vocabulary.length]!;
-      words.push(word);
-      length += word.length + 1;
-    }
-    return words.join(' ');
-  }
+  const abstract = fillerText;
 
   it('splits a 10,000-character text block into sections of at most 3000 characters at word boundaries', () => {
     const text = abstract(10_000);
@@ -294,7 +284,7 @@ describe('limits and splitting', () => {
     expect(texts.length).toBeGreaterThanOrEqual(4);
     for (const chunk of texts) {
       expect(chunk.length).toBeLessThanOrEqual(MAX_SECTION_TEXT);
-      expect(chunk.split(' ').every((word) => vocabulary.includes(word))).toBe(true);
+      expect(chunk.split(' ').every((word) => FILLER_WORDS.includes(word))).toBe(true);
     }
     expect(texts.join(' ')).toBe(text);
   });

@@ -19,9 +19,9 @@
  *
  * Every id is a snowflake of 17–19 digits: @discordjs/rest only recognises those as major parameters.
  */
+import { listenOnLoopback } from '../loopback.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { StateWaiters } from '../state-waiters.ts';
 
@@ -206,7 +206,6 @@ const DISCORD_EPOCH = 1_420_070_400_000n;
 const MIN_SNOWFLAKE_MS = 1_451_606_400_000; // 2016-01-01
 const TEXT_CHANNEL_TYPES = new Set([0, 2, 5, 10, 11, 12, 13]);
 const GATEWAY_ONLY_GUILD_FIELDS = ['channels', 'threads', 'members', 'voice_states', 'presences', 'stage_instances', 'guild_scheduled_events', 'soundboard_sounds', 'joined_at', 'large', 'unavailable', 'member_count'] as const;
-const THREAD_TYPES = new Set([10, 11, 12]);
 const SELECT_TYPES = new Set([3, 5, 6, 7, 8]);
 /** Option types that may carry `autocomplete: true`: STRING, INTEGER, NUMBER. */
 const AUTOCOMPLETE_OPTION_TYPES = new Set([3, 4, 10]);
@@ -1260,14 +1259,7 @@ class FakeDiscordServer implements FakeDiscord {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = this.server.address() as AddressInfo;
+    const port = await listenOnLoopback(this.server);
     this.apiBase = `http://127.0.0.1:${port}/api`;
     this.gatewayUrl = `ws://127.0.0.1:${port}`;
   }
@@ -1886,7 +1878,7 @@ class FakeDiscordServer implements FakeDiscord {
     if (type === 4 && options.filter((o) => o.focused).length !== 1) {
       throw new Error('fake Discord: an autocomplete interaction needs exactly one option with focused: true');
     }
-    const { record, payload, channel } = this.interactionBase(type, input);
+    const { record, payload } = this.interactionBase(type, input);
     const name = input.name ?? 'papers';
     const leaf = options.map((o) => ({ name: o.name, type: o.type, value: o.value, ...(o.focused ? { focused: true } : {}) }));
     let tree: Json[] = leaf;

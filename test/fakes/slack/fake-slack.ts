@@ -5,9 +5,9 @@
  * `msg_blocks_too_long`), and every live mention token that reaches a stored message is listed in
  * `injections`.
  */
+import { listenOnLoopback } from '../loopback.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '../../../src/clock.ts';
 import { StateWaiters } from '../state-waiters.ts';
@@ -576,14 +576,7 @@ class FakeSlackServer implements FakeSlack {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = this.server.address() as AddressInfo;
+    const port = await listenOnLoopback(this.server);
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}/api/`;
     this.socketUrl = `ws://127.0.0.1:${port}/socket`;

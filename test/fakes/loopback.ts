@@ -1,0 +1,15 @@
+/* Where the fakes listen: an ephemeral port of 127.0.0.1, never another interface. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Starts `server` on an ephemeral port of 127.0.0.1 and resolves with the port. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
