@@ -81,6 +81,18 @@ function withoutMentions(text: string): string {
   return text.replace(/<@[!&]?\d+>/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/** What to tell the person starting the bot when Discord refuses the login. */
+function loginProblem(error: unknown): string {
+  const text = `${(error as { code?: string }).code ?? ''} ${error instanceof Error ? error.message : String(error)}`;
+  if (/TokenInvalid|Authentication failed|401/i.test(text)) {
+    return 'Discord refused DISCORD_TOKEN. Copy the token again from the Bot page of your application (Reset Token) into .env.';
+  }
+  if (/disallowed intents/i.test(text)) {
+    return 'Discord refused the gateway intents the bot asked for. Paperboy needs no privileged intent; check that nothing else changed them.';
+  }
+  return `Could not connect to Discord: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /** Creates the client and wires it to the bot. Nothing connects until `start`. */
 export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapterDeps): DiscordAdapter {
   const log = deps.log.child({ platform: DISCORD });
@@ -221,7 +233,12 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     client,
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.token);
+      try {
+        await client.login(config.token);
+      } catch (error) {
+        await client.destroy();
+        throw new Error(loginProblem(error), { cause: error });
+      }
       await ready;
       log.info({ user: client.user?.id, guilds: client.guilds.cache.size }, 'discord adapter connected');
     },

@@ -333,6 +333,21 @@ describe('the Discord adapter against a fake Discord', () => {
     }
   });
 
+  it('says which setting to fix when Discord refuses the token', async () => {
+    const fake = await startFakeDiscord();
+    running.push({ stop: () => fake.close() });
+    const library = testLibrary();
+    const bot = createBot({
+      clock: library.clock, log: new MemoryLogger(), search: library.search, stores: createMemoryStores(), senderFor: () => undefined,
+      status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
+    });
+    const adapter = createDiscordAdapter(
+      { token: 'wrong.token.value', applicationId: fake.appId, apiBase: fake.apiBase, managers: [], retries: 0, timeoutMs: 2000 },
+      { inbound: bot, clock: library.clock, log: new MemoryLogger() },
+    );
+    await expect(adapter.start()).rejects.toThrow('Discord refused DISCORD_TOKEN. Copy the token again from the Bot page of your application (Reset Token) into .env.');
+  });
+
   it('reconnects after the fake drops the gateway, and keeps answering', async () => {
     const { fake, command, adapter } = await discordBot();
     fake.dropGateway();
