@@ -46,3 +46,13 @@ describe('import boundaries', () => {
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 });
+
+describe('dependencies', () => {
+  it('leaves out zlib-sync and erlpack, so discord.js speaks plain JSON on the gateway', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    for (const name of ['zlib-sync', 'erlpack']) expect(() => require.resolve(name), name).toThrow();
+    const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, unknown> };
+    expect(Object.keys(lock.packages).filter((path) => /node_modules\/(zlib-sync|erlpack)$/.test(path))).toEqual([]);
+  });
+});
