@@ -49,6 +49,7 @@ async function main(): Promise<number> {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const width = Math.min(process.stdout.columns ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
     const senders = new Map<string, PacedSender>();
+    let saving: Promise<void> = Promise.resolve();
     const platforms = new Map<string, ChatPlatform>();
     const bot = createBot({
       clock,
@@ -61,7 +62,8 @@ async function main(): Promise<number> {
       defaultTimeZone: config.scheduler.defaultTimeZone,
       graceMs: config.scheduler.graceMs,
       sources: createPaperSources(config.sources, { clock, log }),
-      persist: async () => saveLibrary(search, config.dataDir),
+      // One save at a time: two sources finishing together must not write the same files at once.
+      persist: () => (saving = saving.catch(() => undefined).then(() => saveLibrary(search, config.dataDir))),
     });
 
     if (cli.values.once !== undefined) {

@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import type { Clock } from './clock.ts';
 import { loadBundledPapers } from './corpus/bundled.ts';
 import { Corpus, type SignalSnapshot } from './corpus/corpus.ts';
-import { CORPUS_FILES, corpusFingerprint, readSavedPapers, saveCorpus } from './corpus/corpus-file.ts';
+import { CORPUS_FILES, corpusFingerprint, corpusFingerprintSteps, readSavedPapers, saveCorpusSteps } from './corpus/corpus-file.ts';
 import { readIndexFile, writeIndexFile } from './index/index-file.ts';
 import { PaperIndex } from './index/paper-index.ts';
 import { PaperSearch, toIndexDoc } from './index/paper-search.ts';
 import type { Logger } from './logger.ts';
+import { runStepsYielding } from './util/steps.ts';
 
 /** Where the library keeps its files, and its collaborators. */
 export interface PaperLibraryOptions {
@@ -44,9 +45,15 @@ export async function openPaperLibrary({ dataDir, log, clock, snapshots = [] }: 
   return new PaperSearch(corpus, index, clock);
 }
 
-/** Saves the corpus and the (compacted) index, so the next start loads them. */
-export function saveLibrary(search: PaperSearch, dataDir: string): void {
-  saveCorpus(dataDir, search.corpus);
-  search.index.compact();
-  writeIndexFile(join(dataDir, CORPUS_FILES.index), search.index.snapshot(), corpusFingerprint(search.corpus.papers()));
+/**
+ * Saves the corpus and the compacted index, so the next start loads them. It pauses every few milliseconds:
+ * at 100k papers this is seconds of work, and a running bot must keep answering chat platforms meanwhile.
+ * Changes made during the save are saved by the next one (a mismatch only makes the next start rebuild).
+ */
+export async function saveLibrary(search: PaperSearch, dataDir: string): Promise<void> {
+  const papers = [...search.corpus.papers()];
+  await runStepsYielding(saveCorpusSteps(dataDir, papers));
+  const fingerprint = await runStepsYielding(corpusFingerprintSteps(papers));
+  const snapshot = await search.index.compactYielding();
+  writeIndexFile(join(dataDir, CORPUS_FILES.index), snapshot, fingerprint);
 }

@@ -54,7 +54,7 @@ async function main(files: string[]): Promise<number> {
     for (const r of result.rejected) reasons.push(`${file}${r.index !== undefined ? ` #${r.index + 1}` : ''}: ${r.reason}`);
     process.stdout.write(`${file}: ${result.format ?? 'unknown format'}, ${plural(result.papers.length, "paper")} read, ${result.rejected.length} rejected\n`);
   }
-  saveLibrary(library, config.dataDir);
+  await saveLibrary(library, config.dataDir);
   await stores.close();
   process.stdout.write(`Added ${added}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}. Corpus: ${library.corpus.size} papers.\n`);
   for (const reason of reasons.slice(0, SHOWN_REASONS)) process.stdout.write(`  rejected: ${reason}\n`);

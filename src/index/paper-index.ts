@@ -1,4 +1,5 @@
 import SearchableMap from 'minisearch/SearchableMap';
+import { runSteps, runStepsYielding, type Steps } from '../util/steps.ts';
 import { tokenize } from './tokenize.ts';
 import { topK } from './top-k.ts';
 import {
@@ -50,6 +51,11 @@ export const DEFAULT_QUERY_PLAN: Readonly<QueryPlan> = {
   prefixMinLength: 3,
   maxPrefixExpansions: 24,
 };
+
+/** Postings copied between pauses of a yielding compaction (a few milliseconds of work). */
+const POSTINGS_PER_SLICE = 400_000;
+/** Tries at a yielding compaction before it finishes without pausing. */
+const COMPACT_ATTEMPTS = 3;
 
 const WEIGHT_EXACT = 1;
 const WEIGHT_PREFIX = 0.75;
@@ -132,6 +138,8 @@ export class PaperIndex {
   private avgFieldLength: Float64Array;
   private liveCount = 0;
   private expansionCache = new Map<string, Expansion[]>();
+  /** Bumped by every change, so a compaction that paused can tell whether it is still current. */
+  private version = 0;
   private plan: QueryPlan = { ...DEFAULT_QUERY_PLAN };
   // Scratch space for queries, sized to the document capacity.
   private accumulator = new Float64Array(0);
@@ -178,11 +186,14 @@ export class PaperIndex {
    */
   static async buildAsync(docs: readonly IndexableDoc[], chunk = 250): Promise<PaperIndex> {
     const builder = new IndexBuilder();
-    for (let i = 0; i < docs.length; i++) {
-      builder.add(docs[i]!);
-      if (i % chunk === chunk - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    function* steps(): Steps<PaperIndex> {
+      for (let i = 0; i < docs.length; i++) {
+        builder.add(docs[i]!);
+        if (i % chunk === chunk - 1) yield;
+      }
+      return new PaperIndex(builder.finish());
     }
-    return new PaperIndex(builder.finish());
+    return runStepsYielding(steps());
   }
 
   /** Restores an index from its persisted form. */
@@ -215,6 +226,7 @@ export class PaperIndex {
    * the postings stay; when the text changed, the old version is tombstoned and the new one appended.
    */
   upsert(doc: IndexableDoc, textChanged = true): void {
+    this.version++;
     const existing = this.docNoById.get(doc.id);
     if (existing !== undefined && !textChanged) {
       this.publishedMinute[existing] = minuteNumber(doc.publishedAt);
@@ -254,6 +266,7 @@ export class PaperIndex {
   remove(id: string): boolean {
     const docNo = this.docNoById.get(id);
     if (docNo === undefined) return false;
+    this.version++;
     this.alive[docNo] = 0;
     this.docNoById.delete(id);
     this.liveCount--;
@@ -265,15 +278,43 @@ export class PaperIndex {
     this.replaceWith(this.snapshot());
   }
 
-  /** The persisted form (compacts first). */
+  /**
+   * Compacts while searches go on, pausing between slices of postings, and returns the persisted form. If the
+   * index changes during a pause the work starts over (after a few tries it finishes without pausing).
+   */
+  async compactYielding(postingsPerSlice = POSTINGS_PER_SLICE): Promise<IndexSnapshot> {
+    for (let attempt = 0; attempt < COMPACT_ATTEMPTS; attempt++) {
+      const version = this.version;
+      const snapshot = await runStepsYielding(this.snapshotSteps(postingsPerSlice));
+      if (version === this.version) {
+        this.replaceWith(snapshot);
+        return snapshot;
+      }
+    }
+    this.compact();
+    return this.snapshot();
+  }
+
+  /** The persisted form (compacted). */
   snapshot(): IndexSnapshot {
+    return runSteps(this.snapshotSteps());
+  }
+
+  /** {@link snapshot}, pausing after every slice of postings copied (see {@link Steps}). */
+  private *snapshotSteps(postingsPerSlice = POSTINGS_PER_SLICE): Steps<IndexSnapshot> {
     const termCount = this.terms.length;
     const counts = new Int32Array(termCount);
+    let sinceYield = 0;
     for (let t = 0; t < termCount; t++) {
       const [start, end] = this.mainRange(t);
       for (let i = start; i < end; i++) if (this.alive[this.postingDocs[i]!]) counts[t]!++;
       const extra = this.delta.get(t);
       if (extra) for (const d of extra.docs) if (this.alive[d]) counts[t]!++;
+      sinceYield += end - start;
+      if (sinceYield >= postingsPerSlice) {
+        sinceYield = 0;
+        yield;
+      }
     }
     const offsets = new Int32Array(termCount + 1);
     for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + counts[t]!;
@@ -284,6 +325,11 @@ export class PaperIndex {
     let w = 0;
     for (let t = 0; t < termCount; t++) {
       const [start, end] = this.mainRange(t);
+      sinceYield += end - start;
+      if (sinceYield >= postingsPerSlice) {
+        sinceYield = 0;
+        yield;
+      }
       for (let i = start; i < end; i++) {
         const d = this.postingDocs[i]!;
         if (!this.alive[d]) continue;

@@ -6,7 +6,10 @@ import { ManualClock } from '../../src/clock.ts';
 import { CORPUS_FILES, corpusFingerprint } from '../../src/corpus/corpus-file.ts';
 import { readIndexFile, writeIndexFile } from '../../src/index/index-file.ts';
 import { PaperIndex } from '../../src/index/paper-index.ts';
-import { PaperSearch } from '../../src/index/paper-search.ts';
+import { PaperSearch, toIndexDoc } from '../../src/index/paper-search.ts';
+import { loadBundledPapers } from '../../src/corpus/bundled.ts';
+import { Corpus } from '../../src/corpus/corpus.ts';
+import { generateCorpus } from '../../bench/synthetic-corpus.ts';
 import { MemoryLogger } from '../../src/logger.ts';
 import { openPaperLibrary, saveLibrary } from '../../src/paper-library.ts';
 import { hfDailyPapers, testLibrary } from '../helpers/library.ts';
@@ -73,6 +76,46 @@ describe('the index file', () => {
 });
 
 describe('opening the library from a data directory', () => {
+  it('saves a large library while the event loop keeps running, and the next start loads what it saved', async () => {
+    const dataDir = tempDir();
+    const clock = new ManualClock();
+    const papers = [...loadBundledPapers(new MemoryLogger()), ...generateCorpus({ size: 4000, seed: 7, basis: loadBundledPapers(new MemoryLogger()), now: clock.now() })];
+    const search = new PaperSearch(new Corpus(papers), PaperIndex.build(papers.map(toIndexDoc)), clock);
+    search.ingest(papers.slice(-50).map((p) => ({ ...p, title: `${p.title} revised`, titleDisplay: `${p.titleDisplay} revised` })));
+    let ticks = 0;
+    let saving = true;
+    const tick = (): void => {
+      if (!saving) return;
+      ticks++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await saveLibrary(search, dataDir);
+    saving = false;
+    // A save that held the event loop would let no tick run before it finished.
+    expect(ticks).toBeGreaterThan(5);
+    const log = new MemoryLogger();
+    const reopened = await openPaperLibrary({ dataDir, log, clock });
+    expect(log.records.map((r) => r.message)).toContain('search index loaded');
+    expect(reopened.corpus.size).toBe(search.corpus.size);
+    expect(answers(reopened)).toEqual(answers(search));
+  });
+
+  it('a compaction that pauses starts over when the index changes meanwhile, and loses nothing', async () => {
+    const { search } = testLibrary();
+    const { search: twin } = testLibrary();
+    const added = hfDailyPapers(new Date('2025-01-24T12:00:00Z'));
+    const compaction = search.index.compactYielding(100);
+    search.ingest(added); // lands while the compaction is paused
+    const snapshot = await compaction;
+    expect(snapshot.docIds).toEqual(expect.arrayContaining(added.map((p) => p.id)));
+    // The same as compacting the final state at once.
+    twin.ingest(added);
+    twin.index.compact();
+    expect(answers(search)).toEqual(answers(twin));
+    expect(snapshot).toEqual(twin.index.snapshot());
+  });
+
   it('builds the index on first start, loads it on the next, and rebuilds when the corpus changed', async () => {
     const dataDir = tempDir();
     const clock = new ManualClock();
@@ -82,7 +125,7 @@ describe('opening the library from a data directory', () => {
     expect(log.records.map((r) => r.message)).toContain('search index built');
 
     first.ingest(hfDailyPapers(clock.now()));
-    saveLibrary(first, dataDir);
+    await saveLibrary(first, dataDir);
 
     const log2 = new MemoryLogger();
     const second = await openPaperLibrary({ dataDir, log: log2, clock });

@@ -1,10 +1,13 @@
 import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { runSteps, type Steps } from '../../util/steps.ts';
 import { StringDecoder } from 'node:string_decoder';
 import { PaperSchema, type ParseOutcome, type Paper } from '../paper.ts';
 import type { Logger } from '../../logger.ts';
 
 /** Lines are read and written in chunks of this size, so a 100k-paper file never becomes one string. */
 const CHUNK_BYTES = 4 * 2 ** 20;
+/** Characters of JSON written per slice: about 10 ms of serializing, so the event loop is never held long. */
+const WRITE_CHUNK_CHARS = 256 * 2 ** 10;
 
 /** Collects papers from JSON Lines, one line at a time, skipping (and logging) bad lines. */
 class JsonLinesCollector {
@@ -82,18 +85,19 @@ export function readJsonLinesFile(path: string, log: Logger): ParseOutcome {
 
 /**
  * Writes items as JSON Lines in chunks, to a temporary file renamed into place, so a crash mid-write
- * never leaves a truncated file where a good one was.
+ * never leaves a truncated file where a good one was. Pauses after each chunk (see {@link Steps}).
  */
-export function writeJsonLinesFile(path: string, items: Iterable<unknown>): void {
+export function* jsonLinesFileSteps(path: string, items: Iterable<unknown>): Steps<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
     let chunk = '';
     for (const item of items) {
       chunk += `${JSON.stringify(item)}\n`;
-      if (chunk.length >= CHUNK_BYTES) {
+      if (chunk.length >= WRITE_CHUNK_CHARS) {
         writeSync(fd, chunk);
         chunk = '';
+        yield;
       }
     }
     if (chunk !== '') writeSync(fd, chunk);
@@ -101,4 +105,9 @@ export function writeJsonLinesFile(path: string, items: Iterable<unknown>): void
     closeSync(fd);
   }
   renameSync(temporary, path);
+}
+
+/** {@link jsonLinesFileSteps} at once. */
+export function writeJsonLinesFile(path: string, items: Iterable<unknown>): void {
+  runSteps(jsonLinesFileSteps(path, items));
 }

@@ -1,0 +1,25 @@
+/*
+ * Long work written once, as a generator that yields wherever it may pause: run it at once (a command-line
+ * tool, a test), or in slices that give the event loop back between them (a running bot, which must keep
+ * answering chat platforms within their deadlines while it saves a large corpus).
+ */
+
+/** Work that pauses at each `yield` and finally returns a `T`. */
+export type Steps<T> = Generator<void, T, void>;
+
+/** Runs the work to the end without pausing. */
+export function runSteps<T>(steps: Steps<T>): T {
+  let next = steps.next();
+  while (!next.done) next = steps.next();
+  return next.value;
+}
+
+/** Runs the work, letting pending I/O and timers run at every pause. */
+export async function runStepsYielding<T>(steps: Steps<T>): Promise<T> {
+  let next = steps.next();
+  while (!next.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    next = steps.next();
+  }
+  return next.value;
+}
