@@ -28,10 +28,11 @@ export interface ArgumentSpec {
   name: string;
   description: string;
   /**
-   * `text`: free words; `paper`: names a paper (offered with autocomplete from the index); `time-zone`: an
-   * IANA zone (autocompleted); `flag`: a yes/no that, when yes, adds the word `name` itself (`weekdays`).
+   * `text`: free words; `query`: search words (titles offered as they are typed); `paper`: names a paper
+   * (offered with autocomplete from the index); `time-zone`: an IANA zone (autocompleted); `flag`: a yes/no
+   * that, when yes, adds the word `name` itself (`weekdays`).
    */
-  kind: 'text' | 'paper' | 'time-zone' | 'flag';
+  kind: 'text' | 'query' | 'paper' | 'time-zone' | 'flag';
   required?: boolean;
   /** The fixed words allowed here, when there are few (`today|week|month`). */
   choices?: readonly string[];

@@ -27,7 +27,7 @@ export const searchCommand = defineCommand({
   summary: 'Find papers by words of their title, abstract, key terms or authors',
   usage,
   examples: ['search diffusion inverse problems', 'search "optimal transport" since:30d sort:newest', 'search author:Hinton'],
-  arguments: [{ name: 'query', description: 'what to search for: words of titles, abstracts, authors, or an arXiv id', kind: 'text' }],
+  arguments: [{ name: 'query', description: 'what to search for: words of titles, abstracts, authors, or an arXiv id', kind: 'query' }],
   options: [
     { name: 'since', description: 'only papers published since then', example: '7d' },
     { name: 'author', description: 'only papers with this author', example: 'Hinton' },

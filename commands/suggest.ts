@@ -1,6 +1,7 @@
 /*
  * Suggestions while someone types an argument (Discord's autocomplete): papers from the index by title
- * words or id, IANA time zones, and the fixed choices of an argument. Pure lookups, a few milliseconds.
+ * words or id, titles for a search, IANA time zones, and the fixed choices of an argument. Pure lookups,
+ * a few milliseconds.
  */
 import type { Clock } from '../src/clock.ts';
 import type { Paper } from '../src/corpus/paper.ts';
@@ -43,12 +44,19 @@ export class ArgumentSuggester {
       return argument.choices.filter((choice) => choice.startsWith(lower)).slice(0, MAX_SUGGESTIONS).map((choice) => ({ label: choice, value: choice }));
     }
     if (argument.kind === 'paper') return typed === '' ? this.trending() : this.papers(typed);
+    if (argument.kind === 'query') return typed === '' ? [] : this.queries(typed);
     if (argument.kind === 'time-zone') return this.zones(typed);
     return [];
   }
 
   private papers(typed: string): Suggestion[] {
     return this.search.search({ text: typed, limit: MAX_SUGGESTIONS }).papers.map((hit) => paperSuggestion(hit.paper));
+  }
+
+  /** What was typed, to search for it as it is, then the titles it already matches, to search for one of them. */
+  private queries(typed: string): Suggestion[] {
+    const titles = this.search.search({ text: typed, limit: MAX_SUGGESTIONS - 1 }).papers.map((hit) => hit.paper.titleDisplay);
+    return [typed, ...titles.filter((title) => title !== typed)].map((text) => ({ label: text, value: text }));
   }
 
   /** What is trending this week, for a field not typed in yet (cached: ranking the corpus is not free). */

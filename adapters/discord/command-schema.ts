@@ -43,7 +43,7 @@ function choices(values: readonly string[] | undefined): { choices: { name: stri
 function argumentOption(argument: ArgumentSpec): APIApplicationCommandBasicOption {
   const base = { name: argument.name, description: description(argument.description), required: argument.required === true };
   if (argument.kind === 'flag') return { ...base, type: ApplicationCommandOptionType.Boolean };
-  const autocomplete = argument.choices === undefined && (argument.kind === 'paper' || argument.kind === 'time-zone');
+  const autocomplete = argument.choices === undefined && (argument.kind === 'paper' || argument.kind === 'query' || argument.kind === 'time-zone');
   return { ...base, type: ApplicationCommandOptionType.String, ...(autocomplete ? { autocomplete: true } : choices(argument.choices)) };
 }
 

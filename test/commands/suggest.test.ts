@@ -31,8 +31,16 @@ describe('suggestions while an argument is typed (autocomplete)', () => {
     expect(bot.suggest('help', 'command', 'sub').map((s) => s.value)).toEqual(['subscribe', 'subscriptions']);
   });
 
+  it('offers a search as typed first, then the titles it matches', () => {
+    const paper = bot.search.corpus.get('2501.12948')!;
+    const suggestions = bot.suggest('search', 'query', 'deepseek reason');
+    expect(suggestions[0]).toEqual({ label: 'deepseek reason', value: 'deepseek reason' });
+    expect(suggestions.map((s) => s.value)).toContain(paper.titleDisplay);
+    expect(bot.suggest('search', 'query', '  ')).toEqual([]);
+  });
+
   it('offers nothing for a free-text argument or one that does not exist', () => {
-    expect(bot.suggest('search', 'query', 'diff')).toEqual([]);
+    expect(bot.suggest('subscribe', 'topic', 'diff')).toEqual([]);
     expect(bot.suggest('nope', 'paper', 'diff')).toEqual([]);
     expect(commandRegistry.length).toBeGreaterThan(0);
   });

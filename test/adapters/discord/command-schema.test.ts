@@ -40,6 +40,7 @@ describe('the /papers Discord command generated from the registry', () => {
       expect(paper).toMatchObject({ type: ApplicationCommandOptionType.String, required: true, autocomplete: true });
     }
     const search = subcommands.find((s) => s.name === 'search')!.options;
+    expect(search.find((o) => o.name === 'query')).toMatchObject({ autocomplete: true, required: false });
     expect(search.find((o) => o.name === 'sort')!.choices!.map((c) => c.value)).toEqual(['relevance', 'trending', 'newest']);
     expect(search.find((o) => o.name === 'min-upvotes')!.type).toBe(ApplicationCommandOptionType.Integer);
     const daily = subcommands.find((s) => s.name === 'daily')!.options;
