@@ -1,5 +1,5 @@
 import { mergePaper, searchableTextChanged } from './merge.ts';
-import { titleKey, type Paper } from './paper.ts';
+import { referenceTime, titleKey, type Paper } from './paper.ts';
 
 /** Signals of one paper at one instant, kept so trending can measure velocity. */
 export interface SignalSnapshot {
@@ -36,6 +36,8 @@ export class Corpus {
   private readonly byId = new Map<string, Paper>();
   private readonly idByTitle = new Map<string, string>();
   private readonly history = new Map<string, SignalSnapshot[]>();
+  /** Dated papers by reference time (oldest first) and the undated ones; rebuilt on first use after a change. */
+  private timeline: { times: Float64Array; dated: Paper[]; undated: Paper[] } | undefined;
 
   constructor(papers: Iterable<Paper> = [], snapshots: Iterable<SignalSnapshot> = []) {
     this.upsert(papers);
@@ -55,6 +57,35 @@ export class Corpus {
   /** All papers, in insertion order. */
   papers(): IterableIterator<Paper> {
     return this.byId.values();
+  }
+
+  /**
+   * The papers a time window can hold: dated papers that entered the conversation at or after `fromMs`
+   * (newest last), and every undated paper. Ranking a window at 100k papers looks at these few instead
+   * of every paper.
+   */
+  papersSince(fromMs: number): { dated: Paper[]; undated: readonly Paper[] } {
+    const timeline = (this.timeline ??= this.buildTimeline());
+    let low = 0;
+    let high = timeline.times.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (timeline.times[middle]! < fromMs) low = middle + 1;
+      else high = middle;
+    }
+    return { dated: timeline.dated.slice(low), undated: timeline.undated };
+  }
+
+  private buildTimeline(): { times: Float64Array; dated: Paper[]; undated: Paper[] } {
+    const dated: { time: number; paper: Paper }[] = [];
+    const undated: Paper[] = [];
+    for (const paper of this.byId.values()) {
+      const time = referenceTime(paper);
+      if (time === undefined) undated.push(paper);
+      else dated.push({ time, paper });
+    }
+    dated.sort((a, b) => a.time - b.time);
+    return { times: Float64Array.from(dated, (d) => d.time), dated: dated.map((d) => d.paper), undated };
   }
 
   /** The signal history of one paper, oldest first. */
@@ -94,6 +125,7 @@ export class Corpus {
       // Two different arXiv papers can share a title; only a title-only paper is matched by title.
       const sameWork = existing && (existing.id === paper.id || existing.arxivId === undefined || paper.arxivId === undefined);
       if (!existing || !sameWork) {
+        this.timeline = undefined;
         this.byId.set(paper.id, paper);
         if (!this.idByTitle.has(key)) this.idByTitle.set(key, paper.id);
         report.added.push(paper);
@@ -102,6 +134,7 @@ export class Corpus {
       }
       const merged = mergePaper(existing, paper);
       if (merged.id !== existing.id) {
+        this.timeline = undefined;
         this.byId.delete(existing.id);
         const moved = this.history.get(existing.id);
         this.history.delete(existing.id);
@@ -112,6 +145,7 @@ export class Corpus {
         report.unchanged++;
         continue;
       }
+      this.timeline = undefined;
       this.byId.set(merged.id, merged);
       this.idByTitle.set(key, merged.id);
       report.updated.push({

@@ -244,3 +244,11 @@ export interface ParseContext {
   observedAt: Date;
   log: Logger;
 }
+
+/** The instant a paper entered the conversation: featured on Hugging Face, else published (ms since the epoch). */
+export function referenceTime(paper: Paper): number | undefined {
+  const iso = paper.featuredOn ? `${paper.featuredOn}T00:00:00Z` : paper.publishedAt;
+  if (!iso) return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -2,8 +2,10 @@ import type { Clock } from '../clock.ts';
 import type { Corpus, UpsertReport } from '../corpus/corpus.ts';
 import { normalizeArxivId } from '../corpus/normalize.ts';
 import { titleKey, type Paper } from '../corpus/paper.ts';
-import { rankTrending, trendingInputs, trendingScore, type TrendingEntry, type TrendingWindow } from '../ranking/trending.ts';
+import { rankTrending, trendingInputs, trendingScore, WINDOW_DAYS, type TrendingEntry, type TrendingWindow } from '../ranking/trending.ts';
 import { PaperIndex, type IndexableDoc, type SearchOrder } from './paper-index.ts';
+
+const DAY_MS = 86_400_000;
 
 /** Orders a search can be sorted by. */
 export const SEARCH_SORTS = ['relevance', 'trending', 'newest'] as const;
@@ -165,7 +167,9 @@ export class PaperSearch {
   trending(options: { window: TrendingWindow; topic?: string; limit?: number }): TrendingEntry[] {
     const now = this.clock.now();
     const velocity = this.corpus.upvotesGained.bind(this.corpus);
-    let papers: Iterable<Paper> = this.corpus.papers();
+    // Only papers that entered the conversation within the window (and undated ones) can rank in it.
+    const { dated, undated } = this.corpus.papersSince(now.getTime() - WINDOW_DAYS[options.window] * DAY_MS);
+    let papers: Iterable<Paper> = [...dated, ...undated];
     if (options.topic && options.topic.trim() !== '') {
       papers = this.index
         .search({ text: options.topic, limit: 1000 })

@@ -1,4 +1,6 @@
-import type { Paper } from '../corpus/paper.ts';
+import { referenceTime, type Paper } from '../corpus/paper.ts';
+
+export { referenceTime } from '../corpus/paper.ts';
 
 /** The trending windows users can ask for. */
 export const TRENDING_WINDOWS = ['today', 'week', 'month'] as const;
@@ -40,14 +42,6 @@ export interface TrendingEntry {
 
 /** Where upvote velocity comes from (the corpus's snapshots). */
 export type VelocitySource = (paperId: string, now: Date, windowMs: number) => { gained: number; hours: number } | undefined;
-
-/** The instant a paper entered the conversation: featured on Hugging Face, else published. */
-export function referenceTime(paper: Paper): number | undefined {
-  const iso = paper.featuredOn ? `${paper.featuredOn}T00:00:00Z` : paper.publishedAt;
-  if (!iso) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : ms;
-}
 
 /** The inputs of the score for one paper at `now`. */
 export function trendingInputs(paper: Paper, now: Date, velocity: VelocitySource): TrendingInputs {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { generateCorpus } from '../../bench/synthetic-corpus.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { loadBundledPapers } from '../../src/corpus/bundled.ts';
+import { Corpus } from '../../src/corpus/corpus.ts';
 import { createPaper } from '../../src/corpus/paper.ts';
-import { explainTrending, trendingScore } from '../../src/ranking/trending.ts';
+import { PaperIndex } from '../../src/index/paper-index.ts';
+import { PaperSearch, toIndexDoc } from '../../src/index/paper-search.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { explainTrending, rankTrending, referenceTime, TRENDING_WINDOWS, trendingScore, type TrendingWindow } from '../../src/ranking/trending.ts';
 import { hfDailyPapers, testLibrary } from '../helpers/library.ts';
 
 describe('trending on the bundled corpus (no signals)', () => {
@@ -63,6 +70,31 @@ describe('trending with signals', () => {
     expect(entry.inputs.gainedOverHours).toBe(24);
     expect(after.findIndex((e) => e.paper.id === '2501.14342')).toBeLessThan(before.indexOf('2501.14342'));
     expect(explainTrending(entry.inputs)).toBe('▲ 157 (+150 in 24 h) · 💬 0 · 1 day old');
+  });
+});
+
+describe('trending on a large corpus', () => {
+  it('ranks from the papers of the window alone, exactly as ranking every paper would, also after papers change', () => {
+    const clock = new ManualClock('2026-11-01T12:00:00Z');
+    const papers = generateCorpus({ size: 3000, seed: 3, basis: loadBundledPapers(silentLogger), now: clock.now() });
+    const corpus = new Corpus([...loadBundledPapers(silentLogger), ...papers]);
+    const search = new PaperSearch(corpus, PaperIndex.build([...corpus.papers()].map(toIndexDoc)), clock);
+    const everyPaper = (window: TrendingWindow) =>
+      rankTrending(corpus.papers(), { window, now: clock.now(), velocity: corpus.upvotesGained.bind(corpus) }).map((e) => e.paper.id);
+    for (const window of TRENDING_WINDOWS) expect(search.trending({ window }).map((e) => e.paper.id)).toEqual(everyPaper(window));
+    // A paper from last year is featured today, and a new one arrives: both must show up.
+    const old = papers.find((p) => p.featuredOn === undefined && (referenceTime(p) ?? Infinity) < clock.now().getTime() - 200 * 86_400_000)!;
+    search.ingest([{ ...old, featuredOn: '2026-11-01', signals: { upvotes: 999, observedAt: '2026-11-01T11:00:00Z' } }]);
+    expect(search.trending({ window: 'today' }).map((e) => e.paper.id)).toContain(old.id);
+    search.ingest([
+      createPaper({ arxivId: '2610.99999', title: 'A brand new paper', abstract: 'Fresh.', featuredOn: '2026-11-01', signals: { upvotes: 5, observedAt: '2026-11-01T11:00:00Z' }, source: 'hf-daily' }),
+    ]);
+    for (const window of TRENDING_WINDOWS) {
+      const ranked = search.trending({ window }).map((e) => e.paper.id);
+      expect(ranked).toEqual(everyPaper(window));
+      expect(ranked).toContain(old.id);
+      expect(ranked).toContain('2610.99999');
+    }
   });
 });
 
