@@ -66,7 +66,7 @@ export function createBot(options: BotOptions): Bot {
   const { clock, log, search, stores } = options;
   const actions = new ActionCodec();
   const registry = options.registry ?? commandRegistry;
-  const suggester = new ArgumentSuggester(search, clock);
+  const suggester = new ArgumentSuggester(search, clock, stores.subscriptions);
   const present = createPostPresenter({ search, clock, actions });
   const delivery = new DeliveryService({ clock, log: log.child({ part: 'delivery' }), deliveries: stores.deliveries, channels: stores.channels, senderFor: options.senderFor });
   const dailyPosts = new DailyPosts({
@@ -156,10 +156,10 @@ export function createBot(options: BotOptions): Bot {
     command: async (line, where) => complete(await dispatcher.dispatchLine(line, where), where),
     press: async (actionId, where) => complete(await dispatcher.pressButton(actionId, where), where),
     threadMessage: (message) => dispatcher.threadMessage(message),
-    suggest(command, argument, partial) {
+    async suggest(command, argument, partial, channel) {
       const spec = registry.find((s) => s.name === command);
       const wanted = spec?.arguments.find((a) => a.name === argument);
-      return wanted ? suggester.suggest(wanted, partial) : [];
+      return wanted ? suggester.suggest(wanted, partial, channel) : [];
     },
     async start() {
       await delivery.resumeUnfinished();

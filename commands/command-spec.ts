@@ -29,10 +29,11 @@ export interface ArgumentSpec {
   description: string;
   /**
    * `text`: free words; `query`: search words (titles offered as they are typed); `paper`: names a paper
-   * (offered with autocomplete from the index); `time-zone`: an IANA zone (autocompleted); `flag`: a yes/no
-   * that, when yes, adds the word `name` itself (`weekdays`).
+   * (offered with autocomplete from the index); `subscription`: one of the channel's subscriptions (offered
+   * from them); `time-zone`: an IANA zone (autocompleted); `flag`: a yes/no that, when yes, adds the word
+   * `name` itself (`weekdays`).
    */
-  kind: 'text' | 'query' | 'paper' | 'time-zone' | 'flag';
+  kind: 'text' | 'query' | 'paper' | 'subscription' | 'time-zone' | 'flag';
   required?: boolean;
   /** The fixed words allowed here, when there are few (`today|week|month`). */
   choices?: readonly string[];

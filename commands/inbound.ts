@@ -24,6 +24,6 @@ export interface BotInbound {
   press(actionId: string, where: InboundContext): Promise<CommandResult>;
   /** A message in a thread; the answer to post in the thread, if the bot was asked something. */
   threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined>;
-  /** Values to offer while `argument` of `command` is typed (autocomplete); none for an unknown one. */
-  suggest(command: string, argument: string, partial: string): Suggestion[];
+  /** Values to offer while `argument` of `command` is typed in `channel` (autocomplete); none for an unknown one. */
+  suggest(command: string, argument: string, partial: string, channel: ChannelRef): Promise<Suggestion[]>;
 }

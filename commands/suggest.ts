@@ -1,11 +1,13 @@
 /*
  * Suggestions while someone types an argument (Discord's autocomplete): papers from the index by title
- * words or id, titles for a search, IANA time zones, and the fixed choices of an argument. Pure lookups,
- * a few milliseconds.
+ * words or id, titles for a search, the channel's subscriptions, IANA time zones, and the fixed choices of
+ * an argument. Lookups of a few milliseconds.
  */
+import { encodeRef, type ChannelRef } from '../src/chat/refs.ts';
 import type { Clock } from '../src/clock.ts';
 import type { Paper } from '../src/corpus/paper.ts';
 import type { PaperSearch } from '../src/index/paper-search.ts';
+import type { SubscriptionStore } from '../src/store/subscription-store.port.ts';
 import type { ArgumentSpec } from './command-spec.ts';
 
 /** A value offered while typing: what is shown, and what is filled in when it is picked. */
@@ -34,10 +36,11 @@ export class ArgumentSuggester {
   constructor(
     private readonly search: PaperSearch,
     private readonly clock: Clock,
+    private readonly subscriptions: Pick<SubscriptionStore, 'list'>,
   ) {}
 
-  /** Up to {@link MAX_SUGGESTIONS} values for `argument`, best first, given what is typed so far. */
-  suggest(argument: ArgumentSpec, partial: string): Suggestion[] {
+  /** Up to {@link MAX_SUGGESTIONS} values for `argument` in `channel`, best first, given what is typed so far. */
+  async suggest(argument: ArgumentSpec, partial: string, channel: ChannelRef): Promise<Suggestion[]> {
     const typed = partial.trim();
     if (argument.choices) {
       const lower = typed.toLowerCase();
@@ -45,6 +48,7 @@ export class ArgumentSuggester {
     }
     if (argument.kind === 'paper') return typed === '' ? this.trending() : this.papers(typed);
     if (argument.kind === 'query') return typed === '' ? [] : this.queries(typed);
+    if (argument.kind === 'subscription') return this.channelSubscriptions(typed, channel);
     if (argument.kind === 'time-zone') return this.zones(typed);
     return [];
   }
@@ -57,6 +61,15 @@ export class ArgumentSuggester {
   private queries(typed: string): Suggestion[] {
     const titles = this.search.search({ text: typed, limit: MAX_SUGGESTIONS - 1 }).papers.map((hit) => hit.paper.titleDisplay);
     return [typed, ...titles.filter((title) => title !== typed)].map((text) => ({ label: text, value: text }));
+  }
+
+  /** The channel's subscriptions whose number or topic contains what is typed: `#3 diffusion models` → `3`. */
+  private async channelSubscriptions(typed: string, channel: ChannelRef): Promise<Suggestion[]> {
+    const wanted = typed.replace(/^#/, '').toLowerCase();
+    return (await this.subscriptions.list(encodeRef(channel)))
+      .filter((s) => String(s.id).startsWith(wanted) || s.topic.toLowerCase().includes(wanted))
+      .slice(0, MAX_SUGGESTIONS)
+      .map((s) => ({ label: `#${s.id} ${s.topic}`, value: String(s.id) }));
   }
 
   /** What is trending this week, for a field not typed in yet (cached: ranking the corpus is not free). */

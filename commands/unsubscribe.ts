@@ -13,7 +13,7 @@ export const unsubscribeCommand = defineCommand({
   summary: 'Stop a topic subscription of this channel',
   usage,
   examples: ['unsubscribe 3', 'unsubscribe "test-time adaptation"'],
-  arguments: [{ name: 'subscription', description: 'the subscription id (#3) or its topic', kind: 'text', required: true }],
+  arguments: [{ name: 'subscription', description: 'the subscription id (#3) or its topic', kind: 'subscription', required: true }],
   options: [],
   permission: 'channel-manager',
   parse: ({ text }) => validate(schema, { target: text.replace(/^#/, '') }, usage),

@@ -118,7 +118,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     config.managers.includes('*') || config.managers.includes(userId) || Boolean(permissions?.has(PermissionFlagsBits.ManageChannels));
 
   /** A command run inside a thread belongs to the thread's channel (its settings, its discussions). */
-  const channelOf = (interaction: ChatInputCommandInteraction | ButtonInteraction): string =>
+  const channelOf = (interaction: ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction): string =>
     (interaction.channel?.isThread() ? interaction.channel.parentId : undefined) ?? interaction.channelId;
 
   const where = (interaction: ChatInputCommandInteraction | ButtonInteraction): InboundContext => ({
@@ -183,7 +183,9 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
 
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const focused = interaction.options.getFocused(true);
-    const suggestions = deps.inbound.suggest(interaction.options.getSubcommand(false) ?? '', focused.name, String(focused.value));
+    const suggestions = await deps.inbound.suggest(
+      interaction.options.getSubcommand(false) ?? '', focused.name, String(focused.value), { platform: DISCORD, channelId: channelOf(interaction) },
+    );
     await interaction.respond(
       suggestions.slice(0, MAX_SUGGESTIONS).map((s) => ({ name: truncate(s.label, MAX_CHOICE_TEXT), value: s.value.slice(0, MAX_CHOICE_TEXT) })),
     );

@@ -39,11 +39,14 @@ function choices(values: readonly string[] | undefined): { choices: { name: stri
   return values ? { choices: values.slice(0, MAX_OPTION_CHOICES).map((value) => ({ name: value, value })) } : {};
 }
 
+/** Argument kinds Discord offers values for as they are typed. */
+const AUTOCOMPLETED: ReadonlySet<ArgumentSpec['kind']> = new Set(['paper', 'query', 'subscription', 'time-zone']);
+
 /** A positional argument as a Discord option. */
 function argumentOption(argument: ArgumentSpec): APIApplicationCommandBasicOption {
   const base = { name: argument.name, description: description(argument.description), required: argument.required === true };
   if (argument.kind === 'flag') return { ...base, type: ApplicationCommandOptionType.Boolean };
-  const autocomplete = argument.choices === undefined && (argument.kind === 'paper' || argument.kind === 'query' || argument.kind === 'time-zone');
+  const autocomplete = argument.choices === undefined && AUTOCOMPLETED.has(argument.kind);
   return { ...base, type: ApplicationCommandOptionType.String, ...(autocomplete ? { autocomplete: true } : choices(argument.choices)) };
 }
 

@@ -149,6 +149,13 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(choices.every((c) => c.name.length <= 100 && c.value.length <= 100)).toBe(true);
   });
 
+  it("autocompletes unsubscribe from this channel's subscriptions", async () => {
+    const { fake, command } = await discordBot();
+    await command('subscribe', [{ name: 'topic', type: 3, value: 'diffusion models' }], { permissions: MANAGER });
+    const ref = fake.interaction.autocomplete({ subcommand: 'unsubscribe', options: [{ name: 'subscription', type: 3, value: 'diff', focused: true }] });
+    expect(((await fake.waitForCallback(ref.token)).data as ReplyData).choices).toEqual([{ name: '#1 diffusion models', value: '1' }]);
+  });
+
   it('runs every button: More, Related, Save, Cite, Discuss', async () => {
     const { fake, command, stores } = await discordBot();
     const first = await command('search', [{ name: 'query', type: 3, value: 'language models' }]);
