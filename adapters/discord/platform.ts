@@ -1,7 +1,9 @@
 /*
  * Discord as a ChatPlatform: neutral messages posted through discord.js's REST client (whose per-route
- * queue waits out rate limits and retries a 429 by itself), Discord errors mapped to the core's.
+ * queue waits out rate limits and retries a 429 by itself), Discord errors mapped to the core's. A post
+ * with an idempotency key carries a nonce Discord enforces, so a retried delivery is never made twice.
  */
+import { createHash } from 'node:crypto';
 import {
   DiscordAPIError,
   HTTPError,
@@ -14,7 +16,7 @@ import {
   type REST,
 } from 'discord.js';
 import { truncate, type OutgoingMessage } from '../../src/chat/message.ts';
-import type { Capabilities, ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from '../../src/delivery/platform-errors.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -33,6 +35,14 @@ export const CHANNEL_GONE_CODES: ReadonlySet<number> = new Set([
   RESTJSONErrorCodes.MissingPermissions,
   RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel,
 ]);
+
+/** A message nonce: at most 25 characters, the same for the same delivery and part on every attempt. */
+export const MAX_NONCE = 25;
+
+/** The nonce of part `index` of the delivery `key` (Discord makes a message once per nonce for a few minutes). */
+export function messageNonce(key: string, index: number): string {
+  return createHash('sha256').update(`${key}#${index}`).digest('base64url').slice(0, MAX_NONCE);
+}
 
 /** A rendered message as a REST body; empty content is left out (Discord refuses `''` with nothing else). */
 function requestBody(message: DiscordMessage): Omit<DiscordMessage, 'content'> & { content?: string } {
@@ -64,11 +74,12 @@ export function mapDiscordError(error: unknown): unknown {
 export function createDiscordPlatform(rest: REST, log: Logger): ChatPlatform {
   const capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
 
-  async function send(channelId: string, message: OutgoingMessage): Promise<string> {
+  async function send(channelId: string, message: OutgoingMessage, options: PostOptions = {}): Promise<string> {
     let first: string | undefined;
-    for (const part of renderDiscordMessages(message)) {
+    for (const [index, part] of renderDiscordMessages(message).entries()) {
+      const once = options.idempotencyKey === undefined ? {} : { nonce: messageNonce(options.idempotencyKey, index), enforce_nonce: true };
       try {
-        const posted = (await rest.post(Routes.channelMessages(channelId), { body: requestBody(part) })) as APIMessage;
+        const posted = (await rest.post(Routes.channelMessages(channelId), { body: { ...requestBody(part), ...once } })) as APIMessage;
         first ??= posted.id;
       } catch (error) {
         const mapped = mapDiscordError(error);
@@ -99,17 +110,17 @@ export function createDiscordPlatform(rest: REST, log: Logger): ChatPlatform {
   return {
     name: DISCORD,
     capabilities,
-    async post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef> {
-      return { ...channel, messageId: await send(channel.channelId, message) };
+    async post(channel: ChannelRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+      return { ...channel, messageId: await send(channel.channelId, message, options) };
     },
-    async reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
+    async reply(thread: ThreadRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
       try {
-        return { platform: thread.platform, channelId: thread.threadId, messageId: await send(thread.threadId, message) };
+        return { platform: thread.platform, channelId: thread.threadId, messageId: await send(thread.threadId, message, options) };
       } catch (error) {
         // Posting unarchives an archived thread, unless a moderator locked it: then reopen it and try once more.
         const archived = error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.InvalidActionOnArchivedThread;
         if (!archived || (await reopenThread(thread)) !== 'unarchived') throw error;
-        return { platform: thread.platform, channelId: thread.threadId, messageId: await send(thread.threadId, message) };
+        return { platform: thread.platform, channelId: thread.threadId, messageId: await send(thread.threadId, message, options) };
       }
     },
     async update(posted: PostedRef, message: OutgoingMessage): Promise<void> {

@@ -9,6 +9,15 @@ export interface Capabilities {
   editing: boolean;
 }
 
+/** How a post is made. */
+export interface PostOptions {
+  /**
+   * Names this post across retries of the same delivery, so a platform that can deduplicate (Discord's
+   * message nonce) makes it once even if an earlier attempt's answer was lost after the post was made.
+   */
+  idempotencyKey?: string;
+}
+
 /**
  * The outbound port every adapter implements, and the only way the core and commands reach a platform.
  * Deliberately small: add a member only when a command needs it on two platforms.
@@ -18,9 +27,9 @@ export interface ChatPlatform {
   readonly name: string;
   readonly capabilities: Capabilities;
   /** Posts a message in a channel. */
-  post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef>;
+  post(channel: ChannelRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef>;
   /** Posts a message in a thread. */
-  reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef>;
+  reply(thread: ThreadRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef>;
   /** Replaces a message the bot posted, where the platform allows editing. */
   update?(posted: PostedRef, message: OutgoingMessage): Promise<void>;
   /**

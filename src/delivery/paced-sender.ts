@@ -406,7 +406,8 @@ export class PacedSender {
     pending.channel.bucket.settle(this.now());
     let result: Promise<PostedRef>;
     try {
-      result = job.thread ? this.platform.reply(job.thread, job.message) : this.platform.post(job.channel, job.message);
+      const options = { idempotencyKey: job.key };
+      result = job.thread ? this.platform.reply(job.thread, job.message, options) : this.platform.post(job.channel, job.message, options);
     } catch (error) {
       result = Promise.reject(error);
     }

@@ -315,6 +315,19 @@ describe('the Discord adapter against a fake Discord', () => {
     expect((await stores.channels.get(`discord:${fake.channelId}`))?.disabled?.reason).toMatch(/Unknown Channel/);
   });
 
+  it('never posts a scheduled post twice when Discord made it but the answer was lost: the retry carries the same nonce', async () => {
+    const { fake, command, bot } = await discordBot();
+    await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }, { name: 'timezone', type: 3, value: 'UTC' }], { permissions: MANAGER });
+    fake.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, { status: 503, message: 'upstream timed out', afterEffect: true });
+    await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
+    const attempts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(attempts.map((r) => r.status)).toEqual([503, 200]);
+    const nonces = attempts.map((r) => (r.body as { nonce?: string; enforce_nonce?: boolean }));
+    expect(nonces[0]!.enforce_nonce).toBe(true);
+    expect(nonces[1]!.nonce).toBe(nonces[0]!.nonce);
+    expect(fake.messages.filter((m) => m.via === 'channel')).toHaveLength(1);
+  });
+
   it('disables a channel that the bot lost access to, with a log line', async () => {
     const { fake, command, bot, stores, log } = await discordBot();
     await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }], { permissions: MANAGER });

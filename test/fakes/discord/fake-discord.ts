@@ -405,8 +405,12 @@ export interface FakeUserMessageInput {
 export type FakeFailure =
   /** 429 with `Retry-After` (seconds, sent as given), `X-RateLimit-Global` when global, and `X-RateLimit-Scope`. */
   | { status: 429; retryAfter: number; global?: boolean; scope?: 'user' | 'shared' | 'global' }
-  /** Any status with a JSON `{code, message}` body (5xx become HTTPError in discord.js). */
-  | { status: number; code?: number; message?: string };
+  /**
+   * Any status with a JSON `{code, message}` body (5xx become HTTPError in discord.js). With `afterEffect` the
+   * request first takes effect (the message is created) and only the answer is lost, as when Discord times out
+   * or fails after doing the work.
+   */
+  | { status: number; code?: number; message?: string; afterEffect?: boolean };
 
 /** A 400 the fake answered, with the error lines (`embeds[0].title: Must be 256 or fewer in length.`). */
 export interface FakeValidationError {
@@ -1211,6 +1215,8 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly commandIds = new Map<string, string>();
   private readonly registered = new Map<string, Json>();
   private readonly failures: { match: { method?: string; path: RegExp }; failure: FakeFailure }[] = [];
+  /** `channel:nonce` → the message made with it (for `enforce_nonce`). */
+  private readonly nonces = new Map<string, string>();
   private readonly buckets = new Map<string, { count: number; resetAt: number }>();
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly connectionsBySocket = new Map<WebSocket, Connection>();
@@ -2011,7 +2017,7 @@ class FakeDiscordServer implements FakeDiscord {
 
   private route(record: RecordedRequest, query: URLSearchParams): Reply {
     const scripted = this.takeFailure(record);
-    if (scripted) return scripted;
+    if (scripted && !scripted.afterEffect) return scripted.reply;
     const route = this.routeFor(record);
     if (!route) {
       const known = this.routes.some((r) => r.pattern.test(record.path));
@@ -2027,6 +2033,7 @@ class FakeDiscordServer implements FakeDiscord {
     } catch (error) {
       reply = this.errorReply(record, error);
     }
+    if (scripted) return scripted.reply;
     return bucket ? { ...reply, headers: { ...bucket.headers, ...reply.headers } } : reply;
   }
 
@@ -2034,7 +2041,12 @@ class FakeDiscordServer implements FakeDiscord {
     return this.routes.find((r) => r.method === record.method && r.pattern.test(record.path));
   }
 
-  private takeFailure(record: RecordedRequest): Reply | undefined {
+  private takeFailure(record: RecordedRequest): { reply: Reply; afterEffect: boolean } | undefined {
+    const taken = this.takeFailureReply(record);
+    return taken && { reply: taken.reply, afterEffect: 'afterEffect' in taken.failure && taken.failure.afterEffect === true };
+  }
+
+  private takeFailureReply(record: RecordedRequest): { reply: Reply; failure: FakeFailure } | undefined {
     const index = this.failures.findIndex(
       ({ match }) => (match.method === undefined || match.method.toUpperCase() === record.method) && match.path.test(record.path),
     );
@@ -2057,11 +2069,11 @@ class FakeDiscordServer implements FakeDiscord {
           'x-ratelimit-bucket': bucketHash(this.routeFor(record)?.name ?? `${record.method} ${record.path}`),
         });
       }
-      return { status: 429, headers, body: { message: 'You are being rate limited.', retry_after: failure.retryAfter, global, code: 0 } };
+      return { failure, reply: { status: 429, headers, body: { message: 'You are being rate limited.', retry_after: failure.retryAfter, global, code: 0 } } };
     }
     const code = 'code' in failure && failure.code !== undefined ? failure.code : 0;
     const message = 'message' in failure && failure.message !== undefined ? failure.message : `${failure.status}: scripted by fake Discord`;
-    return ok({ code, message }, failure.status);
+    return { failure, reply: ok({ code, message }, failure.status) };
   }
 
   /** Counts a request against its bucket (real time, like discord.js); answers the headers, or a 429 when over. */
@@ -2323,8 +2335,13 @@ class FakeDiscordServer implements FakeDiscord {
       if (target) reference = { message_id: target.id, channel_id: target.channel_id, guild_id: channel.guild_id, type: 0 };
     }
     this.writableChannel(channelId);
+    // With enforce_nonce, a nonce seen recently in the channel returns that message instead of a second one.
+    const nonceKey = body.enforce_nonce === true && (typeof body.nonce === 'string' || typeof body.nonce === 'number') ? `${channelId}:${body.nonce}` : undefined;
+    const earlier = nonceKey === undefined ? undefined : this.stored.get(this.nonces.get(nonceKey) ?? '');
+    if (earlier) return ok(this.messageObject(earlier));
     const message = this.newBotMessage(channel, body, 'channel', reference ? { message_reference: reference, type: 19 } : {});
     this.storeBotMessage(message);
+    if (nonceKey !== undefined) this.nonces.set(nonceKey, message.id);
     return ok(this.messageObject(message));
   }
 
