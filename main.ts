@@ -77,7 +77,17 @@ async function main(): Promise<number> {
         platforms.set(adapter.name, adapter.platform);
         senders.set(adapter.name, new PacedSender({ platform: adapter.platform, clock, logger: log, ...adapter.pacing }));
       }
-      for (const adapter of chat) await adapter.start();
+      const started: typeof chat = [];
+      try {
+        for (const adapter of chat) {
+          await adapter.start();
+          started.push(adapter);
+        }
+      } catch (error) {
+        // One platform refused to start: stop the ones already listening, or the process would never exit.
+        for (const adapter of started) await adapter.stop();
+        throw error;
+      }
       log.info({ papers: search.corpus.size, adapters: chat.map((a) => a.name), sources: config.sources.enabled }, 'paperboy started');
       process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; logs in ${join(config.dataDir, 'paperboy.log')}. Ctrl-C stops it.\n`);
       await bot.start();
@@ -87,6 +97,7 @@ async function main(): Promise<number> {
       });
       log.info({ signal }, 'shutting down');
       await bot.stop();
+      await saving.catch(() => undefined);
       for (const adapter of chat) await adapter.stop();
       log.info({}, 'stopped');
       return 0;
@@ -121,6 +132,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     await shell.closed;
     await bot.stop();
+    await saving.catch(() => undefined);
     log.info({}, 'stopped');
     return 0;
   } finally {

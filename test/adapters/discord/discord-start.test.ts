@@ -39,3 +39,26 @@ it('runs on Discord from the environment alone, answers a command, and stops cle
   expect(log).toContain('discord adapter connected');
   expect(log).not.toContain(token);
 });
+
+it('exits with the reason when one platform refuses to start, stopping the one already listening', async () => {
+  const fake = await startFakeDiscord();
+  cleanup.push(() => fake.close());
+  const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-discord-'));
+  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env, DATA_DIR: dataDir, SOURCES: '', LOG_LEVEL: 'info',
+      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef', SLACK_PORT: '0', SLACK_HOST: '127.0.0.1',
+      SLACK_BOT_ID: 'B1', SLACK_BOT_USER_ID: 'UBOT', SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      DISCORD_TOKEN: 'MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.wrongwrongwrongwrongwrong01', DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_BASE: fake.apiBase,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  cleanup.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  expect(code).toBe(1);
+  expect(stderr).toContain('Discord refused DISCORD_TOKEN');
+});
