@@ -55,6 +55,16 @@ function neutralMentions(text: string): string {
     .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, 'role:$1');
 }
 
+/** Slack errors that mean a token is wrong, revoked or of the wrong kind. */
+const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
+
+/** What to tell the person starting the bot when Slack refuses it at start. */
+function startProblem(error: unknown, setting: string, what: string): string {
+  const reason = (error as { data?: { error?: string } }).data?.error;
+  if (reason !== undefined && REFUSED_TOKEN.has(reason)) return `Slack refused ${setting} (${reason}). Put ${what} into .env.`;
+  return `Could not connect to Slack: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /** Creates the Bolt app and wires it to the bot. */
 export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbound; clock: Clock; log: Logger }): SlackAdapter {
   const log = deps.log.child({ platform: SLACK });
@@ -63,6 +73,9 @@ export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbo
     ...(config.mode === 'socket' ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret }),
     ...(config.botId && config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
     processBeforeResponse: config.processBeforeResponse ?? false,
+    // Bolt checks the token in start() below, where a refused token becomes a clear error rather than an
+    // unhandled rejection from the constructor.
+    deferInitialization: true,
     // Bolt's conversation store (per-conversation state with timers) is unused here and costs CPU per event.
     convoStore: false,
     logger: boltLogger(log),
@@ -160,12 +173,19 @@ export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbo
   return {
     platform,
     async start() {
-      if (!botUserId) {
-        const auth = await app.client.auth.test();
-        botUserId = auth.user_id;
+      try {
+        if (!botUserId) botUserId = (await app.client.auth.test()).user_id;
+        await app.init();
+      } catch (error) {
+        throw new Error(startProblem(error, 'SLACK_BOT_TOKEN', 'the Bot User OAuth Token (xoxb-…) from OAuth & Permissions'), { cause: error });
       }
       if (config.mode === 'socket') {
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          await app.stop().catch(() => undefined);
+          throw new Error(startProblem(error, 'SLACK_APP_TOKEN', 'an app-level token (xapp-…) with connections:write from Basic Information'), { cause: error });
+        }
         log.info({ mode: 'socket' }, 'slack adapter connected');
         return {};
       }

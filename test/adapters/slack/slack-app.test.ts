@@ -192,6 +192,23 @@ describe('the Slack app (real Bolt against a fake Slack)', () => {
     expect(fake.injections).toEqual([]);
   });
 
+  it('says which token to fix when Slack refuses it at start', async () => {
+    const fake = await startFakeSlack();
+    running.push({ stop: () => fake.close() });
+    const library = testLibrary();
+    const bot = createBot({
+      clock: library.clock, log: new MemoryLogger(), search: library.search, stores: createMemoryStores(), senderFor: () => undefined,
+      status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
+    });
+    const base = { botToken: 'xoxb-revoked', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], processBeforeResponse: true, retries: 0 };
+    fake.failNext('auth.test', { error: 'token_revoked' });
+    const http = createSlackAdapter({ ...base, mode: 'http', signingSecret: SECRET }, { inbound: bot, clock: library.clock, log: new MemoryLogger() });
+    await expect(http.start()).rejects.toThrow('Slack refused SLACK_BOT_TOKEN (token_revoked). Put the Bot User OAuth Token (xoxb-…) from OAuth & Permissions into .env.');
+    fake.failNext('apps.connections.open', { error: 'invalid_auth' });
+    const socket = createSlackAdapter({ ...base, mode: 'socket', appToken: 'xapp-revoked', botId: 'B1', botUserId: 'UBOT' }, { inbound: bot, clock: library.clock, log: new MemoryLogger() });
+    await expect(socket.start()).rejects.toThrow(/^Slack refused SLACK_APP_TOKEN \(invalid_auth\)/);
+  });
+
   it('connects in Socket Mode and handles a slash command', async () => {
     const { fake } = await slackBot({ mode: 'socket' });
     await fake.waitFor((state) => state.connections > 0);
