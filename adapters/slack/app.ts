@@ -76,6 +76,8 @@ export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbo
     // Bolt checks the token in start() below, where a refused token becomes a clear error rather than an
     // unhandled rejection from the constructor.
     deferInitialization: true,
+    // With the bot's ids configured, Bolt needs no auth.test at start (SLACK_BOT_ID / SLACK_BOT_USER_ID).
+    tokenVerificationEnabled: !(config.botId && config.botUserId),
     // Bolt's conversation store (per-conversation state with timers) is unused here and costs CPU per event.
     convoStore: false,
     logger: boltLogger(log),
