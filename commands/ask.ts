@@ -24,7 +24,11 @@ export const askCommand = defineCommand({
   parse: ({ text }) => validate(schema, { question: text }, usage),
   run: async ({ question }, ctx) => {
     if (!ctx.thread) {
-      throw new UserError('invalid-argument', 'Ask inside a paper\'s thread: open one with /papers discuss <paper>, then /papers ask <question> there.');
+      // Slack sends no thread with a slash command, so there the way to ask is a mention in the thread.
+      throw new UserError(
+        'invalid-argument',
+        'Ask inside a paper\'s thread: open one with /papers discuss <paper>, then mention @paperboy with your question there (on Discord, /papers ask works there too).',
+      );
     }
     const answer = await handleThreadMessage({ thread: ctx.thread, actor: ctx.actor, text: question, at: ctx.clock.now(), addressedToBot: true }, ctx);
     if (!answer) throw new Error('a question to the bot got no answer');
