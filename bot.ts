@@ -66,7 +66,7 @@ export function createBot(options: BotOptions): Bot {
   const { clock, log, search, stores } = options;
   const actions = new ActionCodec();
   const registry = options.registry ?? commandRegistry;
-  const suggester = new ArgumentSuggester(search, clock, stores.subscriptions);
+  const suggester = new ArgumentSuggester(search, stores.subscriptions);
   const present = createPostPresenter({ search, clock, actions });
   const delivery = new DeliveryService({ clock, log: log.child({ part: 'delivery' }), deliveries: stores.deliveries, channels: stores.channels, senderFor: options.senderFor });
   const dailyPosts = new DailyPosts({

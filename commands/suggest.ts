@@ -4,7 +4,6 @@
  * an argument. Lookups of a few milliseconds.
  */
 import { encodeRef, type ChannelRef } from '../src/chat/refs.ts';
-import type { Clock } from '../src/clock.ts';
 import type { Paper } from '../src/corpus/paper.ts';
 import type { PaperSearch } from '../src/index/paper-search.ts';
 import type { SubscriptionStore } from '../src/store/subscription-store.port.ts';
@@ -19,8 +18,6 @@ export interface Suggestion {
 /** Discord shows at most 25 choices. */
 export const MAX_SUGGESTIONS = 25;
 
-/** How long the trending list offered for an empty field is reused. */
-export const EMPTY_FIELD_CACHE_MS = 60_000;
 
 function paperSuggestion(paper: Paper): Suggestion {
   const id = paper.arxivId ?? paper.id;
@@ -31,11 +28,8 @@ const ZONES: readonly string[] = [...new Set(['UTC', ...Intl.supportedValuesOf('
 
 /** Offers values for arguments while they are typed. */
 export class ArgumentSuggester {
-  private trendingCache: { at: number; suggestions: Suggestion[] } | undefined;
-
   constructor(
     private readonly search: PaperSearch,
-    private readonly clock: Clock,
     private readonly subscriptions: Pick<SubscriptionStore, 'list'>,
   ) {}
 
@@ -72,14 +66,9 @@ export class ArgumentSuggester {
       .map((s) => ({ label: `#${s.id} ${s.topic}`, value: String(s.id) }));
   }
 
-  /** What is trending this week, for a field not typed in yet (cached: ranking the corpus is not free). */
+  /** What is trending this week, for a field not typed in yet (a window's papers only: milliseconds at 100k). */
   private trending(): Suggestion[] {
-    const now = this.clock.now().getTime();
-    if (!this.trendingCache || now - this.trendingCache.at >= EMPTY_FIELD_CACHE_MS) {
-      const suggestions = this.search.trending({ window: 'week', limit: MAX_SUGGESTIONS }).map((entry) => paperSuggestion(entry.paper));
-      this.trendingCache = { at: now, suggestions };
-    }
-    return this.trendingCache.suggestions;
+    return this.search.trending({ window: 'week', limit: MAX_SUGGESTIONS }).map((entry) => paperSuggestion(entry.paper));
   }
 
   /** Zones whose name contains every typed word (`new york` → America/New_York), shortest first. */

@@ -18,9 +18,6 @@ export const MAX_FIELD_VALUE = 1024;
 /** An embed footer's `text`: at most 2048 characters (plain text: no markdown, no links). "Embed Limits". */
 export const MAX_FOOTER_TEXT = 2048;
 
-/** An embed author's `name`: at most 256 characters. "Embed Limits". The renderer sets no author. */
-export const MAX_AUTHOR_NAME = 256;
-
 /** Embeds per message: at most 10. Create Message reference, `embeds`. */
 export const MAX_EMBEDS_PER_MESSAGE = 10;
 

@@ -1,7 +1,5 @@
 import { referenceTime, type Paper } from '../corpus/paper.ts';
 
-export { referenceTime } from '../corpus/paper.ts';
-
 /** The trending windows users can ask for. */
 export const TRENDING_WINDOWS = ['today', 'week', 'month'] as const;
 /** A trending window. */

@@ -3,11 +3,11 @@ import { generateCorpus } from '../../bench/synthetic-corpus.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { loadBundledPapers } from '../../src/corpus/bundled.ts';
 import { Corpus } from '../../src/corpus/corpus.ts';
-import { createPaper } from '../../src/corpus/paper.ts';
+import { createPaper, referenceTime } from '../../src/corpus/paper.ts';
 import { PaperIndex } from '../../src/index/paper-index.ts';
 import { PaperSearch, toIndexDoc } from '../../src/index/paper-search.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { explainTrending, rankTrending, referenceTime, TRENDING_WINDOWS, trendingScore, type TrendingWindow } from '../../src/ranking/trending.ts';
+import { explainTrending, rankTrending, TRENDING_WINDOWS, trendingScore, type TrendingWindow } from '../../src/ranking/trending.ts';
 import { hfDailyPapers, testLibrary } from '../helpers/library.ts';
 
 describe('trending on the bundled corpus (no signals)', () => {
