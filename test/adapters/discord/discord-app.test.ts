@@ -80,6 +80,8 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(adapter.client.isReady()).toBe(true);
     expect(adapter.client.channels.cache.has(fake.channelId)).toBe(true);
     expect(fake.identifies).toBe(1);
+    // Guilds and Guild Messages, nothing more (no privileged Message Content).
+    expect(fake.identifiedIntents).toEqual([(1 << 0) | (1 << 9)]);
     expect(fake.gatewayErrors).toEqual([]);
   });
 

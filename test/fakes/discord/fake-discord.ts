@@ -435,6 +435,8 @@ export interface FakeDiscordState {
   readonly validationErrors: readonly FakeValidationError[];
   /** Successful IDENTIFYs (READY sent). */
   readonly identifies: number;
+  /** The intents bitfield of each successful IDENTIFY, in order. */
+  readonly identifiedIntents: readonly number[];
   /** Successful RESUMEs (RESUMED sent). */
   readonly resumes: number;
   /** Heartbeats answered with op 11. */
@@ -1187,6 +1189,7 @@ class FakeDiscordServer implements FakeDiscord {
   readonly validationErrors: FakeValidationError[] = [];
   readonly gatewayErrors: string[] = [];
   identifies = 0;
+  readonly identifiedIntents: number[] = [];
   resumes = 0;
   heartbeats = 0;
   apiBase = '';
@@ -1775,6 +1778,7 @@ class FakeDiscordServer implements FakeDiscord {
     this.sessions.set(session.id, session);
     connection.session = session;
     this.identifies += 1;
+    this.identifiedIntents.push(d.intents);
     const guilds = [...this.guilds.values()];
     this.dispatchTo(session, 'READY', {
       v: 10,
