@@ -49,7 +49,6 @@ async function main(): Promise<number> {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const width = Math.min(process.stdout.columns ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
     const senders = new Map<string, PacedSender>();
-    let saving: Promise<void> = Promise.resolve();
     const platforms = new Map<string, ChatPlatform>();
     const bot = createBot({
       clock,
@@ -62,8 +61,8 @@ async function main(): Promise<number> {
       defaultTimeZone: config.scheduler.defaultTimeZone,
       graceMs: config.scheduler.graceMs,
       sources: createPaperSources(config.sources, { clock, log }),
-      // One save at a time: two sources finishing together must not write the same files at once.
-      persist: () => (saving = saving.catch(() => undefined).then(() => saveLibrary(search, config.dataDir))),
+      // Runs inside the source-refresh job: the job loop runs one job at a time and waits for it on stop.
+      persist: () => saveLibrary(search, config.dataDir),
     });
 
     if (cli.values.once !== undefined) {
@@ -97,7 +96,6 @@ async function main(): Promise<number> {
       });
       log.info({ signal }, 'shutting down');
       await bot.stop();
-      await saving.catch(() => undefined);
       for (const adapter of chat) await adapter.stop();
       log.info({}, 'stopped');
       return 0;
@@ -132,7 +130,6 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     await shell.closed;
     await bot.stop();
-    await saving.catch(() => undefined);
     log.info({}, 'stopped');
     return 0;
   } finally {
