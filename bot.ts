@@ -3,13 +3,13 @@
  * posts, subscriptions, source refresh) and exactly-once delivery. `main.ts` builds it with real
  * adapters, stores and clock; tests and the benchmark build it with fakes and a manual clock.
  */
-import { ActionCodec } from './commands/actions.ts';
-import type { BotStatus, CommandResult, CommandSpec } from './commands/command-spec.ts';
-import { Dispatcher } from './commands/dispatcher.ts';
-import type { BotInbound, InboundContext } from './commands/inbound.ts';
+import { ActionCodec } from './commands/framework/actions.ts';
+import type { BotStatus, CommandResult, CommandSpec } from './commands/framework/command-spec.ts';
+import { Dispatcher } from './commands/framework/dispatcher.ts';
+import type { BotInbound, InboundContext } from './commands/framework/inbound.ts';
 import { threadNote } from './commands/presenters/discussion.ts';
 import { commandRegistry } from './commands/registry.ts';
-import { ArgumentSuggester } from './commands/suggest.ts';
+import { ArgumentSuggester } from './commands/framework/suggest.ts';
 import { createPostPresenter } from './commands/presenters/posts.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { encodeRef, type ThreadRef } from './src/chat/refs.ts';

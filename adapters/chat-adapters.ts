@@ -2,7 +2,7 @@
  * The chat platforms the configuration switches on, each as an adapter the composition root starts, stops
  * and paces the same way. Slack and Discord can run together in one process.
  */
-import type { BotInbound } from '../commands/inbound.ts';
+import type { BotInbound } from '../commands/framework/inbound.ts';
 import type { ChatPlatform } from '../src/chat/platform.port.ts';
 import type { Clock } from '../src/clock.ts';
 import type { Config } from '../src/config.ts';

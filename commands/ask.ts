@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { UserError } from '../src/chat/errors.ts';
-import { defineCommand } from './command-spec.ts';
-import { handleThreadMessage } from './thread-message.ts';
-import { validate } from './validators.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { handleThreadMessage } from './framework/thread-message.ts';
+import { validate } from './framework/validators.ts';
 
 const usage = 'ask <question>  (inside a paper\'s thread)';
 const schema = z.object({

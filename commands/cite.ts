@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toBibtex, toMarkdownCitation } from '../src/corpus/citation.ts';
-import { defineCommand } from './command-spec.ts';
-import { choice, paperReference, resolvePaper, validate } from './validators.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { choice, paperReference, resolvePaper, validate } from './framework/validators.ts';
 
 const FORMATS = ['bibtex', 'markdown'] as const;
 const usage = 'cite <paper> [bibtex|markdown]';

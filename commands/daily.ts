@@ -4,8 +4,8 @@ import { encodeRef } from '../src/chat/refs.ts';
 import type { DailySettings } from '../src/store/channel-settings.port.ts';
 import { describeNextRun } from '../src/scheduler/daily-schedule.ts';
 import { isValidTimeZone, parseLocalTime } from '../src/scheduler/local-time.ts';
-import { defineCommand, type CommandContext } from './command-spec.ts';
-import { requiredText, validate, wholeNumber } from './validators.ts';
+import { defineCommand, type CommandContext } from './framework/command-spec.ts';
+import { requiredText, validate, wholeNumber } from './framework/validators.ts';
 
 /** Papers in a daily post unless `top:` says otherwise, and the most allowed. */
 export const DAILY_TOP = { default: 5, max: 20 } as const;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { decodeRef, encodeRef, type ThreadRef } from '../src/chat/refs.ts';
 import { isPendingThread } from '../src/discussions/open-thread.ts';
-import { defineCommand } from './command-spec.ts';
-import { paperView } from './paper-view.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { paperView } from './presenters/paper-view.ts';
 import { discussionSeed, threadNote } from './presenters/discussion.ts';
 import { fullCard, paperFallback } from './presenters/paper.ts';
-import { paperReference, resolvePaper, validate } from './validators.ts';
+import { paperReference, resolvePaper, validate } from './framework/validators.ts';
 
 /** Related papers in a thread's first message. */
 export const SEED_RELATED_COUNT = 3;

@@ -1,5 +1,5 @@
 import { encodeRef } from '../src/chat/refs.ts';
-import { defineCommand } from './command-spec.ts';
+import { defineCommand } from './framework/command-spec.ts';
 import { discussionList, threadNote } from './presenters/discussion.ts';
 
 /** `discussions`: this channel's paper threads, newest activity first, with reply counts. */

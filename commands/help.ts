@@ -1,7 +1,7 @@
 import { UserError } from '../src/chat/errors.ts';
 import type { Block, OutgoingMessage } from '../src/chat/message.ts';
-import { closest } from './args.ts';
-import { defineCommand, type ArgumentSpec, type CommandSpec } from './command-spec.ts';
+import { closest } from './framework/args.ts';
+import { defineCommand, type ArgumentSpec, type CommandSpec } from './framework/command-spec.ts';
 
 /** Help for one command: usage, options, examples, who may use it. */
 export function commandHelp(spec: CommandSpec<unknown>): OutgoingMessage {

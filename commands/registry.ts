@@ -1,4 +1,4 @@
-import type { CommandSpec } from './command-spec.ts';
+import type { CommandSpec } from './framework/command-spec.ts';
 import { askCommand } from './ask.ts';
 import { citeCommand } from './cite.ts';
 import { dailyCommand } from './daily.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { UserError } from '../src/chat/errors.ts';
-import { defineCommand } from './command-spec.ts';
-import { paperView } from './paper-view.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { paperView } from './presenters/paper-view.ts';
 import { paperListMessage } from './presenters/list.ts';
-import { paperReference, resolvePaper, validate } from './validators.ts';
+import { paperReference, resolvePaper, validate } from './framework/validators.ts';
 
 /** How many related papers are shown. */
 export const RELATED_COUNT = 5;

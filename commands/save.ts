@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { encodeRef } from '../src/chat/refs.ts';
-import { defineCommand } from './command-spec.ts';
-import { paperReference, resolvePaper, validate } from './validators.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { paperReference, resolvePaper, validate } from './framework/validators.ts';
 
 const usage = 'save <paper>';
 const schema = z.object({ paper: paperReference('save') });

@@ -2,7 +2,7 @@ import { UserError } from '../src/chat/errors.ts';
 import type { Inline } from '../src/chat/message.ts';
 import { encodeRef } from '../src/chat/refs.ts';
 import { toBibtex, toMarkdownCitation } from '../src/corpus/citation.ts';
-import { defineCommand } from './command-spec.ts';
+import { defineCommand } from './framework/command-spec.ts';
 import { paperUrl } from './presenters/paper.ts';
 
 const usage = 'saved | saved export [bibtex|markdown]';

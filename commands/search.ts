@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { UserError } from '../src/chat/errors.ts';
 import { SEARCH_SORTS } from '../src/index/paper-search.ts';
-import { commandLine } from './args.ts';
-import { defineCommand } from './command-spec.ts';
-import { paperView } from './paper-view.ts';
+import { commandLine } from './framework/args.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { paperView } from './presenters/paper-view.ts';
 import { paperListMessage, rangeLabel } from './presenters/list.ts';
-import { choice, requiredText, sinceInstant, sinceSchema, validate, wholeNumber } from './validators.ts';
+import { choice, requiredText, sinceInstant, sinceSchema, validate, wholeNumber } from './framework/validators.ts';
 
 /** Results per page; the More button shows the next page. */
 export const SEARCH_PAGE_SIZE = 5;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineCommand } from './command-spec.ts';
-import { paperView } from './paper-view.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { paperView } from './presenters/paper-view.ts';
 import { fullCard, paperFallback } from './presenters/paper.ts';
-import { paperReference, resolvePaper, validate } from './validators.ts';
+import { paperReference, resolvePaper, validate } from './framework/validators.ts';
 
 const usage = 'show <arXiv id | arXiv or Hugging Face URL | title words>';
 const schema = z.object({ paper: paperReference('show') });

@@ -1,5 +1,5 @@
 import { elapsed } from './presenters/elapsed.ts';
-import { defineCommand, type CommandContext } from './command-spec.ts';
+import { defineCommand, type CommandContext } from './framework/command-spec.ts';
 
 function when(at: Date | undefined, now: Date): string {
   if (!at) return 'not scheduled';

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { UserError } from '../src/chat/errors.ts';
 import type { MentionTarget } from '../src/chat/message.ts';
 import { encodeRef } from '../src/chat/refs.ts';
-import { defineCommand } from './command-spec.ts';
-import { requiredText, validate, wholeNumber } from './validators.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { requiredText, validate, wholeNumber } from './framework/validators.ts';
 
 const usage = 'subscribe <topic> [min-upvotes:N] [mention:@name|user:ID|role:ID]';
 const schema = z.object({

@@ -1,5 +1,5 @@
 import { encodeRef } from '../src/chat/refs.ts';
-import { defineCommand } from './command-spec.ts';
+import { defineCommand } from './framework/command-spec.ts';
 
 /** `subscriptions`: this channel's topic subscriptions. */
 export const subscriptionsCommand = defineCommand({

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { TRENDING_WINDOWS, type TrendingWindow } from '../src/ranking/trending.ts';
 import { UserError } from '../src/chat/errors.ts';
-import { closest } from './args.ts';
-import { defineCommand } from './command-spec.ts';
-import { paperView } from './paper-view.ts';
+import { closest } from './framework/args.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { paperView } from './presenters/paper-view.ts';
 import { paperListMessage, rangeLabel } from './presenters/list.ts';
-import { validate, wholeNumber } from './validators.ts';
+import { validate, wholeNumber } from './framework/validators.ts';
 
 /** Papers per trending page. */
 export const TRENDING_PAGE_SIZE = 5;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { UserError } from '../src/chat/errors.ts';
 import { encodeRef } from '../src/chat/refs.ts';
-import { defineCommand } from './command-spec.ts';
-import { requiredText, validate } from './validators.ts';
+import { defineCommand } from './framework/command-spec.ts';
+import { requiredText, validate } from './framework/validators.ts';
 
 const usage = 'unsubscribe <id | topic>';
 const schema = z.object({ target: requiredText('the subscription number or its topic', '/papers unsubscribe 3') });

@@ -19,10 +19,10 @@ import {
   type Interaction,
   type Message,
 } from 'discord.js';
-import type { CommandResult, CommandSpec } from '../../commands/command-spec.ts';
-import type { BotInbound, InboundContext } from '../../commands/inbound.ts';
+import type { CommandResult, CommandSpec } from '../../commands/framework/command-spec.ts';
+import type { BotInbound, InboundContext } from '../../commands/framework/inbound.ts';
 import { commandRegistry } from '../../commands/registry.ts';
-import { MAX_SUGGESTIONS } from '../../commands/suggest.ts';
+import { MAX_SUGGESTIONS } from '../../commands/framework/suggest.ts';
 import { truncate } from '../../src/chat/message.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { ThreadRef } from '../../src/chat/refs.ts';

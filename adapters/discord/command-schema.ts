@@ -13,8 +13,8 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { commandLine } from '../../commands/args.ts';
-import type { ArgumentSpec, CommandSpec, OptionSpec } from '../../commands/command-spec.ts';
+import { commandLine } from '../../commands/framework/args.ts';
+import type { ArgumentSpec, CommandSpec, OptionSpec } from '../../commands/framework/command-spec.ts';
 import { truncate } from '../../src/chat/message.ts';
 
 /** The top-level command: `/papers <subcommand>`. */

@@ -3,7 +3,7 @@
  * development or globally), and the invite link with exactly the permissions the bot uses.
  */
 import { PermissionFlagsBits, Routes, type REST } from 'discord.js';
-import type { CommandSpec } from '../../commands/command-spec.ts';
+import type { CommandSpec } from '../../commands/framework/command-spec.ts';
 import { discordCommandSchema } from './command-schema.ts';
 
 /** Each permission the bot needs, for a reason. */

@@ -1,7 +1,7 @@
 /* `npm start -- --once "<command>"`: runs one command, prints the reply as text or JSON, returns an exit code. */
 import type { Clock } from '../../src/clock.ts';
 import type { ActorRef, ChannelRef } from '../../src/chat/refs.ts';
-import type { BotInbound } from '../../commands/inbound.ts';
+import type { BotInbound } from '../../commands/framework/inbound.ts';
 import { renderMessage } from './render.ts';
 
 /** What one run needs. */

@@ -5,8 +5,8 @@
  */
 // Named imports: the default export is the App class itself under some loaders (vitest), a namespace under others.
 import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import type { BotInbound, InboundContext } from '../../commands/inbound.ts';
-import type { CommandResult } from '../../commands/command-spec.ts';
+import type { BotInbound, InboundContext } from '../../commands/framework/inbound.ts';
+import type { CommandResult } from '../../commands/framework/command-spec.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { Clock } from '../../src/clock.ts';

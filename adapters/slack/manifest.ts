@@ -1,5 +1,5 @@
 /* The Slack app manifest, generated from the command registry so the app's slash command never drifts. */
-import type { CommandSpec } from '../../commands/command-spec.ts';
+import type { CommandSpec } from '../../commands/framework/command-spec.ts';
 
 /** Bot scopes the adapter uses, each for a reason. */
 export const SLACK_BOT_SCOPES = [

@@ -4,7 +4,7 @@
  */
 import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { PostContent } from '../../src/scheduler/post-content.ts';
-import { paperView, type CardContext } from '../paper-view.ts';
+import { paperView, type CardContext } from './paper-view.ts';
 import { paperListMessage } from './list.ts';
 
 function dayLabel(localDate: string): string {

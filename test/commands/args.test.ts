@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, commandLine, parseArgs, tokenizeLine } from '../../commands/args.ts';
+import { closest, commandLine, parseArgs, tokenizeLine } from '../../commands/framework/args.ts';
 
 const known = ['since', 'author', 'min-upvotes', 'sort', 'page'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineCommand } from '../../commands/command-spec.ts';
+import { defineCommand } from '../../commands/framework/command-spec.ts';
 import { commandRegistry } from '../../commands/registry.ts';
 import { titleId } from '../../src/corpus/paper.ts';
 import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';

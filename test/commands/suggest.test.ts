@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SUGGESTIONS } from '../../commands/suggest.ts';
+import { MAX_SUGGESTIONS } from '../../commands/framework/suggest.ts';
 import { testBot } from '../helpers/bot.ts';
 
 const CHANNEL = { platform: 'test', channelId: 'C1' };

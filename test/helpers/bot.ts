@@ -1,5 +1,5 @@
 import { createBot, type Bot, type BotOptions } from '../../bot.ts';
-import type { CommandResult } from '../../commands/command-spec.ts';
+import type { CommandResult } from '../../commands/framework/command-spec.ts';
 import { plainText, type Block, type Button, type OutgoingMessage } from '../../src/chat/message.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { PacedSender } from '../../src/delivery/paced-sender.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/app.ts';
 import { createBot } from '../../../bot.ts';
-import { defineCommand, type CommandSpec } from '../../../commands/command-spec.ts';
+import { defineCommand, type CommandSpec } from '../../../commands/framework/command-spec.ts';
 import { UserError } from '../../../src/chat/errors.ts';
 import type { DiscordConfig } from '../../../src/config.ts';
 import { createPaper } from '../../../src/corpus/paper.ts';

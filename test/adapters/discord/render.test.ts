@@ -20,8 +20,8 @@ import {
 } from '../../../adapters/discord/limits.ts';
 import { ZWSP } from '../../../adapters/discord/markdown.ts';
 import { baseCustomId, escapeDiscordText, renderDiscordMessages, type DiscordMessage } from '../../../adapters/discord/render.ts';
-import { ActionCodec } from '../../../commands/actions.ts';
-import { paperView } from '../../../commands/paper-view.ts';
+import { ActionCodec } from '../../../commands/framework/actions.ts';
+import { paperView } from '../../../commands/presenters/paper-view.ts';
 import { discussionSeed } from '../../../commands/presenters/discussion.ts';
 import { paperListMessage } from '../../../commands/presenters/list.ts';
 import { fullCard, paperFallback, type PaperView } from '../../../commands/presenters/paper.ts';

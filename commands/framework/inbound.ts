@@ -1,5 +1,5 @@
-import type { OutgoingMessage } from '../src/chat/message.ts';
-import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../src/chat/refs.ts';
+import type { OutgoingMessage } from '../../src/chat/message.ts';
+import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../../src/chat/refs.ts';
 import type { CommandResult } from './command-spec.ts';
 import type { Suggestion } from './suggest.ts';
 

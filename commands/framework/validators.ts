@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { UserError } from '../src/chat/errors.ts';
-import type { Paper } from '../src/corpus/paper.ts';
-import type { PaperSearch } from '../src/index/paper-search.ts';
+import { UserError } from '../../src/chat/errors.ts';
+import type { Paper } from '../../src/corpus/paper.ts';
+import type { PaperSearch } from '../../src/index/paper-search.ts';
 
 /** The longest search query or paper reference accepted. */
 export const MAX_QUERY_CHARS = 300;

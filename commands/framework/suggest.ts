@@ -3,10 +3,10 @@
  * words or id, titles for a search, the channel's subscriptions, IANA time zones, and the fixed choices of
  * an argument. Lookups of a few milliseconds.
  */
-import { encodeRef, type ChannelRef } from '../src/chat/refs.ts';
-import type { Paper } from '../src/corpus/paper.ts';
-import type { PaperSearch } from '../src/index/paper-search.ts';
-import type { SubscriptionStore } from '../src/store/subscription-store.port.ts';
+import { encodeRef, type ChannelRef } from '../../src/chat/refs.ts';
+import type { Paper } from '../../src/corpus/paper.ts';
+import type { PaperSearch } from '../../src/index/paper-search.ts';
+import type { SubscriptionStore } from '../../src/store/subscription-store.port.ts';
 import type { ArgumentSpec } from './command-spec.ts';
 
 /** A value offered while typing: what is shown, and what is filled in when it is picked. */

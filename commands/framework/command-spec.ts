@@ -1,10 +1,10 @@
-import type { Clock } from '../src/clock.ts';
-import type { OutgoingMessage } from '../src/chat/message.ts';
-import type { ActorRef, ChannelRef, ThreadRef } from '../src/chat/refs.ts';
-import type { PaperSearch } from '../src/index/paper-search.ts';
-import type { DailySettings } from '../src/store/channel-settings.port.ts';
-import type { Stores } from '../src/store/store.ts';
-import type { Logger } from '../src/logger.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { OutgoingMessage } from '../../src/chat/message.ts';
+import type { ActorRef, ChannelRef, ThreadRef } from '../../src/chat/refs.ts';
+import type { PaperSearch } from '../../src/index/paper-search.ts';
+import type { DailySettings } from '../../src/store/channel-settings.port.ts';
+import type { Stores } from '../../src/store/store.ts';
+import type { Logger } from '../../src/logger.ts';
 import type { ActionCodec } from './actions.ts';
 
 /** A `key:value` option a command accepts. */

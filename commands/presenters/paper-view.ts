@@ -1,12 +1,12 @@
-import type { Button } from '../src/chat/message.ts';
-import { representativeSentence } from '../src/corpus/sentences.ts';
-import type { Paper } from '../src/corpus/paper.ts';
-import { explainTrending, trendingInputs, type TrendingInputs } from '../src/ranking/trending.ts';
-import type { CommandContext } from './command-spec.ts';
+import type { Button } from '../../src/chat/message.ts';
+import { representativeSentence } from '../../src/corpus/sentences.ts';
+import type { Paper } from '../../src/corpus/paper.ts';
+import { explainTrending, trendingInputs, type TrendingInputs } from '../../src/ranking/trending.ts';
+import type { CommandContext } from '../framework/command-spec.ts';
 
 /** What building a card needs: the corpus and index, the time, and the button codec. */
 export type CardContext = Pick<CommandContext, 'search' | 'clock' | 'actions'>;
-import type { PaperView } from './presenters/paper.ts';
+import type { PaperView } from './paper.ts';
 
 /** The buttons every paper card carries: Discuss, Related, Save, Cite. */
 export function paperButtons(paper: Paper, ctx: CardContext): Button[] {

@@ -2,14 +2,14 @@
  * A message posted in a thread, as an adapter reports it: counted as a reply of the paper's discussion,
  * and, when it asks the bot something, answered from the paper.
  */
-import type { OutgoingMessage } from '../src/chat/message.ts';
-import { encodeRef, type ThreadMessage } from '../src/chat/refs.ts';
-import { answerFromPaper, classifyQuestion } from '../src/discussions/answer.ts';
+import type { OutgoingMessage } from '../../src/chat/message.ts';
+import { encodeRef, type ThreadMessage } from '../../src/chat/refs.ts';
+import { answerFromPaper, classifyQuestion } from '../../src/discussions/answer.ts';
 import type { CommandContext } from './command-spec.ts';
 import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
-import { paperView } from './paper-view.ts';
-import { answerMessage, threadNote } from './presenters/discussion.ts';
-import { paperListMessage } from './presenters/list.ts';
+import { paperView } from '../presenters/paper-view.ts';
+import { answerMessage, threadNote } from '../presenters/discussion.ts';
+import { paperListMessage } from '../presenters/list.ts';
 
 /** Related papers offered when a thread asks for them. */
 export const THREAD_RELATED_COUNT = 3;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../src/chat/errors.ts';
+import { UserError } from '../../src/chat/errors.ts';
 
 /** Button ids must fit Discord's 100-character custom ids with room for an adapter prefix. */
 export const MAX_ACTION_ID_CHARS = 80;

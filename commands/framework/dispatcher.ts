@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../src/chat/errors.ts';
-import type { Block, OutgoingMessage } from '../src/chat/message.ts';
-import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../src/chat/refs.ts';
-import { encodeRef } from '../src/chat/refs.ts';
+import { UserError } from '../../src/chat/errors.ts';
+import type { Block, OutgoingMessage } from '../../src/chat/message.ts';
+import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../../src/chat/refs.ts';
+import { encodeRef } from '../../src/chat/refs.ts';
 import { closest, parseArgs } from './args.ts';
 import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
 import type { CommandContext, CommandOutput, CommandResult, CommandSpec } from './command-spec.ts';
-import { commandRegistry } from './registry.ts';
+import { commandRegistry } from '../registry.ts';
 import { handleThreadMessage } from './thread-message.ts';
 
 /** A command as an adapter received it: raw text arguments, who, where, when. No platform payload. */
