@@ -16,11 +16,12 @@ import { encodeRef, type ThreadRef } from './src/chat/refs.ts';
 import { ChannelGoneError } from './src/delivery/platform-errors.ts';
 import { openDiscussionThread } from './src/discussions/open-thread.ts';
 import type { Clock } from './src/clock.ts';
-import type { PaperSearch } from './src/index/paper-search.ts';
+import type { PaperLibrary } from './src/library/paper-library.ts';
 import type { Logger } from './src/logger.ts';
 import { DailyPosts } from './src/scheduler/daily-posts.ts';
 import { DeliveryService, type ChannelSender } from './src/scheduler/delivery.ts';
 import { JobLoop, type ScheduledJob } from './src/scheduler/job-loop.ts';
+import { PaperSync } from './src/scheduler/paper-sync.ts';
 import { SourceRefresh, type PaperSource } from './src/scheduler/source-refresh.ts';
 import { SubscriptionPosts } from './src/scheduler/subscription-posts.ts';
 import type { Stores } from './src/store/store.ts';
@@ -29,7 +30,8 @@ import type { Stores } from './src/store/store.ts';
 export interface BotOptions {
   clock: Clock;
   log: Logger;
-  search: PaperSearch;
+  /** The papers: the index of this process over the database's papers. */
+  library: PaperLibrary;
   stores: Stores;
   /** The sender of each running platform (by `ChannelRef.platform`): paced, for scheduled posts. */
   senderFor: (platform: string) => ChannelSender | undefined;
@@ -38,8 +40,13 @@ export interface BotOptions {
   status: BotStatus;
   defaultTimeZone: string;
   sources?: readonly PaperSource[];
-  /** Saves corpus and index after a source refresh changed them. */
-  persist?: () => Promise<void>;
+  /** Where the search index is saved (after enough changes, and at stop); not saved when absent. */
+  indexPath?: string;
+  /**
+   * How often to look for papers other processes wrote (an import beside the bot, another replica), in
+   * ms; 0 or absent: only after this process's own refreshes.
+   */
+  followIntervalMs?: number;
   graceMs?: number;
   /** The commands; all registered ones unless a test narrows them. */
   registry?: readonly CommandSpec<any>[];
@@ -52,39 +59,46 @@ export interface Bot extends BotInbound {
   dailyPosts: DailyPosts;
   subscriptionPosts: SubscriptionPosts;
   refresh: SourceRefresh;
+  sync: PaperSync;
   delivery: DeliveryService;
   /**
-   * Resumes unsent posts, makes missed daily posts (within grace), and starts the loop, whose first
-   * runs fetch any source never fetched before; nothing here waits on the network.
+   * Resumes unsent posts, matches papers that arrived while the bot was down to subscriptions, makes
+   * missed daily posts (within grace), and starts the loop, whose first runs fetch any source never
+   * fetched before; nothing here waits on the network.
    */
   start(): Promise<void>;
+  /** Stops the loop after the run in progress and saves the index if it changed. */
   stop(): Promise<void>;
 }
 
 /** Wires the bot. Nothing runs until `start`. */
 export function createBot(options: BotOptions): Bot {
-  const { clock, log, search, stores } = options;
+  const { clock, log, library, stores } = options;
   const actions = new ActionCodec();
   const registry = options.registry ?? commandRegistry;
-  const suggester = new ArgumentSuggester(search, stores.subscriptions);
-  const present = createPostPresenter({ search, clock, actions });
+  const suggester = new ArgumentSuggester(library, stores.subscriptions);
+  const present = createPostPresenter({ papers: library, clock, actions });
   const delivery = new DeliveryService({ clock, log: log.child({ part: 'delivery' }), deliveries: stores.deliveries, channels: stores.channels, senderFor: options.senderFor });
   const dailyPosts = new DailyPosts({
-    clock, log: log.child({ part: 'daily' }), search, channels: stores.channels, deliveries: stores.deliveries,
+    clock, log: log.child({ part: 'daily' }), papers: library, channels: stores.channels, deliveries: stores.deliveries,
     sources: stores.sources, delivery, present, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
   });
   const subscriptionPosts = new SubscriptionPosts({
-    clock, log: log.child({ part: 'subscriptions' }), search, subscriptions: stores.subscriptions, deliveries: stores.deliveries, delivery, present,
+    clock, log: log.child({ part: 'subscriptions' }), papers: library, indexedUpTo: () => library.seq, paperStore: stores.papers,
+    subscriptions: stores.subscriptions, deliveries: stores.deliveries, delivery, present,
+  });
+  const sync = new PaperSync({
+    library, matchSubscriptions: () => subscriptionPosts.matchNew(), log: log.child({ part: 'papers' }),
+    intervalMs: options.followIntervalMs ?? 0, ...(options.indexPath ? { indexPath: options.indexPath } : {}),
   });
   const refresh = new SourceRefresh({
-    clock, log: log.child({ part: 'sources' }), sources: options.sources ?? [], state: stores.sources, snapshots: stores.snapshots, search,
-    onNewPapers: async (papers, refreshId) => { await subscriptionPosts.notify(papers, refreshId); },
-    persist: options.persist ?? (async () => undefined),
+    clock, log: log.child({ part: 'sources' }), sources: options.sources ?? [], state: stores.sources, snapshots: stores.snapshots,
+    papers: stores.papers, onPapersChanged: () => sync.sync(),
   });
-  const jobList: ScheduledJob[] = [dailyPosts, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
+  const jobList: ScheduledJob[] = [dailyPosts, sync, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
   const jobs = new JobLoop(clock, log.child({ part: 'scheduler' }), jobList);
   const dispatcher = new Dispatcher({
-    search, clock, log: log.child({ part: 'commands' }), actions, status: options.status, defaultTimeZone: options.defaultTimeZone,
+    papers: library, clock, log: log.child({ part: 'commands' }), actions, status: options.status, defaultTimeZone: options.defaultTimeZone,
     stores,
     schedule: {
       previewDaily: (channel, daily) => dailyPosts.preview(channel, daily),
@@ -152,7 +166,7 @@ export function createBot(options: BotOptions): Bot {
   }
 
   return {
-    dispatcher, jobs, dailyPosts, subscriptionPosts, refresh, delivery,
+    dispatcher, jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery,
     command: async (line, where) => complete(await dispatcher.dispatchLine(line, where), where),
     press: async (actionId, where) => complete(await dispatcher.pressButton(actionId, where), where),
     threadMessage: (message) => dispatcher.threadMessage(message),
@@ -163,11 +177,14 @@ export function createBot(options: BotOptions): Bot {
     },
     async start() {
       await delivery.resumeUnfinished();
+      // Papers imported while the bot was down reach subscriptions now.
+      await sync.sync();
       await dailyPosts.catchUp();
       jobs.start();
     },
     async stop() {
       await jobs.stop();
+      await sync.flush();
     },
   };
 }

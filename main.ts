@@ -7,7 +7,7 @@
  *   npm start -- --once "search diffusion"         one command, then exit (0 ok, 1 user error, 2 failure)
  *   npm start -- --once "show 2501.12948" --json   the reply as OutgoingMessage JSON
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBot } from './bot.ts';
@@ -17,16 +17,34 @@ import { chatAdapters } from './adapters/chat-adapters.ts';
 import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
 import { systemClock } from './src/clock.ts';
 import { ConfigError, readConfig } from './src/config.ts';
-import { SNAPSHOT_RETENTION_MS } from './src/corpus/corpus.ts';
 import { createPaperSources } from './src/corpus/paper-sources.ts';
 import { PacedSender } from './src/delivery/paced-sender.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { createFileLogger } from './src/logger.ts';
-import { openPaperLibrary, saveLibrary } from './src/paper-library.ts';
+import { LIBRARY_FILES, openPaperLibrary, type LibraryProgress } from './src/library/open-library.ts';
+import { SAVE_AFTER_CHANGES } from './src/scheduler/paper-sync.ts';
 import { parseDatabaseUrl } from './src/store/database-url.ts';
 import { openSqliteStores } from './src/store/sqlite/sqlite-store.ts';
 
 const version = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** How often the bot looks for papers written by others (an import beside it, another process). */
+const FOLLOW_INTERVAL_MS = 10_000;
+
+/** Papers from which building the index takes long enough (seconds) to say so. */
+const SLOW_INDEX_BUILD_PAPERS = 10_000;
+
+/** Says on stderr what a slow start is doing (moving an old corpus file, building the index of many papers). */
+function startupProgress(): (progress: LibraryProgress) => void {
+  const said = new Set<string>();
+  return (progress) => {
+    if (said.has(progress.step) || (progress.step === 'indexing' && progress.of < SLOW_INDEX_BUILD_PAPERS)) return;
+    said.add(progress.step);
+    process.stderr.write(progress.step === 'migrating'
+      ? `Moving the papers of ${progress.file} into the database (once, after an upgrade)…\n`
+      : `Building the search index of ${progress.of.toLocaleString('en')} papers (once; later starts load it)…\n`);
+  };
+}
 
 async function main(): Promise<number> {
   const cli = parseArgs({ options: { once: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
@@ -39,10 +57,14 @@ async function main(): Promise<number> {
   const startedAt = clock.now();
   const database = parseDatabaseUrl(config.databaseUrl);
   if (database.kind !== 'sqlite') throw new ConfigError('DATABASE_URL: the PostgreSQL store does not exist yet; use sqlite:./data/paperboy.db');
+  const openingDatabase = performance.now();
   const stores = openSqliteStores(database.path, { log });
+  const databaseMs = performance.now() - openingDatabase;
   try {
-    const snapshots = await stores.snapshots.since(new Date(startedAt.getTime() - SNAPSHOT_RETENTION_MS));
-    const search = await openPaperLibrary({ dataDir: config.dataDir, log, clock, snapshots });
+    const indexPath = join(config.dataDir, LIBRARY_FILES.index);
+    const openingLibrary = performance.now();
+    const library = await openPaperLibrary({ stores, dataDir: config.dataDir, log, clock, onProgress: startupProgress() });
+    log.info({ papers: library.stats().papers, databaseMs: Math.round(databaseMs), libraryMs: Math.round(performance.now() - openingLibrary) }, 'papers opened');
     const actor = { platform: 'shell', userId: config.shell.user, displayName: config.shell.user, canManageChannel: true };
     const channel = { platform: 'shell', channelId: config.shell.channel };
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -53,7 +75,7 @@ async function main(): Promise<number> {
     const bot = createBot({
       clock,
       log,
-      search,
+      library,
       stores,
       senderFor: (platform) => senders.get(platform),
       platformFor: (platform) => platforms.get(platform),
@@ -61,12 +83,15 @@ async function main(): Promise<number> {
       defaultTimeZone: config.scheduler.defaultTimeZone,
       graceMs: config.scheduler.graceMs,
       sources: createPaperSources(config.sources, { clock, log }),
-      // Runs inside the source-refresh job: the job loop runs one job at a time and waits for it on stop.
-      persist: () => saveLibrary(search, config.dataDir),
+      indexPath,
+      followIntervalMs: FOLLOW_INTERVAL_MS,
     });
 
     if (cli.values.once !== undefined) {
-      return await runOnce({ inbound: bot, clock, line: cli.values.once, json: cli.values.json ?? false, color, width, stdout: process.stdout, stderr: process.stderr, actor, channel });
+      const code = await runOnce({ inbound: bot, clock, line: cli.values.once, json: cli.values.json ?? false, color, width, stdout: process.stdout, stderr: process.stderr, actor, channel });
+      // A new index, or a long catch-up (an import since the last run), is saved so the next run does not repeat it.
+      if (library.unsaved >= SAVE_AFTER_CHANGES || (library.unsaved > 0 && !existsSync(indexPath))) await bot.sync.flush();
+      return code;
     }
 
     const chat = chatAdapters(config, { inbound: bot, clock, log });
@@ -87,7 +112,7 @@ async function main(): Promise<number> {
         for (const adapter of started) await adapter.stop();
         throw error;
       }
-      log.info({ papers: search.corpus.size, adapters: chat.map((a) => a.name), sources: config.sources.enabled }, 'paperboy started');
+      log.info({ papers: library.stats().papers, adapters: chat.map((a) => a.name), sources: config.sources.enabled }, 'paperboy started');
       process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; logs in ${join(config.dataDir, 'paperboy.log')}. Ctrl-C stops it.\n`);
       await bot.start();
       const signal = await new Promise<string>((resolve) => {
@@ -113,14 +138,14 @@ async function main(): Promise<number> {
       actor,
       channel,
       banner: [
-        `Paperboy ${version} · ${search.corpus.size} papers`,
+        `Paperboy ${version} · ${library.stats().papers.toLocaleString('en')} papers`,
         'Type help, a command such as "search diffusion", a number to press a button, or quit (Ctrl-D).',
       ].join('\n'),
     });
     platforms.set('shell', shell.platform);
     // The terminal prints scheduled posts as they fire; it has no rate limit worth pacing for.
     senders.set('shell', new PacedSender({ platform: shell.platform, clock, logger: log, perChannel: { perSecond: 100, burst: 100 }, global: { perSecond: 100, burst: 100 } }));
-    log.info({ papers: search.corpus.size, adapters: ['shell'], sources: config.sources.enabled }, 'paperboy started');
+    log.info({ papers: library.stats().papers, adapters: ['shell'], sources: config.sources.enabled }, 'paperboy started');
     await bot.start();
     const stop = (signal: string): void => {
       log.info({ signal }, 'shutting down');

@@ -7,18 +7,18 @@
 import { createDiscordAdapter } from '../adapters/discord/app.ts';
 import { createBot } from '../bot.ts';
 import { systemClock } from '../src/clock.ts';
-import type { PaperSearch } from '../src/index/paper-search.ts';
+import type { PaperLibrary } from '../src/library/paper-library.ts';
+import type { Stores } from '../src/store/store.ts';
 import { silentLogger } from '../src/logger.ts';
-import { createMemoryStores } from '../src/store/memory/memory-store.ts';
 import { startLoadChild } from './load-child.ts';
 import type { Percentiles } from './stats.ts';
 
 /** Times `texts.length` search interactions, `concurrency` at a time; every one must be answered. */
-export async function measureDiscordRoundTrip(search: PaperSearch, texts: readonly string[], concurrency = 50): Promise<Percentiles> {
+export async function measureDiscordRoundTrip(library: PaperLibrary, stores: Stores, texts: readonly string[], concurrency = 50): Promise<Percentiles> {
   const load = await startLoadChild<{ apiBase: string; token: string; appId: string }>(new URL('./discord-load.ts', import.meta.url));
   const { apiBase, token, appId } = load.hello;
   const bot = createBot({
-    clock: systemClock, log: silentLogger, search, stores: createMemoryStores(), senderFor: () => undefined,
+    clock: systemClock, log: silentLogger, library, stores, senderFor: () => undefined,
     status: { startedAt: new Date(), version: 'bench', sources: [] }, defaultTimeZone: 'UTC',
   });
   const adapter = createDiscordAdapter({ token, applicationId: appId, apiBase, managers: [], retries: 0, timeoutMs: 10_000 }, { inbound: bot, clock: systemClock, log: silentLogger });

@@ -1,20 +1,19 @@
 /**
- * Child process of the benchmark: starts cold like the bot does (reads the saved corpus and index from a
- * data directory), then times searches and related-paper lookups. Prints one JSON object to stdout.
- *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON FINGERPRINT [--plans]
- * The index is loaded first, so the memory it takes is measured apart from the paper objects.
+ * Child process of the benchmark: starts cold like the bot does (opens the database and loads the saved
+ * index of a data directory), then times searches and related-paper lookups. Prints one JSON object.
+ *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON [--plans]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../src/clock.ts';
-import { Corpus } from '../src/corpus/corpus.ts';
-import { CORPUS_FILES, corpusFingerprint, readSavedPapers } from '../src/corpus/corpus-file.ts';
+import { SignalHistory } from '../src/corpus/signal-history.ts';
 import { readIndexFile } from '../src/index/index-file.ts';
 import { PaperIndex, type QueryPlan } from '../src/index/paper-index.ts';
-import { PaperSearch } from '../src/index/paper-search.ts';
+import { LIBRARY_FILES } from '../src/library/open-library.ts';
+import { PaperLibrary } from '../src/library/paper-library.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createBot } from '../bot.ts';
-import { createMemoryStores } from '../src/store/memory/memory-store.ts';
+import { openSqliteStores } from '../src/store/sqlite/sqlite-store.ts';
 import { renderMessage } from '../adapters/shell/render.ts';
 import { measureDiscordRoundTrip } from './discord-roundtrip.ts';
 import { measureSlackRoundTrip } from './slack-roundtrip.ts';
@@ -54,8 +53,8 @@ export interface Measurement extends QueryRun {
   alternatives: (QueryRun & { name: string })[];
 }
 
-const [dataDir, queriesPath, fingerprint] = process.argv.slice(2);
-if (!dataDir || !queriesPath || !fingerprint) throw new Error('usage: measure.ts DATA_DIR QUERIES_JSON FINGERPRINT');
+const [dataDir, queriesPath] = process.argv.slice(2);
+if (!dataDir || !queriesPath) throw new Error('usage: measure.ts DATA_DIR QUERIES_JSON');
 const { warmup, timed: queries } = JSON.parse(readFileSync(queriesPath, 'utf8')) as { warmup: BenchQuery[]; timed: BenchQuery[] };
 const rss = (): number => {
   globalThis.gc?.();
@@ -63,28 +62,28 @@ const rss = (): number => {
 };
 
 let t = performance.now();
-const snapshot = readIndexFile(join(dataDir, CORPUS_FILES.index), fingerprint);
-if (typeof snapshot === 'string') throw new Error(`index file is ${snapshot}`);
-const index = PaperIndex.fromSnapshot(snapshot);
+const saved = readIndexFile(join(dataDir, LIBRARY_FILES.index));
+if (typeof saved === 'string') throw new Error(`index file is ${saved}`);
+const index = PaperIndex.fromSnapshot(saved.snapshot);
 const indexLoadMs = performance.now() - t;
 const indexRssMb = rss();
 
 t = performance.now();
-const corpus = new Corpus(readSavedPapers(dataDir, silentLogger));
-if (corpusFingerprint(corpus.papers()) !== fingerprint) throw new Error('the saved corpus does not match the index');
+const stores = openSqliteStores(join(dataDir, 'paperboy.db'));
+const search = new PaperLibrary(stores.papers, index, saved.stamp, new SignalHistory(), systemClock, silentLogger);
+await search.catchUp();
 const corpusLoadMs = performance.now() - t;
-const search = new PaperSearch(corpus, index, systemClock);
 
 /** Times every query through PaperSearch (as commands will call it) and scores recall of the targets. */
-function runQueries(): QueryRun {
+async function runQueries(): Promise<QueryRun> {
   // Warm-up on other queries (JIT), so each plan is timed in the same state with no cached expansions.
-  for (const q of warmup) search.search({ text: q.text, limit: 10 });
+  for (const q of warmup) await search.search({ text: q.text, limit: 10 });
   const times: number[] = [];
   const byKind = new Map<string, number[]>();
   const run = { postings: 0, matches: 0, typoTop5: 0, typoTop10: 0, typoCount: 0, titleTop5: 0, titleCount: 0 };
   for (const q of queries) {
     const start = performance.now();
-    const result = search.search({ text: q.text, limit: 10 });
+    const result = await search.search({ text: q.text, limit: 10 });
     const elapsed = performance.now() - start;
     times.push(elapsed);
     byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), elapsed]);
@@ -129,20 +128,20 @@ const ALTERNATIVE_PLANS: { name: string; plan: Partial<QueryPlan> }[] = [
   },
 ];
 
-const main = runQueries();
-const alternatives = process.argv.includes('--plans')
-  ? ALTERNATIVE_PLANS.map(({ name, plan }) => {
-      index.configureQueries(plan);
-      const result = runQueries();
-      index.configureQueries({});
-      return { name, ...result };
-    })
-  : [];
+const main = await runQueries();
+const alternatives: (QueryRun & { name: string })[] = [];
+if (process.argv.includes('--plans')) {
+  for (const { name, plan } of ALTERNATIVE_PLANS) {
+    index.configureQueries(plan);
+    alternatives.push({ name, ...(await runQueries()) });
+    index.configureQueries({});
+  }
+}
 
 /** End to end: the dispatcher parses and validates, the command searches and builds cards, the terminal renders. */
 async function measureCommands(): Promise<Percentiles> {
   const { dispatcher } = createBot({
-    clock: systemClock, log: silentLogger, search, stores: createMemoryStores(), senderFor: () => undefined,
+    clock: systemClock, log: silentLogger, library: search, stores, senderFor: () => undefined,
     status: { startedAt: new Date(), version: 'bench', sources: [] }, defaultTimeZone: 'UTC',
   });
   const where = {
@@ -166,9 +165,9 @@ async function measureCommands(): Promise<Percentiles> {
 const ids = index.ids();
 const relatedTimes: number[] = [];
 for (let i = 0; i < 300; i++) {
-  const paper = corpus.get(ids[(i * 7919) % ids.length]!)!;
+  const paper = (await search.get(ids[(i * 7919) % ids.length]!))!;
   const start = performance.now();
-  search.related(paper, 5);
+  await search.related(paper, 5);
   relatedTimes.push(performance.now() - start);
 }
 
@@ -181,8 +180,8 @@ const measurement: Measurement = {
   heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   related: percentiles(relatedTimes),
   command: await measureCommands(),
-  slack: await measureSlackRoundTrip(search, queries.map((q) => q.text)),
-  discord: await measureDiscordRoundTrip(search, queries.map((q) => q.text)),
+  slack: await measureSlackRoundTrip(search, stores, queries.map((q) => q.text)),
+  discord: await measureDiscordRoundTrip(search, stores, queries.map((q) => q.text)),
   ...main,
   alternatives,
 };

@@ -21,11 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBundledPapers } from '../src/corpus/bundled.ts';
-import { Corpus } from '../src/corpus/corpus.ts';
-import { CORPUS_FILES, corpusFingerprint, saveCorpus } from '../src/corpus/corpus-file.ts';
 import { writeIndexFile } from '../src/index/index-file.ts';
 import { PaperIndex } from '../src/index/paper-index.ts';
-import { toIndexDoc } from '../src/index/paper-search.ts';
+import { LIBRARY_FILES } from '../src/library/open-library.ts';
+import { toIndexDoc } from '../src/library/paper-library.ts';
+import { openSqliteStores } from '../src/store/sqlite/sqlite-store.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Measurement } from './measure.ts';
 import { measureBaseline, type BaselineMeasurement } from './minisearch-baseline.ts';
@@ -55,7 +55,7 @@ interface Row {
 const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const seconds = (n: number): string => `${(n / 1000).toFixed(2)} s`;
 
-function run(size: number): Row {
+async function run(size: number): Promise<Row> {
   const basis = loadBundledPapers(silentLogger);
   let t = performance.now();
   const papers = generateCorpus({ size, seed: SEED, basis, now: new Date('2026-11-01T00:00:00Z') });
@@ -70,15 +70,17 @@ function run(size: number): Row {
 
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
   try {
-    saveCorpus(dir, new Corpus(papers));
+    const stores = openSqliteStores(join(dir, 'paperboy.db'));
+    for (let i = 0; i < papers.length; i += 1000) await stores.papers.upsert(papers.slice(i, i + 1000));
+    const stamp = { libraryId: await stores.papers.libraryId(), seq: await stores.papers.lastSeq() };
+    await stores.close();
     t = performance.now();
-    const fingerprint = corpusFingerprint(papers);
-    writeIndexFile(join(dir, CORPUS_FILES.index), index.snapshot(), fingerprint);
+    writeIndexFile(join(dir, LIBRARY_FILES.index), index.snapshot(), stamp);
     const saveMs = performance.now() - t;
     const queriesPath = join(dir, 'queries.json');
     writeFileSync(queriesPath, JSON.stringify({ warmup, timed: queries }));
     const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
-    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', measureScript, dir, queriesPath, fingerprint, ...(withPlans ? ['--plans'] : [])], {
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', measureScript, dir, queriesPath, ...(withPlans ? ['--plans'] : [])], {
       encoding: 'utf8',
       maxBuffer: 16 * 2 ** 20,
     });
@@ -87,7 +89,7 @@ function run(size: number): Row {
       generateMs,
       buildMs,
       saveMs,
-      fileMb: statSync(join(dir, CORPUS_FILES.index)).size / 2 ** 20,
+      fileMb: statSync(join(dir, LIBRARY_FILES.index)).size / 2 ** 20,
       terms: index.termCount,
       measured: JSON.parse(output) as Measurement,
     };
@@ -105,7 +107,7 @@ const fanout = await measureFanout({ channels: 1000 });
 const rows: Row[] = [];
 for (const size of sizes) {
   process.stderr.write(`benchmarking ${size.toLocaleString('en')} papers…\n`);
-  rows.push(run(size));
+  rows.push(await run(size));
 }
 
 const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;

@@ -6,19 +6,19 @@
 import { createSlackAdapter } from '../adapters/slack/app.ts';
 import { createBot } from '../bot.ts';
 import { systemClock } from '../src/clock.ts';
-import type { PaperSearch } from '../src/index/paper-search.ts';
+import type { PaperLibrary } from '../src/library/paper-library.ts';
+import type { Stores } from '../src/store/store.ts';
 import { silentLogger } from '../src/logger.ts';
-import { createMemoryStores } from '../src/store/memory/memory-store.ts';
 import { startLoadChild } from './load-child.ts';
 import type { Percentiles } from './stats.ts';
 
 const SECRET = 'bench0123456789abcdef';
 
 /** Times `texts.length` signed slash commands, `concurrency` at a time; every one must be answered. */
-export async function measureSlackRoundTrip(search: PaperSearch, texts: readonly string[], concurrency = 50): Promise<Percentiles> {
+export async function measureSlackRoundTrip(library: PaperLibrary, stores: Stores, texts: readonly string[], concurrency = 50): Promise<Percentiles> {
   const load = await startLoadChild<{ apiUrl: string }>(new URL('./slack-load.ts', import.meta.url));
   const bot = createBot({
-    clock: systemClock, log: silentLogger, search, stores: createMemoryStores(), senderFor: () => undefined,
+    clock: systemClock, log: silentLogger, library, stores, senderFor: () => undefined,
     status: { startedAt: new Date(), version: 'bench', sources: [] }, defaultTimeZone: 'UTC',
   });
   const adapter = createSlackAdapter(

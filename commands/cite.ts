@@ -26,8 +26,8 @@ export const citeCommand = defineCommand({
     const paperWords = trailing ? words.slice(0, -1) : words;
     return validate(schema, { paper: paperWords.join(' '), format: options.format ?? trailing }, usage);
   },
-  run: (args, ctx) => {
-    const paper = resolvePaper(ctx.search, args.paper, 'cite');
+  run: async (args, ctx) => {
+    const paper = await resolvePaper(ctx.papers, args.paper, 'cite');
     const citation = args.format === 'bibtex' ? toBibtex(paper) : toMarkdownCitation(paper);
     return {
       fallbackText: citation,

@@ -24,7 +24,7 @@ export const discussCommand = defineCommand({
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),
   run: async (args, ctx) => {
-    const paper = resolvePaper(ctx.search, args.paper, 'discuss');
+    const paper = await resolvePaper(ctx.papers, args.paper, 'discuss');
     const existing = await ctx.stores.discussions.get(encodeRef(ctx.channel), paper.id);
     if (existing && isPendingThread(existing.thread)) {
       return { ...threadNote(`The thread for "${paper.titleDisplay}" is being opened right now; it will appear in a moment.`), visibility: 'user' as const };
@@ -39,7 +39,7 @@ export const discussCommand = defineCommand({
     const view = paperView(paper, ctx);
     return {
       reply: { fallbackText: `Discussion: ${paperFallback(paper)}`, blocks: fullCard(view), visibility: 'channel' as const },
-      discussion: { paperId: paper.id, title: paper.titleDisplay, seed: [discussionSeed(view, ctx.search.related(paper, SEED_RELATED_COUNT))] },
+      discussion: { paperId: paper.id, title: paper.titleDisplay, seed: [discussionSeed(view, await ctx.papers.related(paper, SEED_RELATED_COUNT))] },
     };
   },
 });

@@ -17,7 +17,8 @@ export const discussionsCommand = defineCommand({
     if (discussions.length === 0) {
       return { ...threadNote('No paper threads here yet. Open one with /papers discuss <paper> or the Discuss button on a card.'), visibility: 'user' as const };
     }
-    const entries = discussions.map((discussion) => ({ discussion, ...(ctx.search.corpus.get(discussion.paperId) ? { paper: ctx.search.corpus.get(discussion.paperId)! } : {}) }));
+    const papers = new Map((await ctx.papers.getMany(discussions.map((d) => d.paperId))).map((paper) => [paper.id, paper]));
+    const entries = discussions.map((discussion) => ({ discussion, ...(papers.has(discussion.paperId) ? { paper: papers.get(discussion.paperId)! } : {}) }));
     return discussionList(entries, ctx.clock.now());
   },
 });

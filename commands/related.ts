@@ -21,9 +21,9 @@ export const relatedCommand = defineCommand({
   options: [],
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),
-  run: (args, ctx) => {
-    const paper = resolvePaper(ctx.search, args.paper, 'related');
-    const related = ctx.search.related(paper, RELATED_COUNT);
+  run: async (args, ctx) => {
+    const paper = await resolvePaper(ctx.papers, args.paper, 'related');
+    const related = await ctx.papers.related(paper, RELATED_COUNT);
     if (related.length === 0) {
       throw new UserError('paper-not-found', `No paper in the corpus is close enough to "${paper.titleDisplay}" yet.`);
     }

@@ -17,7 +17,7 @@ export const saveCommand = defineCommand({
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),
   run: async (args, ctx) => {
-    const paper = resolvePaper(ctx.search, args.paper, 'save');
+    const paper = await resolvePaper(ctx.papers, args.paper, 'save');
     const added = await ctx.stores.saved.save({
       channel: encodeRef(ctx.channel),
       paperId: paper.id,

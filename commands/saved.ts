@@ -31,7 +31,7 @@ export const savedCommand = defineCommand<SavedArgs>({
   },
   run: async (args, ctx) => {
     const entries = await ctx.stores.saved.list(encodeRef(ctx.channel));
-    const papers = entries.flatMap((entry) => ctx.search.corpus.get(entry.paperId) ?? []);
+    const papers = await ctx.papers.getMany(entries.map((entry) => entry.paperId));
     if (papers.length === 0) {
       const text = 'The reading list of this channel is empty. Press Save on a paper card, or /papers save <paper>.';
       return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'user' };

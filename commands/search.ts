@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../src/chat/errors.ts';
-import { SEARCH_SORTS } from '../src/index/paper-search.ts';
+import { SEARCH_SORTS } from '../src/library/papers.ts';
 import { commandLine } from './framework/args.ts';
 import { defineCommand } from './framework/command-spec.ts';
 import { paperView } from './presenters/paper-view.ts';
@@ -44,10 +44,10 @@ export const searchCommand = defineCommand({
     }
     return args;
   },
-  run: (args, ctx) => {
+  run: async (args, ctx) => {
     const now = ctx.clock.now();
     const offset = (args.page - 1) * SEARCH_PAGE_SIZE;
-    const results = ctx.search.search({
+    const results = await ctx.papers.search({
       text: args.query,
       ...(args.since ? { since: sinceInstant(args.since, now) } : {}),
       ...(args.author ? { author: args.author } : {}),

@@ -17,8 +17,8 @@ export const showCommand = defineCommand({
   options: [],
   permission: 'anyone',
   parse: ({ text }) => validate(schema, { paper: text }, usage),
-  run: (args, ctx) => {
-    const paper = resolvePaper(ctx.search, args.paper, 'show');
+  run: async (args, ctx) => {
+    const paper = await resolvePaper(ctx.papers, args.paper, 'show');
     return { fallbackText: paperFallback(paper), blocks: fullCard(paperView(paper, ctx)), visibility: 'channel' };
   },
 });

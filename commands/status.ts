@@ -35,10 +35,10 @@ export const statusCommand = defineCommand({
   parse: () => ({}),
   run: async (_args, ctx) => {
     const now = ctx.clock.now();
-    const { corpus, index } = ctx.search;
+    const stats = ctx.papers.stats();
     const sources = ctx.status.sources.length > 0 ? ctx.status.sources.join(', ') : 'none configured (bundled corpus only)';
     const fields = [
-      { label: 'Papers', value: [`${corpus.size.toLocaleString('en')} (${index.termCount.toLocaleString('en')} indexed terms)`] },
+      { label: 'Papers', value: [`${stats.papers.toLocaleString('en')} (${stats.terms.toLocaleString('en')} indexed terms)`] },
       { label: 'Sources', value: [sources] },
       { label: 'Up for', value: [`${elapsed(now.getTime() - ctx.status.startedAt.getTime())} (since ${ctx.status.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`] },
       { label: 'Version', value: [ctx.status.version] },

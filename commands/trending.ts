@@ -42,15 +42,15 @@ export const trendingCommand = defineCommand({
     }
     return { ...validate(schema, { topic, window, ...options }, usage), words, options };
   },
-  run: (args, ctx) => {
+  run: async (args, ctx) => {
     // Without a window: today, or this week when no dated paper is new today (weekends, source lag).
     const topic = args.topic ? { topic: args.topic } : {};
     let window: TrendingWindow = args.window ?? 'today';
-    let entries = ctx.search.trending({ window, ...topic });
+    let entries = ctx.papers.rankTrending({ window, ...topic });
     let note: string | undefined;
     const onlyUndated = entries.every((entry) => entry.inputs.ageHours === undefined);
     if (!args.window && onlyUndated) {
-      const week = ctx.search.trending({ window: 'week', ...topic });
+      const week = ctx.papers.rankTrending({ window: 'week', ...topic });
       if (week.some((entry) => entry.inputs.ageHours !== undefined)) {
         window = 'week';
         entries = week;
@@ -65,7 +65,7 @@ export const trendingCommand = defineCommand({
       const pages = Math.ceil(entries.length / TRENDING_PAGE_SIZE);
       throw new UserError('page-out-of-range', `The trending list${about} ${label} has ${pages} page${pages === 1 ? '' : 's'}; try page:${pages}.`);
     }
-    const shown = entries.slice(offset, offset + TRENDING_PAGE_SIZE);
+    const shown = await ctx.papers.entriesOf(entries.slice(offset, offset + TRENDING_PAGE_SIZE));
     const nextPage = offset + shown.length < entries.length
       ? [{ label: 'More', actionId: ctx.actions.encode({ command: 'trending', args: [window, args.topic, `page:${args.page + 1}`].filter(Boolean).join(' ') }) }]
       : [];

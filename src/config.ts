@@ -143,7 +143,7 @@ export interface ShellConfig {
 /** The whole typed configuration, read once at start. */
 export interface Config {
   logLevel: (typeof logLevels)[number];
-  /** Directory for runtime files: saved corpus, signal snapshots, search index, database. */
+  /** Directory for runtime files: the SQLite database, the search index cache, the log. */
   dataDir: string;
   /** Where state lives: `sqlite:<DATA_DIR>/paperboy.db` by default (or a PostgreSQL URL, once that store exists). */
   databaseUrl: string;

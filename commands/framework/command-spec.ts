@@ -1,7 +1,7 @@
 import type { Clock } from '../../src/clock.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { ActorRef, ChannelRef, ThreadRef } from '../../src/chat/refs.ts';
-import type { PaperSearch } from '../../src/index/paper-search.ts';
+import type { Papers } from '../../src/library/papers.ts';
 import type { DailySettings } from '../../src/store/channel-settings.port.ts';
 import type { Stores } from '../../src/store/store.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -67,7 +67,8 @@ export interface ScheduleView {
 
 /** Everything a handler may use. Handlers return results; they never call a platform. */
 export interface CommandContext {
-  search: PaperSearch;
+  /** The papers: search, lookup, related, trending. */
+  papers: Papers;
   clock: Clock;
   log: Logger;
   actions: ActionCodec;

@@ -5,7 +5,7 @@
  */
 import { encodeRef, type ChannelRef } from '../../src/chat/refs.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
-import type { PaperSearch } from '../../src/index/paper-search.ts';
+import type { Papers } from '../../src/library/papers.ts';
 import type { SubscriptionStore } from '../../src/store/subscription-store.port.ts';
 import type { ArgumentSpec } from './command-spec.ts';
 
@@ -29,7 +29,7 @@ const ZONES: readonly string[] = [...new Set(['UTC', ...Intl.supportedValuesOf('
 /** Offers values for arguments while they are typed. */
 export class ArgumentSuggester {
   constructor(
-    private readonly search: PaperSearch,
+    private readonly library: Papers,
     private readonly subscriptions: Pick<SubscriptionStore, 'list'>,
   ) {}
 
@@ -47,13 +47,13 @@ export class ArgumentSuggester {
     return [];
   }
 
-  private papers(typed: string): Suggestion[] {
-    return this.search.search({ text: typed, limit: MAX_SUGGESTIONS }).papers.map((hit) => paperSuggestion(hit.paper));
+  private async papers(typed: string): Promise<Suggestion[]> {
+    return (await this.library.search({ text: typed, limit: MAX_SUGGESTIONS })).papers.map((hit) => paperSuggestion(hit.paper));
   }
 
   /** What was typed, to search for it as it is, then the titles it already matches, to search for one of them. */
-  private queries(typed: string): Suggestion[] {
-    const titles = this.search.search({ text: typed, limit: MAX_SUGGESTIONS - 1 }).papers.map((hit) => hit.paper.titleDisplay);
+  private async queries(typed: string): Promise<Suggestion[]> {
+    const titles = (await this.library.search({ text: typed, limit: MAX_SUGGESTIONS - 1 })).papers.map((hit) => hit.paper.titleDisplay);
     return [typed, ...titles.filter((title) => title !== typed)].map((text) => ({ label: text, value: text }));
   }
 
@@ -67,8 +67,8 @@ export class ArgumentSuggester {
   }
 
   /** What is trending this week, for a field not typed in yet (a window's papers only: milliseconds at 100k). */
-  private trending(): Suggestion[] {
-    return this.search.trending({ window: 'week', limit: MAX_SUGGESTIONS }).map((entry) => paperSuggestion(entry.paper));
+  private async trending(): Promise<Suggestion[]> {
+    return (await this.library.trending({ window: 'week', limit: MAX_SUGGESTIONS })).map((entry) => paperSuggestion(entry.paper));
   }
 
   /** Zones whose name contains every typed word (`new york` → America/New_York), shortest first. */

@@ -26,15 +26,15 @@ export async function handleThreadMessage(message: ThreadMessage, ctx: Omit<Comm
   if (!discussion) return threadNote('I answer questions about a paper inside its thread. Open one with /papers discuss <paper>, then ask me there.');
   if (message.text.length > MAX_INPUT_CHARS) return threadNote(`That question is too long (${message.text.length.toLocaleString('en')} characters); ask in under ${MAX_INPUT_CHARS.toLocaleString('en')}.`);
   const question = cleanInput(message.text).replace(BOT_MENTION, '');
-  const paper = ctx.search.corpus.get(discussion.paperId);
+  const paper = await ctx.papers.get(discussion.paperId);
   if (!paper) return threadNote(`The paper of this thread (${discussion.paperId}) is no longer in the corpus, so I cannot answer from it.`);
   const kind = classifyQuestion(question);
   if (kind === 'empty') return threadNote('Ask me a question in words, e.g. @paperboy what dataset do they use?');
   if (kind === 'related') {
-    const related = ctx.search.related(paper, THREAD_RELATED_COUNT);
+    const related = await ctx.papers.related(paper, THREAD_RELATED_COUNT);
     if (related.length === 0) return threadNote(`No paper in the corpus is close enough to "${paper.titleDisplay}" yet.`);
     return paperListMessage({ title: `Papers like "${paper.titleDisplay}"`, views: related.map((p) => paperView(p, ctx)) });
   }
-  const answer = answerFromPaper(paper, question, (term) => ctx.search.index.idfOf(term));
+  const answer = answerFromPaper(paper, question, (term) => ctx.papers.idfOf(term));
   return answerMessage(paper, answer.covered, answer.quotes);
 }

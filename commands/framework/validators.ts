@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserError } from '../../src/chat/errors.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
-import type { PaperSearch } from '../../src/index/paper-search.ts';
+import type { Papers } from '../../src/library/papers.ts';
 
 /** The longest search query or paper reference accepted. */
 export const MAX_QUERY_CHARS = 300;
@@ -70,8 +70,8 @@ export function paperReference(command: string) {
  * Resolves a paper reference or throws a `UserError`: not found (with how to search), or ambiguous
  * (with the candidates and the exact command to pick one).
  */
-export function resolvePaper(search: PaperSearch, reference: string, command: string): Paper {
-  const resolved = search.resolve(reference);
+export async function resolvePaper(papers: Papers, reference: string, command: string): Promise<Paper> {
+  const resolved = await papers.resolve(reference);
   if (resolved.kind === 'found') return resolved.paper;
   if (resolved.kind === 'ambiguous') {
     throw new UserError(

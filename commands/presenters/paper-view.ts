@@ -1,11 +1,11 @@
 import type { Button } from '../../src/chat/message.ts';
 import { representativeSentence } from '../../src/corpus/sentences.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
-import { explainTrending, trendingInputs, type TrendingInputs } from '../../src/ranking/trending.ts';
+import { explainTrending, type TrendingInputs } from '../../src/ranking/trending.ts';
 import type { CommandContext } from '../framework/command-spec.ts';
 
 /** What building a card needs: the corpus and index, the time, and the button codec. */
-export type CardContext = Pick<CommandContext, 'search' | 'clock' | 'actions'>;
+export type CardContext = Pick<CommandContext, 'papers' | 'clock' | 'actions'>;
 import type { PaperView } from './paper.ts';
 
 /** The buttons every paper card carries: Discuss, Related, Save, Cite. */
@@ -19,24 +19,22 @@ export function paperButtons(paper: Paper, ctx: CardContext): Button[] {
 }
 
 /**
- * A paper's TL;DR and key terms depend only on the paper (a changed paper is a new object), so they are
- * worked out once per paper object and reused by every card that shows it.
+ * A paper's TL;DR depends only on its text, so it is worked out once per paper object (the library keeps
+ * recently shown papers) and reused by every card that shows it. Key terms depend on the corpus's word
+ * statistics too: the library caches them until its index changes.
  */
-const textFacts = new WeakMap<Paper, { tldr: string | undefined; keyTerms: string[] }>();
+const tldrs = new WeakMap<Paper, string | undefined>();
 
-function factsOf(paper: Paper, ctx: CardContext): { tldr: string | undefined; keyTerms: string[] } {
-  let facts = textFacts.get(paper);
-  if (!facts) {
-    facts = { tldr: paper.aiSummary ?? representativeSentence(paper.abstractDisplay), keyTerms: ctx.search.keyTerms(paper) };
-    textFacts.set(paper, facts);
-  }
-  return facts;
+function tldrOf(paper: Paper): string | undefined {
+  if (!tldrs.has(paper)) tldrs.set(paper, paper.aiSummary ?? representativeSentence(paper.abstractDisplay));
+  return tldrs.get(paper);
 }
 
 /** Everything a card needs about a paper: TL;DR, key terms, why it ranks, buttons. */
 export function paperView(paper: Paper, ctx: CardContext, trending?: TrendingInputs): PaperView {
-  const { tldr, keyTerms } = factsOf(paper, ctx);
-  const inputs = trending ?? trendingInputs(paper, ctx.clock.now(), ctx.search.corpus.upvotesGained.bind(ctx.search.corpus));
+  const tldr = tldrOf(paper);
+  const keyTerms = ctx.papers.keyTerms(paper);
+  const inputs = trending ?? ctx.papers.trendingInputs(paper);
   return {
     paper,
     ...(tldr ? { tldr } : {}),

@@ -11,8 +11,14 @@ import { parseTrendingPage } from './sources/trending-page.ts';
 /** The file formats the backfill command reads. */
 export type ImportFormat = 'jsonl' | 'hf-daily' | 'hf-paper' | 'arxiv-atom' | 'arxiv-rss' | 'trending-page';
 
-/** Recognizes a file's format from its content (never from its name alone, which may lie). */
-export function detectFormat(text: string): ImportFormat | undefined {
+/**
+ * Recognizes a file's format from its content (never from its name alone, which may lie). `text` may be
+ * only the start of a large file (`truncated`). A first line holding one complete object with an abstract
+ * means JSON Lines; a first line that is not a whole object is JSON Lines with a broken first line unless
+ * the text is one pretty-printed object (a Hugging Face paper): a broken line is reported by its number,
+ * never re-read as another format.
+ */
+export function detectFormat(text: string, truncated = false): ImportFormat | undefined {
   const start = text.trimStart();
   if (start.startsWith('<')) {
     if (/<feed[\s>]/.test(start.slice(0, 2000))) return 'arxiv-atom';
@@ -21,15 +27,21 @@ export function detectFormat(text: string): ImportFormat | undefined {
   }
   if (start.startsWith('[')) return 'hf-daily';
   if (start.startsWith('{')) {
-    const firstLine = start.slice(0, start.indexOf('\n') === -1 ? undefined : start.indexOf('\n'));
+    const newline = start.indexOf('\n');
+    const firstLine = (newline === -1 ? start : start.slice(0, newline)).trim();
+    let first: unknown;
     try {
-      const first = JSON.parse(firstLine) as Record<string, unknown>;
-      // One JSON object per line, each one of our papers.
-      if ('titleDisplay' in first && 'sources' in first) return 'jsonl';
+      first = JSON.parse(firstLine);
     } catch {
-      // Not one object per line: a single pretty-printed object.
+      first = undefined;
     }
-    return 'hf-paper';
+    if (first && typeof first === 'object') {
+      if ('abstract' in first || 'titleDisplay' in first) return 'jsonl';
+      // One object alone in the file, without an abstract: a Hugging Face paper (its text is `summary`).
+      return start.slice(firstLine.length).trim() === '' && !truncated ? 'hf-paper' : 'jsonl';
+    }
+    if (firstLine === '{') return 'hf-paper';
+    return 'jsonl';
   }
   return start.length > 0 ? 'trending-page' : undefined;
 }

@@ -78,3 +78,62 @@ export function mergePaper(existing: Paper, incoming: Paper): Paper {
     sources: union(existing.sources, incoming.sources),
   });
 }
+
+/**
+ * Whether a paper found by its title is the same work as an incoming one: two different arXiv papers can
+ * share a title, so only a title-only paper (on either side) is matched by title.
+ */
+export function sameWork(existing: Paper, incoming: Paper): boolean {
+  return existing.id === incoming.id || existing.arxivId === undefined || incoming.arxivId === undefined;
+}
+
+/** What upserting one incoming paper onto the stored one does. */
+export type UpsertPlan =
+  | { kind: 'add'; paper: Paper }
+  | { kind: 'unchanged'; paper: Paper }
+  | {
+      kind: 'update';
+      paper: Paper;
+      /** The id it had before, when a title-only paper was matched to its arXiv id. */
+      previousId?: string;
+      /** Whether its searchable text changed (then it must be re-indexed, not only its facets). */
+      textChanged: boolean;
+    };
+
+/**
+ * Decides what an incoming paper does to what is stored: `existing` is the stored paper with the same id,
+ * else the stored paper with the same title (see {@link sameWork}), else undefined. Every store runs this
+ * one rule, so SQLite, PostgreSQL and memory merge alike.
+ */
+export function planUpsert(existing: Paper | undefined, incoming: Paper): UpsertPlan {
+  if (!existing || !sameWork(existing, incoming)) return { kind: 'add', paper: incoming };
+  const merged = mergePaper(existing, incoming);
+  if (merged.id === existing.id && samePaper(merged, existing)) return { kind: 'unchanged', paper: existing };
+  return {
+    kind: 'update',
+    paper: merged,
+    ...(merged.id !== existing.id ? { previousId: existing.id } : {}),
+    textChanged: merged.id !== existing.id || searchableTextChanged(existing, merged),
+  };
+}
+
+/**
+ * Two papers hold the same facts: field order and absent-versus-undefined do not matter, nor do the
+ * display forms of title and abstract (derived from the raw text), nor when unchanged signals were
+ * observed again (a new observation is a snapshot, not a change of the paper).
+ */
+export function samePaper(a: Paper, b: Paper): boolean {
+  const facts = ({ titleDisplay: _t, abstractDisplay: _a, signals, ...rest }: Paper) => ({
+    ...rest,
+    signals: signals && { upvotes: signals.upvotes, comments: signals.comments, githubStars: signals.githubStars },
+  });
+  return canonicalJson(facts(a)) === canonicalJson(facts(b));
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)))
+      : v,
+  );
+}

@@ -171,6 +171,11 @@ function usableLinks(links: Partial<PaperLinks>): Partial<PaperLinks> {
  * Throws {@link InvalidPaperError} with a readable reason when the draft is not a paper.
  */
 export function createPaper(draft: PaperDraft): Paper {
+  return createPaperReportingCuts(draft).paper;
+}
+
+/** {@link createPaper}, also saying which fields were cut to {@link FIELD_CAPS}. */
+export function createPaperReportingCuts(draft: PaperDraft): { paper: Paper; cut: string[] } {
   let arxivId: string | undefined;
   let version = draft.version;
   if (draft.arxivId !== undefined && draft.arxivId.trim() !== '') {
@@ -220,7 +225,61 @@ export function createPaper(draft: PaperDraft): Paper {
     const issue = result.error.issues[0];
     throw new InvalidPaperError(`${issue?.path.join('.') || 'paper'}: ${issue?.message ?? 'invalid'}`);
   }
-  return result.data;
+  return capPaper(result.data);
+}
+
+/**
+ * The most a paper may hold, so one bad record (a 50 MB "abstract") cannot swell the database, the index
+ * or a card: a title longer than this is not a title and the paper is rejected; longer text and lists are
+ * cut (at a word, with an ellipsis), and the cut is reported.
+ */
+export const FIELD_CAPS = {
+  title: 1000,
+  abstract: 20_000,
+  aiSummary: 2000,
+  authors: 500,
+  author: 200,
+  keywords: 50,
+  keyword: 100,
+  comment: 2000,
+} as const;
+
+/** Cuts text to at most `max` characters at a word boundary, with an ellipsis; whole code points only. */
+function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  // Never split a surrogate pair.
+  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
+  const space = text.lastIndexOf(' ', end);
+  return `${text.slice(0, space > max * 0.8 ? space : end).trimEnd()}…`;
+}
+
+/**
+ * Applies {@link FIELD_CAPS}: returns the paper (cut where needed) and the names of the fields that were
+ * cut; throws {@link InvalidPaperError} when the title is too long to be a title.
+ */
+export function capPaper(paper: Paper): { paper: Paper; cut: string[] } {
+  const caps = FIELD_CAPS;
+  if (paper.title.length > caps.title) throw new InvalidPaperError(`the title is ${paper.title.length} characters long (at most ${caps.title})`);
+  const cut: string[] = [];
+  let next = paper;
+  const change = (field: string, patch: Partial<Paper>): void => {
+    cut.push(field);
+    next = { ...next, ...patch };
+  };
+  if (paper.abstract.length > caps.abstract) {
+    const abstract = cutText(paper.abstract, caps.abstract);
+    change('abstract', { abstract, abstractDisplay: texToDisplay(abstract) });
+  }
+  if (paper.aiSummary !== undefined && paper.aiSummary.length > caps.aiSummary) change('aiSummary', { aiSummary: cutText(paper.aiSummary, caps.aiSummary) });
+  if (paper.comment !== undefined && paper.comment.length > caps.comment) change('comment', { comment: cutText(paper.comment, caps.comment) });
+  if (paper.authors.length > caps.authors || paper.authors.some((a) => a.length > caps.author)) {
+    change('authors', { authors: paper.authors.slice(0, caps.authors).map((a) => cutText(a, caps.author)) });
+  }
+  if (paper.keywords.length > caps.keywords || paper.keywords.some((k) => k.length > caps.keyword)) {
+    change('keywords', { keywords: paper.keywords.slice(0, caps.keywords).map((k) => cutText(k, caps.keyword)) });
+  }
+  return { paper: next, cut };
 }
 
 /** One item an importer could not use, and why. */

@@ -1,11 +1,12 @@
-import { closeSync, openSync, readFileSync, renameSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { runSteps, type Steps } from '../util/steps.ts';
 import type { IndexSnapshot } from './paper-index.ts';
 
 /** First bytes of an index file; bump the digit when the layout changes so old files are rebuilt. */
-const MAGIC = 'PAPERBOY-INDEX-3\n';
+const MAGIC = 'PAPERBOY-INDEX-4\n';
 
-type ArrayName = 'df' | 'offsets' | 'postingDocs' | 'postingImpacts' | 'postingFields' | 'alive' | 'publishedMinute' | 'upvotes' | 'avgFieldLength';
+type ArrayName = Exclude<keyof IndexSnapshot, TextName>;
 type TextName = 'terms' | 'docIds';
 
 const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8'> = {
@@ -16,10 +17,25 @@ const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8'> = {
   postingFields: 'Uint8',
   alive: 'Uint8',
   publishedMinute: 'Int32',
+  referenceMinute: 'Int32',
   upvotes: 'Int32',
+  comments: 'Int32',
+  githubStars: 'Int32',
+  bundledRank: 'Int32',
   avgFieldLength: 'Float64',
 };
 const TEXTS: TextName[] = ['terms', 'docIds'];
+/** The big arrays stay views into the file's buffer; the rest are copied out, so once a compaction has
+ *  replaced the postings nothing keeps the file's buffer alive. */
+const VIEWS = new Set<ArrayName>(['postingDocs', 'postingImpacts', 'postingFields']);
+
+/** Which database an index was built from, and up to which change of its paper feed. */
+export interface IndexStamp {
+  /** The database's library id (see `PaperStore.libraryId`): an index from another database is not used. */
+  libraryId: string;
+  /** The highest paper change sequence the index includes. */
+  seq: number;
+}
 
 interface Section {
   name: ArrayName | TextName;
@@ -28,25 +44,30 @@ interface Section {
 }
 
 interface Header {
-  fingerprint: string;
+  stamp: IndexStamp;
   sections: Section[];
 }
 
 const ALIGN = 8;
+/** Bytes written between pauses of {@link indexFileSteps}: a few milliseconds of disk writes. */
+const WRITE_SLICE_BYTES = 4 * 2 ** 20;
 
 /**
- * Writes an index snapshot as one binary file: a magic line, a JSON header (fingerprint, section table),
- * then each typed array's bytes (8-byte aligned) and the term and id lists as newline-joined UTF-8. No
- * giant JSON string is ever built, so this scales past V8's string limit. Written to a temporary file
- * and renamed, so a crash never leaves a half-written index.
+ * Writes an index snapshot as one binary file: a magic line, a JSON header (stamp, section table), then each
+ * typed array's bytes (8-byte aligned) and the term and id lists as newline-joined UTF-8. No giant JSON
+ * string is ever built, so this scales past V8's string limit. Written to a temporary file and renamed, so a
+ * crash never leaves a half-written index. Pauses after every few megabytes (see {@link Steps}).
  */
-export function writeIndexFile(path: string, snapshot: IndexSnapshot, fingerprint: string): void {
+export function* indexFileSteps(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): Steps<void> {
   const blobs: { name: Section['name']; data: Uint8Array }[] = [];
   for (const name of Object.keys(ARRAYS) as ArrayName[]) {
     const array = snapshot[name];
     blobs.push({ name, data: new Uint8Array(array.buffer, array.byteOffset, array.byteLength) });
   }
-  for (const name of TEXTS) blobs.push({ name, data: Buffer.from(snapshot[name].join('\n'), 'utf8') });
+  for (const name of TEXTS) {
+    blobs.push({ name, data: Buffer.from(snapshot[name].join('\n'), 'utf8') });
+    yield;
+  }
 
   const sections: Section[] = [];
   let cursor = 0;
@@ -54,7 +75,7 @@ export function writeIndexFile(path: string, snapshot: IndexSnapshot, fingerprin
     sections.push({ name: blob.name, offset: cursor, bytes: blob.data.byteLength });
     cursor += Math.ceil(blob.data.byteLength / ALIGN) * ALIGN;
   }
-  const headerJson = Buffer.from(JSON.stringify({ fingerprint, sections } satisfies Header), 'utf8');
+  const headerJson = Buffer.from(JSON.stringify({ stamp, sections } satisfies Header), 'utf8');
   const preamble = Buffer.alloc(Math.ceil((MAGIC.length + 4 + headerJson.length) / ALIGN) * ALIGN);
   preamble.write(MAGIC, 0, 'latin1');
   preamble.writeUInt32LE(headerJson.length, MAGIC.length);
@@ -63,27 +84,41 @@ export function writeIndexFile(path: string, snapshot: IndexSnapshot, fingerprin
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
+  let renamed = false;
   try {
     writeSync(fd, preamble);
     for (const blob of blobs) {
-      writeSync(fd, blob.data);
+      for (let at = 0; at < blob.data.byteLength; at += WRITE_SLICE_BYTES) {
+        writeSync(fd, blob.data, at, Math.min(WRITE_SLICE_BYTES, blob.data.byteLength - at));
+        yield;
+      }
       const pad = Math.ceil(blob.data.byteLength / ALIGN) * ALIGN - blob.data.byteLength;
       if (pad > 0) writeSync(fd, Buffer.alloc(pad));
     }
-  } finally {
     closeSync(fd);
+    renameSync(temporary, path);
+    renamed = true;
+  } finally {
+    if (!renamed) {
+      try { closeSync(fd); } catch { /* already closed */ }
+      rmSync(temporary, { force: true });
+    }
   }
-  renameSync(temporary, path);
+}
+
+/** {@link indexFileSteps} at once. */
+export function writeIndexFile(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): void {
+  runSteps(indexFileSteps(path, snapshot, stamp));
 }
 
 /** Why an index file could not be used. */
-export type IndexFileProblem = 'missing' | 'corrupt' | 'stale';
+export type IndexFileProblem = 'missing' | 'corrupt';
 
 /**
- * Reads an index file written by {@link writeIndexFile}. Returns the snapshot when the file is intact and
- * was built from the corpus with `expectedFingerprint`; otherwise says why it cannot be used.
+ * Reads an index file written by {@link writeIndexFile}: its snapshot and the stamp saying what it covers,
+ * or why it cannot be used (a file of an older layout counts as corrupt: it is rebuilt).
  */
-export function readIndexFile(path: string, expectedFingerprint: string): IndexSnapshot | IndexFileProblem {
+export function readIndexFile(path: string): { snapshot: IndexSnapshot; stamp: IndexStamp } | IndexFileProblem {
   let file: Buffer;
   try {
     file = readFileSync(path);
@@ -94,7 +129,7 @@ export function readIndexFile(path: string, expectedFingerprint: string): IndexS
     if (file.toString('latin1', 0, MAGIC.length) !== MAGIC) return 'corrupt';
     const headerLength = file.readUInt32LE(MAGIC.length);
     const header = JSON.parse(file.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + headerLength)) as Header;
-    if (header.fingerprint !== expectedFingerprint) return 'stale';
+    if (typeof header.stamp?.libraryId !== 'string' || !Number.isInteger(header.stamp.seq)) return 'corrupt';
     const base = Math.ceil((MAGIC.length + 4 + headerLength) / ALIGN) * ALIGN;
     // Typed-array views need aligned offsets; copy once into a fresh aligned buffer if the read one is not.
     const bytes = file.byteOffset % ALIGN === 0 ? file : copyAligned(file);
@@ -107,13 +142,15 @@ export function readIndexFile(path: string, expectedFingerprint: string): IndexS
         snapshot[section.name as TextName] = text === '' ? [] : text.split('\n');
         continue;
       }
-      const kind = ARRAYS[section.name as ArrayName];
+      const name = section.name as ArrayName;
+      const kind = ARRAYS[name];
       if (!kind) return 'corrupt';
       const Ctor = { Int32: Int32Array, Float32: Float32Array, Float64: Float64Array, Uint8: Uint8Array }[kind];
-      (snapshot as Record<string, unknown>)[section.name] = new Ctor(bytes.buffer as ArrayBuffer, start, section.bytes / Ctor.BYTES_PER_ELEMENT);
+      const view = new Ctor(bytes.buffer as ArrayBuffer, start, section.bytes / Ctor.BYTES_PER_ELEMENT);
+      (snapshot as Record<string, unknown>)[name] = VIEWS.has(name) ? view : view.slice();
     }
     const complete = [...Object.keys(ARRAYS), ...TEXTS].every((name) => name in snapshot);
-    return complete ? (snapshot as IndexSnapshot) : 'corrupt';
+    return complete ? { snapshot: snapshot as IndexSnapshot, stamp: header.stamp } : 'corrupt';
   } catch {
     return 'corrupt';
   }

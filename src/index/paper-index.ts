@@ -4,20 +4,33 @@ import { tokenize } from './tokenize.ts';
 import { topK } from './top-k.ts';
 import {
   FIELD_BOOSTS,
+  FACETS,
   FieldBit,
   IndexBuilder,
+  NO_COUNT,
   NO_TIME,
-  NO_UPVOTES,
+  facetValues,
   fieldBits,
   fieldTerms,
   idf,
   impactOf,
-  minuteNumber,
+  type FacetColumns,
   type IndexSnapshot,
   type IndexableDoc,
 } from './postings.ts';
 
 export { FIELD_BOOSTS, FieldBit, type IndexSnapshot, type IndexableDoc } from './postings.ts';
+
+/** What ranking knows of a paper without reading it: its facets, as numbers (absent when unknown). */
+export interface PaperFacts {
+  id: string;
+  /** When the paper entered the conversation (featured, else published), ms since the epoch. */
+  referenceMs?: number;
+  upvotes?: number;
+  comments?: number;
+  githubStars?: number;
+  bundledRank?: number;
+}
 
 /** How a query's words are expanded before scoring. The defaults are the measured best (`npm run bench`). */
 export interface QueryPlan {
@@ -69,10 +82,12 @@ export interface SearchFilters {
   author?: string;
   /** Only papers with at least this many upvotes. */
   minUpvotes?: number;
+  /** Only these papers (by id). */
+  ids?: readonly string[];
 }
 
-/** How to order results: relevance, newest first, or by a caller-supplied key (higher first). */
-export type SearchOrder = { by: 'relevance' } | { by: 'newest' } | { by: 'key'; key: (id: string) => number };
+/** How to order results: relevance, newest first, or by a caller-supplied key of a paper's facts (higher first). */
+export type SearchOrder = { by: 'relevance' } | { by: 'newest' } | { by: 'key'; key: (facts: PaperFacts) => number };
 
 /** One search request. */
 export interface SearchRequest {
@@ -130,11 +145,12 @@ export class PaperIndex {
   private postingImpacts: Float32Array;
   private postingFields: Uint8Array;
   private delta = new Map<number, DeltaPostings>();
+  /** Postings in the delta segment (compaction folds them into the main arrays). */
+  private deltaCount = 0;
   private docIds: string[];
   private docNoById = new Map<string, number>();
   private alive: Uint8Array;
-  private publishedMinute: Int32Array;
-  private upvotes: Int32Array;
+  private facets: FacetColumns;
   private avgFieldLength: Float64Array;
   private liveCount = 0;
   private expansionCache = new Map<string, Expansion[]>();
@@ -159,8 +175,14 @@ export class PaperIndex {
     this.postingFields = snapshot.postingFields;
     this.docIds = snapshot.docIds;
     this.alive = snapshot.alive;
-    this.publishedMinute = snapshot.publishedMinute;
-    this.upvotes = snapshot.upvotes;
+    this.facets = {
+      publishedMinute: snapshot.publishedMinute,
+      referenceMinute: snapshot.referenceMinute,
+      upvotes: snapshot.upvotes,
+      comments: snapshot.comments,
+      githubStars: snapshot.githubStars,
+      bundledRank: snapshot.bundledRank,
+    };
     this.avgFieldLength = snapshot.avgFieldLength;
     this.vocabulary = new SearchableMap<number>();
     for (let t = 0; t < this.terms.length; t++) this.vocabulary.set(this.terms[t]!, t);
@@ -206,7 +228,12 @@ export class PaperIndex {
     return this.liveCount;
   }
 
-  /** Number of distinct terms. */
+  /** Postings added since the last compaction: the work a compaction would fold in. */
+  get pendingPostings(): number {
+    return this.deltaCount;
+  }
+
+    /** Number of distinct terms. */
   get termCount(): number {
     return this.terms.length;
   }
@@ -229,8 +256,7 @@ export class PaperIndex {
     this.version++;
     const existing = this.docNoById.get(doc.id);
     if (existing !== undefined && !textChanged) {
-      this.publishedMinute[existing] = minuteNumber(doc.publishedAt);
-      this.upvotes[existing] = doc.upvotes ?? NO_UPVOTES;
+      this.setFacets(existing, doc);
       return;
     }
     if (existing !== undefined) this.remove(doc.id);
@@ -238,8 +264,7 @@ export class PaperIndex {
     this.docIds.push(doc.id);
     this.ensureScratch(docNo + 1);
     this.alive[docNo] = 1;
-    this.publishedMinute[docNo] = minuteNumber(doc.publishedAt);
-    this.upvotes[docNo] = doc.upvotes ?? NO_UPVOTES;
+    this.setFacets(docNo, doc);
     this.docNoById.set(doc.id, docNo);
     this.liveCount++;
     const { packed, lengths } = fieldTerms(doc);
@@ -256,6 +281,7 @@ export class PaperIndex {
       let postings = this.delta.get(termId);
       if (!postings) this.delta.set(termId, (postings = { docs: [], impacts: [], fields: [] }));
       postings.docs.push(docNo);
+      this.deltaCount++;
       // Rounded as the main segment stores it, so answers do not change when the delta is compacted.
       postings.impacts.push(Math.fround(impactOf(tfs, lengths, this.avgFieldLength)));
       postings.fields.push(fieldBits(tfs));
@@ -353,10 +379,54 @@ export class PaperIndex {
       postingFields: fields,
       docIds: this.docIds,
       alive: this.alive.slice(0, this.docIds.length),
-      publishedMinute: this.publishedMinute.slice(0, this.docIds.length),
-      upvotes: this.upvotes.slice(0, this.docIds.length),
+      publishedMinute: this.facets.publishedMinute.slice(0, this.docIds.length),
+      referenceMinute: this.facets.referenceMinute.slice(0, this.docIds.length),
+      upvotes: this.facets.upvotes.slice(0, this.docIds.length),
+      comments: this.facets.comments.slice(0, this.docIds.length),
+      githubStars: this.facets.githubStars.slice(0, this.docIds.length),
+      bundledRank: this.facets.bundledRank.slice(0, this.docIds.length),
       avgFieldLength: this.avgFieldLength,
     };
+  }
+
+  /**
+   * The facts of every searchable paper that entered the conversation at or after `fromMs`, and of every
+   * undated one: what a trending window ranks, read from the facet columns (a scan of typed arrays).
+   */
+  factsSince(fromMs: number): { dated: PaperFacts[]; undated: PaperFacts[] } {
+    const fromMinute = Math.floor(fromMs / 60_000);
+    const dated: PaperFacts[] = [];
+    const undated: PaperFacts[] = [];
+    const reference = this.facets.referenceMinute;
+    for (let d = 0; d < this.docIds.length; d++) {
+      if (!this.alive[d]) continue;
+      const minute = reference[d]!;
+      if (minute === NO_TIME) undated.push(this.factsOf(d));
+      else if (minute >= fromMinute) dated.push(this.factsOf(d));
+    }
+    return { dated, undated };
+  }
+
+  /** The facts of one searchable paper. */
+  facts(id: string): PaperFacts | undefined {
+    const docNo = this.docNoById.get(id);
+    return docNo === undefined ? undefined : this.factsOf(docNo);
+  }
+
+  private factsOf(doc: number): PaperFacts {
+    const f = this.facets;
+    const facts: PaperFacts = { id: this.docIds[doc]! };
+    if (f.referenceMinute[doc] !== NO_TIME) facts.referenceMs = f.referenceMinute[doc]! * 60_000;
+    if (f.upvotes[doc] !== NO_COUNT) facts.upvotes = f.upvotes[doc]!;
+    if (f.comments[doc] !== NO_COUNT) facts.comments = f.comments[doc]!;
+    if (f.githubStars[doc] !== NO_COUNT) facts.githubStars = f.githubStars[doc]!;
+    if (f.bundledRank[doc] !== NO_COUNT) facts.bundledRank = f.bundledRank[doc]!;
+    return facts;
+  }
+
+  private setFacets(docNo: number, doc: IndexableDoc): void {
+    const values = facetValues(doc);
+    for (const facet of FACETS) this.facets[facet][docNo] = values[facet];
   }
 
   /** Changes how queries are expanded (for benchmarking alternatives); clears the expansion cache. */
@@ -565,8 +635,8 @@ export class PaperIndex {
   }
 
   private orderKey(order: SearchOrder): ((doc: number) => number) | undefined {
-    if (order.by === 'newest') return (doc) => this.publishedMinute[doc]!;
-    if (order.by === 'key') return (doc) => order.key(this.docIds[doc]!);
+    if (order.by === 'newest') return (doc) => this.facets.publishedMinute[doc]!;
+    if (order.by === 'key') return (doc) => order.key(this.factsOf(doc));
     return undefined;
   }
 
@@ -574,11 +644,15 @@ export class PaperIndex {
     const checks: ((doc: number) => boolean)[] = [];
     if (filters.since) {
       const minute = Math.floor(filters.since.getTime() / 60_000);
-      checks.push((doc) => this.publishedMinute[doc] !== NO_TIME && this.publishedMinute[doc]! >= minute);
+      checks.push((doc) => this.facets.publishedMinute[doc] !== NO_TIME && this.facets.publishedMinute[doc]! >= minute);
     }
     if (filters.minUpvotes !== undefined) {
       const min = filters.minUpvotes;
-      checks.push((doc) => this.upvotes[doc]! >= min);
+      checks.push((doc) => this.facets.upvotes[doc]! >= min);
+    }
+    if (filters.ids !== undefined) {
+      const docs = new Set(filters.ids.flatMap((id) => this.docNoById.get(id) ?? []));
+      checks.push((doc) => docs.has(doc));
     }
     if (filters.author !== undefined) {
       const authorDocs = this.authorDocs(filters.author);
@@ -648,8 +722,7 @@ export class PaperIndex {
     this.allTouched = new Int32Array(capacity);
     if (this.alive.length < capacity) {
       this.alive = grown(this.alive, capacity);
-      this.publishedMinute = grown(this.publishedMinute, capacity);
-      this.upvotes = grown(this.upvotes, capacity);
+      for (const facet of FACETS) this.facets[facet] = grown(this.facets[facet], capacity);
     }
   }
 
@@ -660,6 +733,7 @@ export class PaperIndex {
     this.postingImpacts = snapshot.postingImpacts;
     this.postingFields = snapshot.postingFields;
     this.delta.clear();
+    this.deltaCount = 0;
     this.expansionCache.clear();
   }
 }

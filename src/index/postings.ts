@@ -1,4 +1,8 @@
+import { runSteps, type Steps } from '../util/steps.ts';
 import { tokenize } from './tokenize.ts';
+
+/** Postings laid out between pauses of {@link IndexBuilder.finishSteps} (a few milliseconds of work). */
+const POSTINGS_PER_PAUSE = 300_000;
 
 /*
  * The index's storage model and its construction: which fields are indexed and how they weigh, the
@@ -28,11 +32,45 @@ export interface IndexableDoc {
   authors: readonly string[];
   /** ISO date or datetime; enables the `since` filter and the newest sort. */
   publishedAt?: string | undefined;
+  /** ISO instant the paper entered the conversation (featured, else published): trending's age and window. */
+  referenceAt?: string | undefined;
   upvotes?: number | undefined;
+  comments?: number | undefined;
+  githubStars?: number | undefined;
+  /** Position on the bundled trending page, for papers without signals. */
+  bundledRank?: number | undefined;
+}
+
+/**
+ * Per-paper numbers kept beside the postings (one typed-array column each, indexed by document number),
+ * so filters, sorting and trending never need a paper's text or a paper object.
+ */
+export interface FacetColumns {
+  publishedMinute: Int32Array;
+  referenceMinute: Int32Array;
+  upvotes: Int32Array;
+  comments: Int32Array;
+  githubStars: Int32Array;
+  bundledRank: Int32Array;
+}
+
+/** The facet columns, in a fixed order. */
+export const FACETS = ['publishedMinute', 'referenceMinute', 'upvotes', 'comments', 'githubStars', 'bundledRank'] as const satisfies readonly (keyof FacetColumns)[];
+
+/** A document's value in each facet column, as stored (see {@link NO_TIME}, {@link NO_COUNT}). */
+export function facetValues(doc: IndexableDoc): Record<keyof FacetColumns, number> {
+  return {
+    publishedMinute: minuteNumber(doc.publishedAt),
+    referenceMinute: minuteNumber(doc.referenceAt),
+    upvotes: doc.upvotes ?? NO_COUNT,
+    comments: doc.comments ?? NO_COUNT,
+    githubStars: doc.githubStars ?? NO_COUNT,
+    bundledRank: doc.bundledRank ?? NO_COUNT,
+  };
 }
 
 /** The persisted form of an index: typed arrays and strings, no objects per document. */
-export interface IndexSnapshot {
+export interface IndexSnapshot extends FacetColumns {
   terms: string[];
   df: Int32Array;
   offsets: Int32Array;
@@ -41,15 +79,13 @@ export interface IndexSnapshot {
   postingFields: Uint8Array;
   docIds: string[];
   alive: Uint8Array;
-  publishedMinute: Int32Array;
-  upvotes: Int32Array;
   avgFieldLength: Float64Array;
 }
 
 /** Stored for a paper with no date. */
 export const NO_TIME = -2147483648;
-/** Stored for a paper with no upvote count. */
-export const NO_UPVOTES = -1;
+/** Stored for a paper with no count (upvotes, comments, stars) or no bundled rank. */
+export const NO_COUNT = -1;
 
 /** Minutes since the epoch fit an Int32 until the year 6053. */
 export function minuteNumber(iso: string | undefined): number {
@@ -130,8 +166,7 @@ export class IndexBuilder {
   private columns = new Columns();
   private docIds: string[] = [];
   private seen = new Set<string>();
-  private minutes: number[] = [];
-  private votes: number[] = [];
+  private facets: Record<keyof FacetColumns, number[]> = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as Record<keyof FacetColumns, number[]>;
   private lengths: number[][] = FIELDS.map(() => []);
 
   add(doc: IndexableDoc): void {
@@ -139,8 +174,8 @@ export class IndexBuilder {
     this.seen.add(doc.id);
     const docNo = this.docIds.length;
     this.docIds.push(doc.id);
-    this.minutes.push(minuteNumber(doc.publishedAt));
-    this.votes.push(doc.upvotes ?? NO_UPVOTES);
+    const values = facetValues(doc);
+    for (const facet of FACETS) this.facets[facet].push(values[facet]);
     const { packed, lengths } = fieldTerms(doc);
     lengths.forEach((length, f) => this.lengths[f]!.push(length));
     for (const [term, tfs] of packed) {
@@ -154,7 +189,13 @@ export class IndexBuilder {
     }
   }
 
+  /** The postings laid out term by term (blocks; see {@link IndexBuilder.finishSteps}). */
   finish(): IndexSnapshot {
+    return runSteps(this.finishSteps());
+  }
+
+  /** {@link IndexBuilder.finish}, pausing every few hundred thousand postings (see {@link Steps}). */
+  *finishSteps(): Steps<IndexSnapshot> {
     const docCount = this.docIds.length;
     const avgFieldLength = new Float64Array(FIELDS.length);
     this.lengths.forEach((lengths, f) => {
@@ -164,6 +205,7 @@ export class IndexBuilder {
     const { termIds, docs, tfs, length } = this.columns;
     const df = new Int32Array(termCount);
     for (let i = 0; i < length; i++) df[termIds[i]!]!++;
+    yield;
     const offsets = new Int32Array(termCount + 1);
     for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + df[t]!;
     const cursor = offsets.slice(0, termCount);
@@ -178,6 +220,7 @@ export class IndexBuilder {
       postingDocs[at] = doc;
       postingImpacts[at] = impactOf(tfs[i]!, docLengths, avgFieldLength);
       postingFields[at] = fieldBits(tfs[i]!);
+      if (i % POSTINGS_PER_PAUSE === POSTINGS_PER_PAUSE - 1) yield;
     }
     return {
       terms: this.terms,
@@ -188,8 +231,12 @@ export class IndexBuilder {
       postingFields,
       docIds: this.docIds,
       alive: new Uint8Array(docCount).fill(1),
-      publishedMinute: Int32Array.from(this.minutes),
-      upvotes: Int32Array.from(this.votes),
+      publishedMinute: Int32Array.from(this.facets.publishedMinute),
+      referenceMinute: Int32Array.from(this.facets.referenceMinute),
+      upvotes: Int32Array.from(this.facets.upvotes),
+      comments: Int32Array.from(this.facets.comments),
+      githubStars: Int32Array.from(this.facets.githubStars),
+      bundledRank: Int32Array.from(this.facets.bundledRank),
       avgFieldLength,
     };
   }

@@ -1,4 +1,5 @@
 import { referenceTime, type Paper } from '../corpus/paper.ts';
+import type { PaperFacts } from '../index/paper-index.ts';
 
 /** The trending windows users can ask for. */
 export const TRENDING_WINDOWS = ['today', 'week', 'month'] as const;
@@ -38,21 +39,39 @@ export interface TrendingEntry {
   inputs: TrendingInputs;
 }
 
-/** Where upvote velocity comes from (the corpus's snapshots). */
+/** One ranked paper, known by its facts only (the paper itself is read for the few that are shown). */
+export interface RankedFacts {
+  facts: PaperFacts;
+  score: number;
+  inputs: TrendingInputs;
+}
+
+/** Where upvote velocity comes from (the signal history). */
 export type VelocitySource = (paperId: string, now: Date, windowMs: number) => { gained: number; hours: number } | undefined;
 
-/** The inputs of the score for one paper at `now`. */
-export function trendingInputs(paper: Paper, now: Date, velocity: VelocitySource): TrendingInputs {
+/** The facts of a paper that ranking reads. */
+export function factsOfPaper(paper: Paper): PaperFacts {
   const reference = referenceTime(paper);
-  const gained = velocity(paper.id, now, VELOCITY_WINDOW_MS);
+  const facts: PaperFacts = { id: paper.id };
+  if (reference !== undefined) facts.referenceMs = reference;
+  if (paper.signals?.upvotes !== undefined) facts.upvotes = paper.signals.upvotes;
+  if (paper.signals?.comments !== undefined) facts.comments = paper.signals.comments;
+  if (paper.signals?.githubStars !== undefined) facts.githubStars = paper.signals.githubStars;
+  if (paper.bundledRank !== undefined) facts.bundledRank = paper.bundledRank;
+  return facts;
+}
+
+/** The inputs of the score for one paper at `now`. */
+export function trendingInputs(facts: PaperFacts, now: Date, velocity: VelocitySource): TrendingInputs {
+  const gained = velocity(facts.id, now, VELOCITY_WINDOW_MS);
   const inputs: TrendingInputs = {
-    upvotes: paper.signals?.upvotes,
+    upvotes: facts.upvotes,
     upvotesGained: gained?.gained,
     gainedOverHours: gained?.hours,
-    comments: paper.signals?.comments,
-    githubStars: paper.signals?.githubStars,
-    ageHours: reference === undefined ? undefined : Math.max(0, (now.getTime() - reference) / 3_600_000),
-    bundledRank: paper.bundledRank,
+    comments: facts.comments,
+    githubStars: facts.githubStars,
+    ageHours: facts.referenceMs === undefined ? undefined : Math.max(0, (now.getTime() - facts.referenceMs) / 3_600_000),
+    bundledRank: facts.bundledRank,
   };
   return Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as TrendingInputs;
 }
@@ -78,10 +97,9 @@ export function trendingScore(inputs: TrendingInputs, window: TrendingWindow): n
 }
 
 /** Whether a dated paper belongs in a window (undated papers are decided by {@link rankTrending}). */
-export function inWindow(paper: Paper, window: TrendingWindow, now: Date): boolean {
-  const reference = referenceTime(paper);
-  if (reference === undefined) return false;
-  const age = now.getTime() - reference;
+export function inWindow(facts: PaperFacts, window: TrendingWindow, now: Date): boolean {
+  if (facts.referenceMs === undefined) return false;
+  const age = now.getTime() - facts.referenceMs;
   return age <= WINDOW_DAYS[window] * 86_400_000 && age >= -86_400_000;
 }
 
@@ -91,25 +109,25 @@ export function inWindow(paper: Paper, window: TrendingWindow, now: Date): boole
  * what the sources brought.
  */
 export function rankTrending(
-  papers: Iterable<Paper>,
+  papers: Iterable<PaperFacts>,
   options: { window: TrendingWindow; now: Date; velocity: VelocitySource; limit?: number },
-): TrendingEntry[] {
-  const dated: Paper[] = [];
-  const undated: Paper[] = [];
-  for (const paper of papers) {
-    if (referenceTime(paper) === undefined) undated.push(paper);
-    else if (inWindow(paper, options.window, options.now)) dated.push(paper);
+): RankedFacts[] {
+  const dated: PaperFacts[] = [];
+  const undated: PaperFacts[] = [];
+  for (const facts of papers) {
+    if (facts.referenceMs === undefined) undated.push(facts);
+    else if (inWindow(facts, options.window, options.now)) dated.push(facts);
   }
-  const entries = (dated.length > 0 ? dated : undated).map((paper) => {
-    const inputs = trendingInputs(paper, options.now, options.velocity);
-    return { paper, inputs, score: trendingScore(inputs, options.window) };
+  const entries = (dated.length > 0 ? dated : undated).map((facts) => {
+    const inputs = trendingInputs(facts, options.now, options.velocity);
+    return { facts, inputs, score: trendingScore(inputs, options.window) };
   });
   entries.sort(
     (a, b) =>
       b.score - a.score ||
       (a.inputs.bundledRank ?? Infinity) - (b.inputs.bundledRank ?? Infinity) ||
-      (referenceTime(b.paper) ?? 0) - (referenceTime(a.paper) ?? 0) ||
-      a.paper.id.localeCompare(b.paper.id),
+      (b.facts.referenceMs ?? 0) - (a.facts.referenceMs ?? 0) ||
+      a.facts.id.localeCompare(b.facts.id),
   );
   return options.limit === undefined ? entries : entries.slice(0, options.limit);
 }

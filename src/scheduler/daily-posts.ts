@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { OutgoingMessage } from '../chat/message.ts';
-import type { PaperSearch } from '../index/paper-search.ts';
+import type { Papers } from '../library/papers.ts';
 import type { Logger } from '../logger.ts';
 import type { TrendingEntry } from '../ranking/trending.ts';
 import type { ChannelSettings, ChannelSettingsStore, DailySettings } from '../store/channel-settings.port.ts';
@@ -24,7 +24,7 @@ export function dailyKey(channel: string, localDate: string): string {
 export interface DailyPostsDeps {
   clock: Clock;
   log: Logger;
-  search: PaperSearch;
+  papers: Papers;
   channels: ChannelSettingsStore;
   deliveries: DeliveryStore;
   sources: SourceStateStore;
@@ -101,9 +101,9 @@ export class DailyPosts implements ScheduledJob {
 
   private async compose(channel: string, daily: DailySettings, localDate: string): Promise<PostContent> {
     const topic = daily.topic ? { topic: daily.topic } : {};
-    const candidates = this.deps.search.trending({ window: 'week', ...topic });
-    const shown = await this.deps.deliveries.alreadyShown(channel, candidates.map((entry) => entry.paper.id));
-    const fresh: TrendingEntry[] = candidates.filter((entry) => !shown.has(entry.paper.id)).slice(0, daily.top);
+    const candidates = this.deps.papers.rankTrending({ window: 'week', ...topic });
+    const shown = await this.deps.deliveries.alreadyShown(channel, candidates.map((entry) => entry.facts.id));
+    const fresh: TrendingEntry[] = await this.deps.papers.entriesOf(candidates.filter((entry) => !shown.has(entry.facts.id)).slice(0, daily.top));
     if (fresh.length > 0) return { kind: 'daily', localDate, ...topic, entries: fresh };
     return { kind: 'empty-day', localDate, reason: await this.emptyReason(daily, candidates.length, localDate) };
   }

@@ -1,9 +1,9 @@
 import cron from 'node-cron';
 import type { Clock } from '../clock.ts';
-import { SNAPSHOT_RETENTION_MS, type SignalSnapshot, type UpsertReport } from '../corpus/corpus.ts';
-import type { Paper, ParseOutcome } from '../corpus/paper.ts';
-import type { PaperSearch } from '../index/paper-search.ts';
+import type { ParseOutcome } from '../corpus/paper.ts';
+import { SNAPSHOT_RETENTION_MS } from '../corpus/signal-history.ts';
 import type { Logger } from '../logger.ts';
+import type { PaperStore, PaperUpsertReport } from '../store/paper-store.port.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../store/source-state-store.port.ts';
 import type { ScheduledJob } from './job-loop.ts';
 
@@ -17,6 +17,9 @@ export interface PaperSource {
 
 /** Backoff after a failed refresh: 2 min, doubling, at most 2 h (the cron schedule resumes after a success). */
 export const REFRESH_BACKOFF = { firstMs: 2 * 60_000, maxMs: 2 * 3_600_000 } as const;
+
+/** Papers written per transaction. */
+const WRITE_BATCH = 500;
 
 /** Cron schedules are searched this far ahead for their next run. */
 const CRON_HORIZON_MINUTES = 8 * 24 * 60;
@@ -41,32 +44,18 @@ export function isCronExpression(expression: string): boolean {
   return expression.trim().split(/\s+/).length === 5 && cron.validate(expression);
 }
 
-/** The signal observations a batch of papers carries, as snapshots to keep. */
-export function snapshotsOf(papers: readonly Paper[]): SignalSnapshot[] {
-  return papers.flatMap((paper) => {
-    const s = paper.signals;
-    if (!s) return [];
-    return [{
-      paperId: paper.id,
-      observedAt: s.observedAt,
-      ...(s.upvotes !== undefined ? { upvotes: s.upvotes } : {}),
-      ...(s.comments !== undefined ? { comments: s.comments } : {}),
-      ...(s.githubStars !== undefined ? { githubStars: s.githubStars } : {}),
-    }];
-  });
-}
-
 /** What one refresh of one source did. */
 export interface RefreshResult {
   source: string;
   ok: boolean;
-  report?: UpsertReport;
+  report?: PaperUpsertReport;
   error?: string;
 }
 
 /**
- * Polls each source on its own cron schedule: new and changed papers go into the corpus, the index and
- * the signal snapshots; subscriptions hear about the new ones. A failing source is retried with backoff,
+ * Polls each source on its own cron schedule: new and changed papers (and their signal snapshots) go into
+ * the database, in batches; then the bot is told, so its index follows and subscriptions hear about the new
+ * ones. A failing source is retried with backoff,
  * its health kept for `status`, and the bot keeps serving what it has. The first failure of an outage is
  * logged as a warning, repeats only at debug level, and the recovery again as info.
  */
@@ -80,11 +69,9 @@ export class SourceRefresh implements ScheduledJob {
       sources: readonly PaperSource[];
       state: SourceStateStore;
       snapshots: SignalSnapshotStore;
-      search: PaperSearch;
-      /** Called with the papers a refresh added, and an id unique to that refresh. */
-      onNewPapers: (papers: Paper[], refreshId: string) => Promise<void>;
-      /** Saves the corpus and index after a refresh changed them. */
-      persist: () => Promise<void>;
+      papers: PaperStore;
+      /** Called after a refresh wrote changes: the index catches up and subscriptions are matched. */
+      onPapersChanged: () => Promise<void>;
     },
   ) {}
 
@@ -107,7 +94,7 @@ export class SourceRefresh implements ScheduledJob {
 
   /** Fetches one source and takes in what it brought. Never throws. */
   async refresh(source: PaperSource): Promise<RefreshResult> {
-    const { clock, log, state: states, search } = this.deps;
+    const { clock, log, state: states, papers } = this.deps;
     const previous = (await states.get(source.name)) ?? { source: source.name, consecutiveFailures: 0 };
     const attemptAt = clock.now();
     let outcome: ParseOutcome;
@@ -129,13 +116,16 @@ export class SourceRefresh implements ScheduledJob {
       else log.debug(fields, 'paper source still unreachable');
       return { source: source.name, ok: false, error: message };
     }
-    const report = search.ingest(outcome.papers);
-    await this.deps.snapshots.append(snapshotsOf(outcome.papers));
+    const report: PaperUpsertReport = { added: [], updated: [], unchanged: 0 };
+    for (let i = 0; i < outcome.papers.length; i += WRITE_BATCH) {
+      const written = await papers.upsert(outcome.papers.slice(i, i + WRITE_BATCH));
+      report.added.push(...written.added);
+      report.updated.push(...written.updated);
+      report.unchanged += written.unchanged;
+    }
     // Velocity needs at most the longest trending window of history.
-    search.corpus.pruneSnapshots(clock.now());
     await this.deps.snapshots.prune(new Date(clock.now().getTime() - SNAPSHOT_RETENTION_MS));
     const changed = report.added.length + report.updated.length;
-    if (changed > 0) await this.deps.persist();
     const next: SourceState = {
       source: source.name,
       lastAttemptAt: attemptAt.toISOString(),
@@ -146,7 +136,7 @@ export class SourceRefresh implements ScheduledJob {
     await states.put(next);
     if (previous.consecutiveFailures > 0) log.info({ source: source.name, after: previous.consecutiveFailures }, 'paper source recovered');
     log.info({ source: source.name, added: report.added.length, updated: report.updated.length, rejected: outcome.rejected.length }, 'paper source refreshed');
-    await this.deps.onNewPapers(report.added, `${source.name}@${attemptAt.toISOString()}`);
+    if (changed > 0) await this.deps.onPapersChanged();
     return { source: source.name, ok: true, report };
   }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
-import type { Paper } from '../corpus/paper.ts';
-import type { PaperSearch } from '../index/paper-search.ts';
+import type { Papers } from '../library/papers.ts';
 import type { Logger } from '../logger.ts';
+import { SUBSCRIPTION_CURSOR, type PaperStore } from '../store/paper-store.port.ts';
 import type { DeliveryStore } from '../store/delivery-store.port.ts';
 import type { SubscriptionStore } from '../store/subscription-store.port.ts';
 import type { DeliveryService } from './delivery.ts';
@@ -10,19 +10,22 @@ import type { PostPresenter } from './post-content.ts';
 /** The most papers in one subscription post; the rest are counted and linked to a search. */
 export const SUBSCRIPTION_POST_CAP = 5;
 
-/** The widest search a subscription runs to find which new papers match it. */
-const MATCH_SEARCH_LIMIT = 5000;
-
 /**
- * After each refresh: every subscription's topic runs against the papers the refresh brought in;
- * matches the channel has not been shown are posted there in one batched, capped message per refresh.
+ * Whenever new papers reach the index (a source refresh, an import, another process): every subscription's
+ * topic runs against the papers that entered the corpus since the last match; matches the channel has not
+ * been shown are posted there in one batched, capped message. How far matching has got is a cursor in the
+ * database, moved only after the posts are claimed, so a crash in between matches the same range again
+ * (and the delivery keys and shown papers keep every post single).
  */
 export class SubscriptionPosts {
   constructor(
     private readonly deps: {
       clock: Clock;
       log: Logger;
-      search: PaperSearch;
+      papers: Papers;
+      /** The library's position in the change feed: papers up to it are searchable. */
+      indexedUpTo: () => number;
+      paperStore: PaperStore;
       subscriptions: SubscriptionStore;
       deliveries: DeliveryStore;
       delivery: DeliveryService;
@@ -30,27 +33,39 @@ export class SubscriptionPosts {
     },
   ) {}
 
-  /** Posts the new papers matching each subscription. `refreshId` makes the posts of one refresh exactly once. */
-  async notify(newPapers: readonly Paper[], refreshId: string): Promise<number> {
-    if (newPapers.length === 0) return 0;
-    const fresh = new Map(newPapers.map((paper) => [paper.id, paper]));
+  /** Posts the papers new since the last match that match each subscription; returns how many posts were made. */
+  async matchNew(): Promise<number> {
+    const { paperStore, log } = this.deps;
+    const upTo = this.deps.indexedUpTo();
+    const from = await paperStore.cursor(SUBSCRIPTION_CURSOR);
+    if (from === undefined) {
+      // The first start: the papers already there are not news.
+      await paperStore.moveCursor(SUBSCRIPTION_CURSOR, undefined, upTo);
+      return 0;
+    }
+    if (upTo <= from) return 0;
+    const fresh = await paperStore.addedBetween(from, upTo);
+    let posted = 0;
+    if (fresh.length > 0) posted = await this.post(fresh, `${from}-${upTo}`);
+    if (!(await paperStore.moveCursor(SUBSCRIPTION_CURSOR, from, upTo))) {
+      log.info({ from, upTo }, 'another process matched these papers to subscriptions already');
+    }
+    return posted;
+  }
+
+  private async post(fresh: readonly string[], range: string): Promise<number> {
     let posted = 0;
     for (const subscription of await this.deps.subscriptions.all()) {
-      const matches = this.deps.search
-        .search({
-          text: subscription.topic,
-          ...(subscription.minUpvotes !== undefined ? { minUpvotes: subscription.minUpvotes } : {}),
-          limit: MATCH_SEARCH_LIMIT,
-        })
-        .papers.map((hit) => hit.paper)
-        .filter((paper) => fresh.has(paper.id));
-      if (matches.length === 0) continue;
-      const shown = await this.deps.deliveries.alreadyShown(subscription.channel, matches.map((paper) => paper.id));
-      const unseen = matches.filter((paper) => !shown.has(paper.id));
+      const matching = this.deps.papers.matchAmong(subscription.topic, fresh, {
+        ...(subscription.minUpvotes !== undefined ? { minUpvotes: subscription.minUpvotes } : {}),
+      });
+      if (matching.length === 0) continue;
+      const shown = await this.deps.deliveries.alreadyShown(subscription.channel, matching);
+      const unseen = matching.filter((id) => !shown.has(id));
       if (unseen.length === 0) continue;
-      const papers = unseen.slice(0, SUBSCRIPTION_POST_CAP);
+      const papers = await this.deps.papers.getMany(unseen.slice(0, SUBSCRIPTION_POST_CAP));
       const outcome = await this.deps.delivery.deliver({
-        key: `subscription:${subscription.channel}:${subscription.id}:${refreshId}`,
+        key: `subscription:${subscription.channel}:${subscription.id}:${range}`,
         channel: subscription.channel,
         kind: 'subscription',
         // Only the papers in the post count as shown; the rest are counted in it, with a search to see them.

@@ -1,4 +1,4 @@
-import type { SignalSnapshot } from '../corpus/corpus.ts';
+import type { SignalSnapshot } from '../corpus/signal-history.ts';
 
 /** The health of one paper source, as `status` shows it. */
 export interface SourceState {

@@ -1,12 +1,15 @@
 import type { ChannelSettingsStore } from './channel-settings.port.ts';
 import type { DeliveryStore } from './delivery-store.port.ts';
 import type { DiscussionStore } from './discussion-store.port.ts';
+import type { PaperStore } from './paper-store.port.ts';
 import type { SavedPaperStore } from './saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceStateStore } from './source-state-store.port.ts';
 import type { SubscriptionStore } from './subscription-store.port.ts';
 
 /** Every store the bot uses, from one database. */
 export interface Stores {
+  /** The papers themselves, with their change sequence. */
+  papers: PaperStore;
   channels: ChannelSettingsStore;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;

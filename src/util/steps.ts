@@ -23,3 +23,21 @@ export async function runStepsYielding<T>(steps: Steps<T>): Promise<T> {
   }
   return next.value;
 }
+
+/**
+ * Gives the event loop back whenever `sliceMs` of work has gone by since the last pause: call
+ * {@link TimeSlicer.pause} between small units of async work (indexing one paper, say) so no slice
+ * holds the loop longer than about `sliceMs`.
+ */
+export class TimeSlicer {
+  private sliceStart = performance.now();
+
+  constructor(private readonly sliceMs = 10) {}
+
+  /** Pauses (one turn of the event loop) if the current slice has run its time; otherwise returns at once. */
+  async pause(): Promise<void> {
+    if (performance.now() - this.sliceStart < this.sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+  }
+}

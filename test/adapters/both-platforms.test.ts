@@ -5,7 +5,6 @@ import { createBot } from '../../bot.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import { readConfig } from '../../src/config.ts';
 import { MemoryLogger } from '../../src/logger.ts';
-import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
 import { startFakeDiscord } from '../fakes/discord/fake-discord.ts';
 import { startFakeSlack } from '../fakes/slack/fake-slack.ts';
 import { slackDriver } from '../fakes/slack/slack-driver.ts';
@@ -38,10 +37,10 @@ it('serves Slack and Discord from one process when both are configured', async (
     SLACK_API_URL: slack.apiUrl, SLACK_BOT_ID: 'B1', SLACK_BOT_USER_ID: 'UBOT',
     DISCORD_TOKEN: discordToken, DISCORD_APPLICATION_ID: discord.appId, DISCORD_API_BASE: discord.apiBase,
   });
-  const library = testLibrary({ withSources: true });
+  const library = await testLibrary({ withSources: true });
   const platforms = new Map<string, ChatPlatform>();
   const bot = createBot({
-    clock: library.clock, log: new MemoryLogger(), search: library.search, stores: createMemoryStores(),
+    clock: library.clock, log: new MemoryLogger(), library: library.library, stores: library.stores,
     senderFor: () => undefined, platformFor: (name) => platforms.get(name),
     status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
   });

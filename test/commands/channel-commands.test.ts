@@ -3,7 +3,7 @@ import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';
 
 describe('daily', () => {
   it('turns the daily post on with time, zone, weekdays, top and topic, shows it with the next run, and off', async () => {
-    const bot = testBot({ now: '2025-01-24T12:00:00Z' }); // a Friday
+    const bot = await testBot({ now: '2025-01-24T12:00:00Z' }); // a Friday
     const on = await bot.exec('daily on 8:30am Europe/Berlin weekdays top:3 topic:"optimal transport"');
     expect(on.outcome).toBe('ok');
     expect(on.reply.fallbackText).toBe(
@@ -17,13 +17,13 @@ describe('daily', () => {
   });
 
   it('uses 09:00 in the default zone, and keeps earlier choices when changed', async () => {
-    const bot = testBot({ now: '2025-01-24T12:00:00Z' });
+    const bot = await testBot({ now: '2025-01-24T12:00:00Z' });
     expect((await bot.exec('daily on')).reply.fallbackText).toMatch(/^Daily post on: every day at 09:00 UTC, top 5\./);
     expect((await bot.exec('daily on 17:45')).reply.fallbackText).toMatch(/^Daily post on: every day at 17:45 UTC, top 5\. Next: Fri 2025-01-24 17:45 UTC \(in 5 h 45 min\)/);
   });
 
   it('previews exactly what the next post will hold, and that post then holds it', async () => {
-    const bot = testBot({ now: '2025-01-24T12:00:00Z' });
+    const bot = await testBot({ now: '2025-01-24T12:00:00Z' });
     await bot.exec('daily on 13:00 UTC top:2');
     const preview = await bot.exec('daily preview');
     expect(preview.reply.visibility).toBe('user');
@@ -35,7 +35,7 @@ describe('daily', () => {
   });
 
   it('refuses to change the daily post for someone who is not a channel manager, but shows it', async () => {
-    const bot = testBot({ canManageChannel: false });
+    const bot = await testBot({ canManageChannel: false });
     expect((await bot.exec('daily on 09:00')).reply.fallbackText).toBe('Only channel managers can use /papers daily on here.');
     expect((await bot.exec('daily off')).reply.fallbackText).toBe('Only channel managers can use /papers daily off here.');
     expect((await bot.exec('daily')).outcome).toBe('ok');
@@ -52,7 +52,7 @@ describe('daily', () => {
   ];
   for (const [line, message] of bad) {
     it(`explains what to type instead: ${line}`, async () => {
-      const result = await testBot().exec(line);
+      const result = await (await testBot()).exec(line);
       expect(result.outcome).toBe('user-error');
       expect(result.reply.fallbackText).toMatch(message);
     });
@@ -61,7 +61,7 @@ describe('daily', () => {
 
 describe('subscriptions', () => {
   it('subscribes, lists, refuses a duplicate, and unsubscribes by id or topic', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     expect((await bot.exec('subscribe "test-time adaptation" min-upvotes:5 mention:@ada')).reply.fallbackText)
       .toBe('Subscribed (#1): new papers on "test-time adaptation" will be posted here, mentioning user ada. Stop with /papers unsubscribe 1');
     expect((await bot.exec('subscribe diffusion')).reply.fallbackText).toMatch(/^Subscribed \(#2\)/);
@@ -76,17 +76,17 @@ describe('subscriptions', () => {
   });
 
   it('keeps each channel\'s subscriptions to itself, and only managers change them', async () => {
-    const manager = testBot();
+    const manager = await testBot();
     await manager.exec('subscribe diffusion', 'C2');
     expect((await manager.exec('subscriptions')).reply.fallbackText).toMatch(/^No subscriptions here/);
-    const member = testBot({ canManageChannel: false });
+    const member = await testBot({ canManageChannel: false });
     expect((await member.exec('subscribe diffusion')).reply.fallbackText).toBe('Only channel managers can use /papers subscribe here.');
     expect((await member.exec('unsubscribe 1')).reply.fallbackText).toBe('Only channel managers can use /papers unsubscribe here.');
     expect((await member.exec('subscriptions')).outcome).toBe('ok');
   });
 
   it('explains bad input', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     expect((await bot.exec('subscribe')).reply.fallbackText).toMatch(/Type a topic to follow/);
     expect((await bot.exec('subscribe diffusion mention:everyone')).reply.fallbackText).toMatch(/"everyone" is not someone to mention; use mention:@name/);
     expect((await bot.exec('subscribe diffusion min-upvotes:-3')).reply.fallbackText).toMatch(/min-upvotes takes a whole number/);
@@ -95,7 +95,7 @@ describe('subscriptions', () => {
 
 describe('saved papers', () => {
   it('saves from the Save button and the command, lists, and exports as BibTeX and Markdown', async () => {
-    const bot = testBot({ withSources: true });
+    const bot = await testBot({ withSources: true });
     const card = await bot.exec('show 1706.03762');
     const save = buttonsOf(card.reply).find((b) => b.label === 'Save')!;
     expect((await bot.press(save.actionId)).reply.fallbackText).toBe('Saved "Attention Is All You Need" to this channel\'s reading list (Ada). See it with /papers saved');
@@ -117,7 +117,7 @@ describe('saved papers', () => {
 
 describe('status', () => {
   it('shows the next daily post', async () => {
-    const bot = testBot({ now: '2025-01-24T12:00:00Z' });
+    const bot = await testBot({ now: '2025-01-24T12:00:00Z' });
     await bot.exec('daily on 13:00 UTC');
     expect((await bot.exec('status')).reply.fallbackText).toContain('Next daily posts: 2025-01-24 13:00 UTC (in 1 h)');
   });

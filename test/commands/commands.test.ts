@@ -6,7 +6,7 @@ import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';
 
 describe('search', () => {
   it('shows the 5 best matches as compact cards, and More pages on', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const first = await bot.exec('/papers search optimal transport');
     expect(first.outcome).toBe('ok');
     expect(headingsOf(first.reply)).toHaveLength(5);
@@ -20,13 +20,13 @@ describe('search', () => {
   });
 
   it('finds a paper despite a typo, and by prefix', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     expect(headingsOf((await bot.exec('search sparsty constrained')).reply)[0]).toBe('Sparsity-Constrained Optimal Transport');
     expect(headingsOf((await bot.exec('search latent quantiz')).reply)[0]).toBe('Disentanglement via Latent Quantization');
   });
 
   it('puts a TL;DR, one line of signals and Discuss/Related/Save/Cite buttons on each card', async () => {
-    const bot = testBot({ withSources: true });
+    const bot = await testBot({ withSources: true });
     const result = await bot.exec('search deepseek reasoning');
     const text = textOf(result.reply);
     expect(headingsOf(result.reply)[0]).toBe('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning');
@@ -35,7 +35,7 @@ describe('search', () => {
   });
 
   it('looks an arXiv id up exactly, and applies filters and sorts', async () => {
-    const bot = testBot({ withSources: true });
+    const bot = await testBot({ withSources: true });
     expect(headingsOf((await bot.exec('search 2501.12948v2')).reply)).toEqual([
       'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
     ]);
@@ -48,7 +48,7 @@ describe('search', () => {
   });
 
   it('cleans control characters out of the query and still answers', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const result = await bot.exec('search \u001b[31mmonge\u0007 gap\u202e');
     expect(headingsOf(result.reply)[0]).toBe('The Monge Gap: A Regularizer to Learn All Transport Maps');
   });
@@ -56,7 +56,7 @@ describe('search', () => {
 
 describe('show, related, cite', () => {
   it('shows one full card: title, TL;DR, key terms, links, buttons', async () => {
-    const bot = testBot({ withSources: true });
+    const bot = await testBot({ withSources: true });
     const result = await bot.exec('show https://huggingface.co/papers/2501.12948');
     const text = textOf(result.reply);
     expect(headingsOf(result.reply)).toEqual(['DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning']);
@@ -67,7 +67,7 @@ describe('show, related, cite', () => {
   });
 
   it('gives a bundled paper (no id, no authors) a TL;DR from its abstract', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const result = await bot.exec('show monge gap');
     expect(headingsOf(result.reply)).toEqual(['The Monge Gap: A Regularizer to Learn All Transport Maps']);
     const tldr = result.reply.blocks.find((b) => b.kind === 'text');
@@ -76,7 +76,7 @@ describe('show, related, cite', () => {
   });
 
   it('lists related papers, from the command and from a card\'s Related button', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const direct = await bot.exec('related continual test-time domain adaptation');
     expect(textOf(direct.reply)).toMatch(/^Papers like "Continual Test-Time Domain Adaptation"/);
     expect(headingsOf(direct.reply).filter((t) => /test-time/i.test(t)).length).toBeGreaterThanOrEqual(3);
@@ -86,7 +86,7 @@ describe('show, related, cite', () => {
   });
 
   it('cites as BibTeX by default and as Markdown on request, also from the Cite button', async () => {
-    const bot = testBot({ withSources: true });
+    const bot = await testBot({ withSources: true });
     const bibtex = await bot.exec('cite 1706.03762');
     expect(bibtex.reply.fallbackText).toMatch(/^@misc\{vaswani2017attention,/);
     expect(bibtex.reply.fallbackText).toContain('eprint = {1706.03762}');
@@ -100,7 +100,7 @@ describe('show, related, cite', () => {
 
 describe('trending', () => {
   it('keeps the bundled page order and says why each paper ranks', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const result = await bot.exec('trending');
     expect(textOf(result.reply)).toMatch(/^Trending today: 1–5 of 74/);
     expect(headingsOf(result.reply)[0]).toBe('Sparsity-Constrained Optimal Transport');
@@ -108,7 +108,7 @@ describe('trending', () => {
   });
 
   it('ranks by signals in a window, with a topic', async () => {
-    const bot = testBot({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const bot = await testBot({ withSources: true, now: '2025-01-24T12:00:00Z' });
     const week = await bot.exec('trending week');
     expect(headingsOf(week.reply)[0]).toBe('DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning');
     expect(textOf(week.reply)).toContain('▲ 372 · 💬 9 · ★ 91k · 1 day old');
@@ -120,7 +120,7 @@ describe('trending', () => {
   });
 
   it('falls back to the week when nothing is new today', async () => {
-    const bot = testBot({ withSources: true, now: '2025-01-26T12:00:00Z' });
+    const bot = await testBot({ withSources: true, now: '2025-01-26T12:00:00Z' });
     const result = await bot.exec('trending reinforcement');
     expect(textOf(result.reply)).toContain('Nothing new today, so here is this week.');
   });
@@ -128,7 +128,7 @@ describe('trending', () => {
 
 describe('help and status', () => {
   it('lists every registered command, and explains one', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const list = await bot.exec('help');
     for (const spec of commandRegistry) expect(list.reply.fallbackText).toContain(`/papers ${spec.usage}`);
     const one = await bot.exec('help search');
@@ -139,7 +139,7 @@ describe('help and status', () => {
   });
 
   it('reports the corpus and uptime', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     bot.clock.advance(2 * 3_600_000 + 5 * 60_000);
     const status = await bot.exec('status');
     expect(status.reply.fallbackText).toContain('Papers: 74');
@@ -173,7 +173,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
   ];
   for (const [line, , pattern] of cases) {
     it(`${line.slice(0, 40)}${line.length > 40 ? '…' : ''}`, async () => {
-      const bot = testBot({ withSources: true });
+      const bot = await testBot({ withSources: true });
       const result = await bot.exec(line);
       expect(result.outcome).toBe('user-error');
       expect(result.reply.visibility).toBe('user');
@@ -183,7 +183,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
   }
 
   it('asks which one when a title is ambiguous, with the exact commands to pick', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const result = await bot.exec('show test-time adaptation');
     expect(result.outcome).toBe('user-error');
     expect(result.reply.fallbackText).toMatch(/^Which one\? Several papers match "test-time adaptation":/);
@@ -191,7 +191,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
   });
 
   it('says a forgotten button has expired', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const result = await bot.press('s:unknownkey');
     expect(result.outcome).toBe('user-error');
     expect(result.reply.fallbackText).toMatch(/That button has expired/);
@@ -203,7 +203,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
       parse: () => ({}),
       run: () => { throw new Error('database on fire'); },
     });
-    const bot = testBot({ registry: [broken] });
+    const bot = await testBot({ registry: [broken] });
     const result = await bot.exec('broken');
     expect(result.outcome).toBe('failed');
     const errorId = /error id ([0-9a-f]{8})/.exec(result.reply.fallbackText)?.[1];
@@ -219,8 +219,8 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
       parse: () => ({}),
       run: () => ({ fallbackText: 'changed', blocks: [], visibility: 'channel' as const }),
     });
-    expect((await testBot({ registry: [guarded], canManageChannel: false }).exec('settings')).reply.fallbackText)
+    expect((await (await testBot({ registry: [guarded], canManageChannel: false })).exec('settings')).reply.fallbackText)
       .toBe('Only channel managers can use /papers settings here.');
-    expect((await testBot({ registry: [guarded], canManageChannel: true }).exec('settings')).reply.fallbackText).toBe('changed');
+    expect((await (await testBot({ registry: [guarded], canManageChannel: true })).exec('settings')).reply.fallbackText).toBe('changed');
   });
 });

@@ -4,12 +4,13 @@ import { testBot } from '../helpers/bot.ts';
 
 const CHANNEL = { platform: 'test', channelId: 'C1' };
 
+const bot = await testBot({ withSources: true });
+
 describe('suggestions while an argument is typed (autocomplete)', () => {
-  const bot = testBot({ withSources: true });
   const suggest = (command: string, argument: string, partial: string, channel = CHANNEL) => bot.suggest(command, argument, partial, channel);
 
   it('offers papers whose titles match what is typed so far, with their ids', async () => {
-    const paper = bot.search.corpus.get('2501.12948')!;
+    const paper = (await bot.library.get('2501.12948'))!;
     const partial = paper.titleDisplay.split(/\s+/).slice(0, 2).join(' ').slice(0, -2);
     const suggestions = await suggest('show', 'paper', partial);
     expect(suggestions.length).toBeGreaterThan(0);
@@ -21,12 +22,12 @@ describe('suggestions while an argument is typed (autocomplete)', () => {
   it('offers trending papers for an empty field, and an exact paper for an id', async () => {
     const trending = await suggest('discuss', 'paper', '');
     expect(trending.length).toBeGreaterThan(0);
-    expect(trending[0]!.value).toBe(bot.search.trending({ window: 'week', limit: 1 })[0]!.paper.id);
+    expect(trending[0]!.value).toBe((await bot.library.trending({ window: 'week', limit: 1 }))[0]!.paper.id);
     expect((await suggest('cite', 'paper', '2501.12948')).map((s) => s.value)).toEqual(['2501.12948']);
   });
 
   it('offers a search as typed first, then the titles it matches', async () => {
-    const paper = bot.search.corpus.get('2501.12948')!;
+    const paper = (await bot.library.get('2501.12948'))!;
     const suggestions = await suggest('search', 'query', 'deepseek reason');
     expect(suggestions[0]).toEqual({ label: 'deepseek reason', value: 'deepseek reason' });
     expect(suggestions.map((s) => s.value)).toContain(paper.titleDisplay);

@@ -8,8 +8,8 @@ import { fixturePaper, testLibrary } from '../helpers/library.ts';
 
 const bundled = loadBundledPapers(silentLogger);
 // The fixture papers are ingested too, so that their words have corpus weights, as they would in the bot.
-const { search } = testLibrary({ withSources: true });
-const weight = (term: string): number => search.index.idfOf(term);
+const { library } = await testLibrary({ withSources: true });
+const weight = (term: string): number => library.idfOf(term);
 
 function paper(id: string): Paper {
   const found = bundled.find((p) => p.id === id);

@@ -18,8 +18,8 @@ afterEach(async () => {
 });
 
 /** The test bot driven through its inbound API, as an adapter would (so `discuss` opens real threads). */
-function threadBot(options: Parameters<typeof testBot>[0] = {}) {
-  const bot = testBot(options);
+async function threadBot(options: Parameters<typeof testBot>[0] = {}) {
+  const bot = await testBot(options);
   const where = (channelId = 'C1') => ({
     actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: true },
     channel: { platform: 'test', channelId },
@@ -36,7 +36,7 @@ function threadBot(options: Parameters<typeof testBot>[0] = {}) {
 
 describe('discuss', () => {
   it('posts the card, opens its thread seeded with TL;DR, abstract, key terms, related papers and links', async () => {
-    const bot = threadBot({ withSources: true });
+    const bot = await threadBot({ withSources: true });
     const result = await bot.discuss('discuss 2501.12948');
     expect(result.outcome).toBe('ok');
     expect(result.reply.visibility).toBe('user');
@@ -57,7 +57,7 @@ describe('discuss', () => {
   });
 
   it('links to the open thread instead of opening a second one, from the command and the Discuss button', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     const first = await bot.discuss('discuss monge gap');
     const again = await bot.discuss('discuss The Monge Gap: A Regularizer to Learn All Transport Maps');
     expect(again.reply.fallbackText).toMatch(/^"The Monge Gap: A Regularizer to Learn All Transport Maps" already has a thread here, opened \d{4}-\d\d-\d\d \(0 replies\)\. Continue there\.$/);
@@ -72,7 +72,7 @@ describe('discuss', () => {
   });
 
   it('opens one thread when two people press Discuss at the same moment', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     const [a, b] = await Promise.all([bot.discuss('discuss monge gap'), bot.discuss('discuss monge gap')]);
     expect(bot.platform.threads).toHaveLength(1);
     expect(bot.platform.posts.filter((p) => p.threadId === undefined)).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('discuss', () => {
   });
 
   it('releases the claim when the card cannot be posted, so a later discuss works', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     bot.platform.failNext('C1', new Error('network down'));
     expect((await bot.discuss('discuss monge gap')).outcome).toBe('failed');
     expect(await bot.stores.discussions.list('test:C1')).toEqual([]);
@@ -89,7 +89,7 @@ describe('discuss', () => {
   });
 
   it('explains an unknown or ambiguous paper and opens nothing', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     expect((await bot.discuss('discuss 2501.99999')).reply.fallbackText).toMatch(/^No paper 2501.99999 in the corpus/);
     expect((await bot.discuss('discuss test-time adaptation')).reply.fallbackText).toMatch(/^Which one\?/);
     expect((await bot.discuss('discuss')).reply.fallbackText).toMatch(/Type a paper/);
@@ -99,7 +99,7 @@ describe('discuss', () => {
 
 describe('in a paper thread', () => {
   it('counts replies, answers questions from the abstract, and offers related papers when asked', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     const { thread } = await bot.discuss('discuss monge gap');
     expect(await bot.say(thread!.ref, 'nice, we should try this on our maps')).toBeUndefined();
     const answer = await bot.say(thread!.ref, '@paperboy what regularizer do they introduce?');
@@ -114,7 +114,7 @@ describe('in a paper thread', () => {
   });
 
   it('answers bad questions plainly, and points elsewhere outside a paper thread', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     const { thread } = await bot.discuss('discuss monge gap');
     expect((await bot.say(thread!.ref, '@paperboy 🤔🤔'))!.fallbackText).toBe('Ask me a question in words, e.g. @paperboy what dataset do they use?');
     expect((await bot.say(thread!.ref, '@paperboy    '))!.fallbackText).toBe('Ask me a question in words, e.g. @paperboy what dataset do they use?');
@@ -124,7 +124,7 @@ describe('in a paper thread', () => {
   });
 
   it('answers /papers ask inside the thread like a mention, and says where to ask outside one', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     const { thread } = await bot.discuss('discuss monge gap');
     const where = { actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: false }, channel: { platform: 'test', channelId: 'C1' }, receivedAt: bot.clock.now() };
     const asked = await bot.bot.command('ask what regularizer do they introduce?', { ...where, thread: thread!.ref });
@@ -138,7 +138,7 @@ describe('in a paper thread', () => {
   });
 
   it('says so when the thread\'s paper is no longer in the corpus', async () => {
-    const bot = threadBot();
+    const bot = await threadBot();
     await bot.stores.discussions.open({
       channel: 'test:C1', paperId: '2101.00001', thread: 'test:C1:t9', openedBy: 'test:U1',
       createdAt: bot.clock.now().toISOString(), replyCount: 0, lastActivityAt: bot.clock.now().toISOString(),
@@ -153,10 +153,10 @@ describe('discussions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-discussions-'));
     dirs.push(dir);
     const path = join(dir, 'paperboy.db');
-    const library = testLibrary({ now: '2025-01-24T10:00:00Z' });
+    const library = await testLibrary({ now: '2025-01-24T10:00:00Z' });
     const stores = openSqliteStores(path);
     opened.push(stores);
-    const bot = threadBot({ library, stores });
+    const bot = await threadBot({ clock: library.clock, stores });
     const monge = await bot.discuss('discuss monge gap');
     library.clock.advance(60 * 60_000);
     const weight = await bot.discuss('discuss weight compander');
@@ -173,7 +173,7 @@ describe('discussions', () => {
 
     const reopened = openSqliteStores(path);
     opened.push(reopened);
-    const afterRestart = threadBot({ library, stores: reopened });
+    const afterRestart = await threadBot({ clock: library.clock, stores: reopened });
     expect((await afterRestart.exec('discussions')).reply.fallbackText).toBe((await bot.exec('discussions')).reply.fallbackText);
     expect((await afterRestart.discuss('discuss monge gap')).thread?.ref).toEqual(monge.thread?.ref);
     expect((await afterRestart.exec('discussions', 'C2')).reply.fallbackText).toMatch(/^No paper threads here yet/);
@@ -182,7 +182,7 @@ describe('discussions', () => {
 
 describe('threads in the terminal', () => {
   it('discuss puts you in the thread: replies are counted, @paperboy answers, /leave goes back', async () => {
-    const bot = testBot();
+    const bot = await testBot();
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';

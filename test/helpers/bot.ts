@@ -3,13 +3,11 @@ import type { CommandResult } from '../../commands/framework/command-spec.ts';
 import { plainText, type Block, type Button, type OutgoingMessage } from '../../src/chat/message.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { PacedSender } from '../../src/delivery/paced-sender.ts';
-import type { PaperSearch } from '../../src/index/paper-search.ts';
 import { MemoryLogger } from '../../src/logger.ts';
 import type { PaperSource } from '../../src/scheduler/source-refresh.ts';
-import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
 import type { Stores } from '../../src/store/store.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
-import { testLibrary } from './library.ts';
+import { testLibrary, type TestLibrary } from './library.ts';
 
 /** Options of {@link testBot}. */
 export interface TestBotOptions {
@@ -18,31 +16,35 @@ export interface TestBotOptions {
   canManageChannel?: boolean;
   /** A store to use (e.g. SQLite on a temp file, to restart on); memory by default. */
   stores?: Stores;
-  /** A library to use (to keep the corpus across a simulated restart). */
-  library?: { search: PaperSearch; clock: ManualClock };
+  /** The clock to use (to keep time across a simulated restart). */
+  clock?: ManualClock;
+  /** A library (with its stores and clock) to use instead of opening one. */
+  library?: TestLibrary;
   sources?: PaperSource[];
   channelId?: string;
   registry?: BotOptions['registry'];
+  /** Look for papers written by other processes this often (ms of the manual clock); off by default. */
+  followIntervalMs?: number;
 }
 
 /**
  * A bot with the real dispatcher, scheduler, corpus and index, memory (or given) stores, a fake platform
  * named `test`, and a manual clock: `exec('search diffusion')`, `bot.jobs.runUntil(...)`.
  */
-export function testBot(options: TestBotOptions = {}) {
-  const { search, clock } = options.library ?? testLibrary(options);
+export async function testBot(options: TestBotOptions = {}) {
+  const { library, clock, stores } = options.library ?? (await testLibrary(options));
   const log = new MemoryLogger();
-  const stores = options.stores ?? createMemoryStores();
   const platform = new FakePlatform(clock);
   const sender = new PacedSender({ platform, clock, logger: log, random: () => 0.5 });
   const bot: Bot = createBot({
-    clock, log, search, stores,
+    clock, log, library, stores,
     senderFor: (name) => (name === platform.name ? sender : undefined),
     platformFor: (name) => (name === platform.name ? platform : undefined),
     status: { startedAt: clock.now(), version: '0.0.0-test', sources: [] },
     defaultTimeZone: 'UTC',
     ...(options.sources ? { sources: options.sources } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.followIntervalMs ? { followIntervalMs: options.followIntervalMs } : {}),
   });
   const where = (channelId = options.channelId ?? 'C1') => ({
     actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: options.canManageChannel ?? true },
@@ -52,7 +54,7 @@ export function testBot(options: TestBotOptions = {}) {
   return {
     ...bot,
     bot,
-    search,
+    library,
     clock,
     log,
     stores,

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { ManualClock } from '../../src/clock.ts';
-import { loadBundledPapers } from '../../src/corpus/bundled.ts';
-import { Corpus } from '../../src/corpus/corpus.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
 import { parseArxivAtom } from '../../src/corpus/sources/arxiv-atom.ts';
 import { parseHfDailyPapers } from '../../src/corpus/sources/hf-daily.ts';
-import { PaperSearch } from '../../src/index/paper-search.ts';
+import { openPaperLibrary } from '../../src/library/open-library.ts';
+import { SUBSCRIPTION_CURSOR } from '../../src/store/paper-store.port.ts';
+import type { PaperLibrary } from '../../src/library/paper-library.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
+import type { Stores } from '../../src/store/store.ts';
 
 /** Reads a file of test/fixtures as text. */
 export function fixture(name: string): string {
@@ -23,16 +25,35 @@ export function arxivPapers(observedAt: Date): Paper[] {
   return parseArxivAtom(fixture('arxiv-query.atom.xml'), { observedAt, log: silentLogger }).papers;
 }
 
-/** The bundled corpus, plus (optionally) the HF and arXiv fixtures, searchable, on a manual clock. */
-export function testLibrary(options: { withSources?: boolean; now?: string } = {}): { search: PaperSearch; clock: ManualClock } {
-  const clock = new ManualClock(options.now ?? '2025-01-24T12:00:00Z');
-  const corpus = new Corpus(loadBundledPapers(silentLogger));
-  const search = PaperSearch.fromCorpus(corpus, clock);
+/** A library, the stores it reads and its clock. */
+export interface TestLibrary {
+  library: PaperLibrary;
+  clock: ManualClock;
+  stores: Stores;
+}
+
+/**
+ * The bundled corpus in a database (memory unless `stores` is given), plus (optionally) the HF and arXiv
+ * fixtures, opened as the bot opens it, on a manual clock. The papers there at the start are not news to
+ * subscriptions (as on a first start).
+ */
+export async function testLibrary(options: { withSources?: boolean; now?: string; stores?: Stores; clock?: ManualClock; dataDir?: string } = {}): Promise<TestLibrary> {
+  const clock = options.clock ?? new ManualClock(options.now ?? '2025-01-24T12:00:00Z');
+  const stores = options.stores ?? createMemoryStores();
+  const library = await openPaperLibrary({ stores, log: silentLogger, clock, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   if (options.withSources) {
-    search.ingest(hfDailyPapers(clock.now()));
-    search.ingest(arxivPapers(clock.now()));
+    await addPapers({ library, stores }, hfDailyPapers(clock.now()));
+    await addPapers({ library, stores }, arxivPapers(clock.now()));
+    const cursor = await stores.papers.cursor(SUBSCRIPTION_CURSOR);
+    await stores.papers.moveCursor(SUBSCRIPTION_CURSOR, cursor, library.seq);
   }
-  return { search, clock };
+  return { library, clock, stores };
+}
+
+/** Writes papers to the library's database and lets the library catch up, as a refresh or an import does. */
+export async function addPapers(lib: Pick<TestLibrary, 'library' | 'stores'>, papers: readonly Paper[]): Promise<void> {
+  await lib.stores.papers.upsert(papers);
+  await lib.library.catchUp();
 }
 
 const fixtureObservedAt = new Date('2025-01-24T12:00:00Z');

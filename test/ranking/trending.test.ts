@@ -2,29 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../bench/synthetic-corpus.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { loadBundledPapers } from '../../src/corpus/bundled.ts';
-import { Corpus } from '../../src/corpus/corpus.ts';
 import { createPaper, referenceTime } from '../../src/corpus/paper.ts';
-import { PaperIndex } from '../../src/index/paper-index.ts';
-import { PaperSearch, toIndexDoc } from '../../src/index/paper-search.ts';
+import { SignalHistory } from '../../src/corpus/signal-history.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { explainTrending, rankTrending, TRENDING_WINDOWS, trendingScore, type TrendingWindow } from '../../src/ranking/trending.ts';
-import { hfDailyPapers, testLibrary } from '../helpers/library.ts';
+import { explainTrending, factsOfPaper, rankTrending, TRENDING_WINDOWS, trendingScore, type TrendingWindow } from '../../src/ranking/trending.ts';
+import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
+import { addPapers, hfDailyPapers, testLibrary } from '../helpers/library.ts';
 
 describe('trending on the bundled corpus (no signals)', () => {
-  it('keeps the page order in every window and says so', () => {
-    const { search } = testLibrary();
+  it('keeps the page order in every window and says so', async () => {
+    const lib = await testLibrary();
     for (const window of ['today', 'week', 'month'] as const) {
-      const entries = search.trending({ window, limit: 74 });
+      const entries = await lib.library.trending({ window, limit: 74 });
       expect(entries).toHaveLength(74);
       expect(entries.map((e) => e.paper.bundledRank)).toEqual(entries.map((_, i) => i + 1));
     }
-    const [first] = search.trending({ window: 'week', limit: 1 });
+    const [first] = await lib.library.trending({ window: 'week', limit: 1 });
     expect(explainTrending(first!.inputs)).toBe('#1 on the trending page');
   });
 
-  it('narrows to a topic', () => {
-    const { search } = testLibrary();
-    const entries = search.trending({ window: 'week', topic: 'optimal transport' });
+  it('narrows to a topic', async () => {
+    const lib = await testLibrary();
+    const entries = await lib.library.trending({ window: 'week', topic: 'optimal transport' });
     expect(entries.length).toBeGreaterThan(3);
     expect(entries.length).toBeLessThan(74);
     for (const e of entries) expect(`${e.paper.title} ${e.paper.abstract}`.toLowerCase()).toMatch(/transport/);
@@ -35,36 +34,36 @@ describe('trending on the bundled corpus (no signals)', () => {
 });
 
 describe('trending with signals', () => {
-  it('ranks by attention with a time decay; bundled papers stand in only for an empty window', () => {
-    const { search } = testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
-    const week = search.trending({ window: 'week' });
+  it('ranks by attention with a time decay; bundled papers stand in only for an empty window', async () => {
+    const lib = await testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const week = await lib.library.trending({ window: 'week' });
     expect(week[0]!.paper.id).toBe('2501.12948');
     const scores = week.map((e) => e.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(week.map((e) => e.paper.id)).toHaveLength(8);
     expect(week.some((e) => e.paper.sources.includes('bundled'))).toBe(false);
-    const later = testLibrary({ withSources: true, now: '2025-06-01T00:00:00Z' }).search.trending({ window: 'today' });
+    const later = await (await testLibrary({ withSources: true, now: '2025-06-01T00:00:00Z' })).library.trending({ window: 'today' });
     expect(later).toHaveLength(74);
     expect(later[0]!.paper.bundledRank).toBe(1);
   });
 
-  it('limits each window by age: today holds only papers featured in the last day', () => {
-    const { search } = testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
-    const today = search.trending({ window: 'today' });
+  it('limits each window by age: today holds only papers featured in the last day', async () => {
+    const lib = await testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const today = await lib.library.trending({ window: 'today' });
     expect(today.map((e) => e.paper.featuredOn)).toEqual(['2025-01-24', '2025-01-24', '2025-01-24']);
-    expect(search.trending({ window: 'week' })).toHaveLength(8);
+    expect(await lib.library.trending({ window: 'week' })).toHaveLength(8);
   });
 
-  it('raises a paper that is gaining upvotes fast (velocity from signal snapshots)', () => {
-    const { search, clock } = testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
-    const before = search.trending({ window: 'week' }).map((e) => e.paper.id);
+  it('raises a paper that is gaining upvotes fast (velocity from signal snapshots)', async () => {
+    const lib = await testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
+    const before = (await lib.library.trending({ window: 'week' })).map((e) => e.paper.id);
     // A day later, Chain-of-Retrieval (7 upvotes) has gained 150; nothing else moved.
-    clock.advance(24 * 3_600_000);
-    const refreshed = hfDailyPapers(clock.now()).map((p) =>
+    lib.clock.advance(24 * 3_600_000);
+    const refreshed = hfDailyPapers(lib.clock.now()).map((p) =>
       p.id === '2501.14342' ? { ...p, signals: { ...p.signals!, upvotes: 157 } } : p,
     );
-    search.ingest(refreshed);
-    const after = search.trending({ window: 'week' });
+    await addPapers(lib, refreshed);
+    const after = await lib.library.trending({ window: 'week' });
     const entry = after.find((e) => e.paper.id === '2501.14342')!;
     expect(entry.inputs.upvotesGained).toBe(150);
     expect(entry.inputs.gainedOverHours).toBe(24);
@@ -74,24 +73,29 @@ describe('trending with signals', () => {
 });
 
 describe('trending on a large corpus', () => {
-  it('ranks from the papers of the window alone, exactly as ranking every paper would, also after papers change', () => {
+  it('ranks from the papers of the window alone, exactly as ranking every paper would, also after papers change', async () => {
     const clock = new ManualClock('2026-11-01T12:00:00Z');
     const papers = generateCorpus({ size: 3000, seed: 3, basis: loadBundledPapers(silentLogger), now: clock.now() });
-    const corpus = new Corpus([...loadBundledPapers(silentLogger), ...papers]);
-    const search = new PaperSearch(corpus, PaperIndex.build([...corpus.papers()].map(toIndexDoc)), clock);
-    const everyPaper = (window: TrendingWindow) =>
-      rankTrending(corpus.papers(), { window, now: clock.now(), velocity: corpus.upvotesGained.bind(corpus) }).map((e) => e.paper.id);
-    for (const window of TRENDING_WINDOWS) expect(search.trending({ window }).map((e) => e.paper.id)).toEqual(everyPaper(window));
+    const stores = createMemoryStores();
+    await stores.papers.upsert(papers);
+    const lib = await testLibrary({ clock, stores });
+    const everyPaper = async (window: TrendingWindow) => {
+      const all = await stores.papers.list(undefined, 100_000);
+      const history = new SignalHistory(await stores.snapshots.since(new Date(0)));
+      const velocity = (id: string, now: Date, ms: number) => history.upvotesGained(id, now, ms);
+      return rankTrending(all.map(factsOfPaper), { window, now: clock.now(), velocity }).map((e) => e.facts.id);
+    };
+    for (const window of TRENDING_WINDOWS) expect((await lib.library.trending({ window })).map((e) => e.paper.id)).toEqual(await everyPaper(window));
     // A paper from last year is featured today, and a new one arrives: both must show up.
     const old = papers.find((p) => p.featuredOn === undefined && (referenceTime(p) ?? Infinity) < clock.now().getTime() - 200 * 86_400_000)!;
-    search.ingest([{ ...old, featuredOn: '2026-11-01', signals: { upvotes: 999, observedAt: '2026-11-01T11:00:00Z' } }]);
-    expect(search.trending({ window: 'today' }).map((e) => e.paper.id)).toContain(old.id);
-    search.ingest([
+    await addPapers(lib, [{ ...old, featuredOn: '2026-11-01', signals: { upvotes: 999, observedAt: '2026-11-01T11:00:00Z' } }]);
+    expect((await lib.library.trending({ window: 'today' })).map((e) => e.paper.id)).toContain(old.id);
+    await addPapers(lib, [
       createPaper({ arxivId: '2610.99999', title: 'A brand new paper', abstract: 'Fresh.', featuredOn: '2026-11-01', signals: { upvotes: 5, observedAt: '2026-11-01T11:00:00Z' }, source: 'hf-daily' }),
     ]);
     for (const window of TRENDING_WINDOWS) {
-      const ranked = search.trending({ window }).map((e) => e.paper.id);
-      expect(ranked).toEqual(everyPaper(window));
+      const ranked = (await lib.library.trending({ window })).map((e) => e.paper.id);
+      expect(ranked).toEqual(await everyPaper(window));
       expect(ranked).toContain(old.id);
       expect(ranked).toContain('2610.99999');
     }
@@ -99,14 +103,14 @@ describe('trending on a large corpus', () => {
 });
 
 describe('the score and its explanation', () => {
-  it('shows every input in one line', () => {
+  it('shows every input in one line', async () => {
     expect(explainTrending({ upvotes: 142, upvotesGained: 38, gainedOverHours: 24, comments: 9, githubStars: 1234, ageHours: 50 }))
       .toBe('▲ 142 (+38 in 24 h) · 💬 9 · ★ 1.2k · 2 days old');
     expect(explainTrending({ upvotes: 3, ageHours: 5 })).toBe('▲ 3 · 5 h old');
     expect(explainTrending({ githubStars: 91240 })).toBe('★ 91k');
   });
 
-  it('halves attention every half-life, more slowly for longer windows', () => {
+  it('halves attention every half-life, more slowly for longer windows', async () => {
     const fresh = trendingScore({ upvotes: 100, ageHours: 0 }, 'week');
     expect(fresh).toBe(100);
     expect(trendingScore({ upvotes: 100, ageHours: 72 }, 'week')).toBeCloseTo(50);
@@ -114,17 +118,17 @@ describe('the score and its explanation', () => {
     expect(trendingScore({ upvotes: 100, ageHours: 240 }, 'month')).toBeCloseTo(50);
   });
 
-  it('counts comments, recent upvotes and stars', () => {
+  it('counts comments, recent upvotes and stars', async () => {
     const base = trendingScore({ upvotes: 10, ageHours: 0 }, 'week');
     expect(trendingScore({ upvotes: 10, comments: 2, ageHours: 0 }, 'week')).toBe(base + 6);
     expect(trendingScore({ upvotes: 10, upvotesGained: 5, ageHours: 0 }, 'week')).toBe(base + 10);
     expect(trendingScore({ upvotes: 10, githubStars: 1023, ageHours: 0 }, 'week')).toBeCloseTo(base + 50);
   });
 
-  it('keeps undated papers in every window and does not decay them', () => {
-    const { search } = testLibrary({ now: '2030-01-01T00:00:00Z' });
+  it('keeps undated papers in every window and does not decay them', async () => {
+    const lib = await testLibrary({ now: '2030-01-01T00:00:00Z' });
     const undated = createPaper({ title: 'An Undated Note on Ranking', abstract: 'Nothing here.', source: 'import' });
-    search.ingest([undated]);
-    expect(search.trending({ window: 'today' }).map((e) => e.paper.id)).toContain(undated.id);
+    await addPapers(lib, [undated]);
+    expect((await lib.library.trending({ window: 'today' })).map((e) => e.paper.id)).toContain(undated.id);
   });
 });

@@ -35,7 +35,7 @@ function openStores(path: string): Stores {
 const daily = (time: string, timeZone: string, extra: Partial<DailySettings> = {}): DailySettings => ({ time, timeZone, weekdaysOnly: false, top: 5, ...extra });
 
 /** Local date and time of each post a channel received. */
-function postTimes(bot: ReturnType<typeof testBot>, channelId: string, timeZone: string): string[] {
+function postTimes(bot: Awaited<ReturnType<typeof testBot>>, channelId: string, timeZone: string): string[] {
   return bot.platform.postsTo(channelId).map((post) => {
     const local = localParts(post.at, timeZone);
     return `${local.date} ${local.time}`;
@@ -44,7 +44,7 @@ function postTimes(bot: ReturnType<typeof testBot>, channelId: string, timeZone:
 
 describe('daily posts over days of simulated time', () => {
   it('posts once per local day at local time, in two time zones, each day with papers not shown before', async () => {
-    const bot = testBot({ now: '2025-01-20T00:00:00Z' });
+    const bot = await testBot({ now: '2025-01-20T00:00:00Z' });
     await bot.stores.channels.setDaily('test:berlin', daily('09:00', 'Europe/Berlin'), 'test:U1', bot.clock.now());
     await bot.stores.channels.setDaily('test:ny', daily('09:00', 'America/New_York'), 'test:U1', bot.clock.now());
     await bot.jobs.runUntil(new Date('2025-01-24T00:00:00Z'));
@@ -57,7 +57,7 @@ describe('daily posts over days of simulated time', () => {
   });
 
   it('skips weekends when weekdays only', async () => {
-    const bot = testBot({ now: '2025-01-23T12:00:00Z' }); // a Thursday
+    const bot = await testBot({ now: '2025-01-23T12:00:00Z' }); // a Thursday
     await bot.stores.channels.setDaily('test:C1', daily('08:30', 'UTC', { weekdaysOnly: true }), 'test:U1', bot.clock.now());
     await bot.jobs.runUntil(new Date('2025-01-29T00:00:00Z'));
     expect(postTimes(bot, 'C1', 'UTC')).toEqual(['2025-01-24 08:30', '2025-01-27 08:30', '2025-01-28 08:30']);
@@ -70,7 +70,7 @@ describe('daily posts over days of simulated time', () => {
     ['America/New_York', '2025-10-30T12:00:00Z', '2025-11-05T12:00:00Z'],
   ] as const) {
     it(`neither skips nor doubles a post across the DST change in ${zone} (${start.slice(0, 7)})`, async () => {
-      const bot = testBot({ now: start });
+      const bot = await testBot({ now: start });
       await bot.stores.channels.setDaily('test:morning', daily('09:00', zone), 'test:U1', bot.clock.now());
       await bot.stores.channels.setDaily('test:night', daily('02:30', zone), 'test:U1', bot.clock.now());
       await bot.jobs.runUntil(new Date(end));
@@ -85,15 +85,15 @@ describe('daily posts over days of simulated time', () => {
 
   it('a restart (a new process on the same database) never posts twice', async () => {
     const path = sqliteFile();
-    const library = testLibrary({ now: '2025-01-20T00:00:00Z' });
-    const first = testBot({ library, stores: openStores(path) });
+    const library = await testLibrary({ now: '2025-01-20T00:00:00Z' });
+    const first = await testBot({ clock: library.clock, stores: openStores(path) });
     await first.stores.channels.setDaily('test:C1', daily('09:00', 'UTC'), 'test:U1', first.clock.now());
     await first.jobs.runUntil(new Date('2025-01-20T09:30:00Z'));
     expect(first.platform.posts).toHaveLength(1);
 
     // The process dies; a new one starts on the same file 10 minutes later and catches up.
     library.clock.advance(10 * 60_000);
-    const second = testBot({ library, stores: openStores(path) });
+    const second = await testBot({ clock: library.clock, stores: openStores(path) });
     await second.bot.start();
     await second.jobs.runUntil(new Date('2025-01-22T00:00:00Z'));
     await second.bot.stop();
@@ -104,11 +104,11 @@ describe('daily posts over days of simulated time', () => {
 
   it('makes a post missed during downtime once on start, within the grace period', async () => {
     const path = sqliteFile();
-    const library = testLibrary({ now: '2025-01-20T08:00:00Z' });
-    const before = testBot({ library, stores: openStores(path) });
+    const library = await testLibrary({ now: '2025-01-20T08:00:00Z' });
+    const before = await testBot({ clock: library.clock, stores: openStores(path) });
     await before.stores.channels.setDaily('test:C1', daily('09:00', 'UTC'), 'test:U1', before.clock.now());
     library.clock.advance(2 * 3_600_000); // down from 08:00 to 10:00
-    const after = testBot({ library, stores: openStores(path) });
+    const after = await testBot({ clock: library.clock, stores: openStores(path) });
     await after.bot.start();
     await after.bot.start(); // a second start (or a second replica) does not post again
     await after.bot.stop();
@@ -117,11 +117,11 @@ describe('daily posts over days of simulated time', () => {
 
   it('skips a post missed beyond the grace period, with a log line, and posts normally the next day', async () => {
     const path = sqliteFile();
-    const library = testLibrary({ now: '2025-01-20T08:00:00Z' });
-    const before = testBot({ library, stores: openStores(path) });
+    const library = await testLibrary({ now: '2025-01-20T08:00:00Z' });
+    const before = await testBot({ clock: library.clock, stores: openStores(path) });
     await before.stores.channels.setDaily('test:C1', daily('09:00', 'UTC'), 'test:U1', before.clock.now());
     library.clock.advance(8 * 3_600_000); // down until 16:00, 7 h after the post time
-    const after = testBot({ library, stores: openStores(path) });
+    const after = await testBot({ clock: library.clock, stores: openStores(path) });
     await after.bot.start();
     await after.bot.stop();
     expect(after.platform.posts).toHaveLength(0);
@@ -132,7 +132,7 @@ describe('daily posts over days of simulated time', () => {
   });
 
   it('says in one line why a day has nothing new, instead of silence', async () => {
-    const bot = testBot({ now: '2025-01-20T00:00:00Z' });
+    const bot = await testBot({ now: '2025-01-20T00:00:00Z' });
     await bot.stores.channels.setDaily('test:C1', daily('09:00', 'UTC', { top: 20, topic: 'optimal transport' }), 'test:U1', bot.clock.now());
     await bot.jobs.runUntil(new Date('2025-01-21T12:00:00Z'));
     const [first, second] = bot.platform.postsTo('C1');
@@ -143,7 +143,7 @@ describe('daily posts over days of simulated time', () => {
 
 describe('delivery under failure', () => {
   it('waits out a 429 storm and a 5xx, then posts exactly once', async () => {
-    const bot = testBot({ now: '2025-01-20T08:00:00Z' });
+    const bot = await testBot({ now: '2025-01-20T08:00:00Z' });
     await bot.stores.channels.setDaily('test:C1', daily('09:00', 'UTC'), 'test:U1', bot.clock.now());
     bot.platform.failNext('C1', ...Array.from({ length: 5 }, () => new RateLimitedError(30_000)), new TransientPlatformError('HTTP 503'));
     await bot.jobs.runUntil(new Date('2025-01-20T12:00:00Z'));
@@ -154,7 +154,7 @@ describe('delivery under failure', () => {
   });
 
   it('disables a channel that vanished, says so in status, and stops posting there', async () => {
-    const bot = testBot({ now: '2025-01-20T08:00:00Z' });
+    const bot = await testBot({ now: '2025-01-20T08:00:00Z' });
     await bot.stores.channels.setDaily('test:gone', daily('09:00', 'UTC'), 'test:U1', bot.clock.now());
     await bot.stores.channels.setDaily('test:C1', daily('09:00', 'UTC'), 'test:U1', bot.clock.now());
     bot.platform.failNext('gone', new ChannelGoneError('channel_not_found'));
@@ -168,14 +168,14 @@ describe('delivery under failure', () => {
 
   it('after a crash, resends what never left and does not resend what may have', async () => {
     const path = sqliteFile();
-    const library = testLibrary({ now: '2025-01-20T08:00:00Z' });
+    const library = await testLibrary({ now: '2025-01-20T08:00:00Z' });
     const stores = openStores(path);
     const message = (text: string) => JSON.stringify({ fallbackText: text, blocks: [], visibility: 'channel' });
     await stores.deliveries.claim({ key: 'k-retrying', channel: 'test:C1', kind: 'subscription', paperIds: [], message: message('retry me') }, library.clock.now());
     await stores.deliveries.setStatus('k-retrying', 'retrying', library.clock.now(), 'HTTP 503');
     await stores.deliveries.claim({ key: 'k-sending', channel: 'test:C1', kind: 'subscription', paperIds: [], message: message('maybe sent') }, library.clock.now());
     await stores.deliveries.setStatus('k-sending', 'sending', library.clock.now());
-    const bot = testBot({ library, stores: openStores(path) });
+    const bot = await testBot({ clock: library.clock, stores: openStores(path) });
     await bot.bot.start();
     await bot.bot.stop();
     expect(bot.platform.posts.map((p) => p.message.fallbackText)).toEqual(['retry me']);
@@ -191,7 +191,7 @@ describe('topic subscriptions', () => {
   it('posts new matching papers once, batched per refresh, with the opt-in mention, and never the same paper twice', async () => {
     let batch: Paper[] = hfDailyPapers(new Date('2025-01-24T06:00:00Z'));
     const source: PaperSource = { name: 'hf-daily', schedule: '0 * * * *', fetch: async () => ({ papers: batch, rejected: [] }) };
-    const bot = testBot({ now: '2025-01-24T06:00:00Z', sources: [source] });
+    const bot = await testBot({ now: '2025-01-24T06:00:00Z', sources: [source] });
     await bot.exec('subscribe reinforcement learning mention:role:S42');
     await bot.exec('subscribe "quokka heuristics"', 'C2');
     await bot.jobs.runUntil(new Date('2025-01-24T07:30:00Z'));
@@ -222,7 +222,7 @@ describe('topic subscriptions', () => {
   it('caps a batch and says how many more matched', async () => {
     const papers = Array.from({ length: 8 }, (_, i) => paper(`2501.3000${i}`, `Wombat Networks Part ${i + 1}`, '2025-01-24T06:00:00Z'));
     const source: PaperSource = { name: 'hf-daily', schedule: '0 * * * *', fetch: async () => ({ papers, rejected: [] }) };
-    const bot = testBot({ now: '2025-01-24T06:00:00Z', sources: [source] });
+    const bot = await testBot({ now: '2025-01-24T06:00:00Z', sources: [source] });
     await bot.exec('subscribe wombat');
     await bot.jobs.runUntil(new Date('2025-01-24T07:30:00Z'));
     const [post] = bot.platform.postsTo('C1');
@@ -243,7 +243,7 @@ describe('source refresh', () => {
         return { papers: hfDailyPapers(new Date('2025-01-24T09:00:00Z')), rejected: [] };
       },
     };
-    const bot = testBot({ now: '2025-01-24T06:00:00Z', sources: [source] });
+    const bot = await testBot({ now: '2025-01-24T06:00:00Z', sources: [source] });
     await bot.bot.start();
     await bot.bot.stop();
     await bot.jobs.runUntil(new Date('2025-01-24T06:20:00Z'));
@@ -258,7 +258,7 @@ describe('source refresh', () => {
     await bot.jobs.runUntil(new Date('2025-01-24T09:00:00Z'));
     expect((await bot.stores.sources.get('hf-daily'))?.consecutiveFailures).toBe(0);
     expect(bot.log.records.some((r) => r.message === 'paper source recovered')).toBe(true);
-    expect(bot.search.corpus.get('2501.12948')).toBeDefined();
+    expect(await bot.library.get('2501.12948')).toBeDefined();
     expect((await bot.exec('status')).reply.fallbackText).toMatch(/Source hf-daily: ok, last refreshed 2025-01-24 09:00 UTC \(0 new or changed\)/);
   });
 });

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.ts';
 import { createPaperSources } from '../../src/corpus/paper-sources.ts';
 import { nextCronRun } from '../../src/scheduler/source-refresh.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { testBot } from '../helpers/bot.ts';
+import { testLibrary } from '../helpers/library.ts';
 import { FakeSourcesServer } from '../fakes/fake-sources-server.ts';
 
 const servers: FakeSourcesServer[] = [];
@@ -23,21 +25,21 @@ describe('polling the real source clients against local fake sources', () => {
       ARXIV_CATEGORIES: 'cs.LG',
     });
     // The fake serves the Daily Papers fixture for 2025-01-24; the clock stands on that day.
-    const bot = testBot({ now: '2025-01-24T10:00:00Z' });
-    const sources = createPaperSources(config.sources, { clock: bot.clock, log: bot.log });
+    const library = await testLibrary({ now: '2025-01-24T10:00:00Z' });
+    const sources = createPaperSources(config.sources, { clock: library.clock, log: silentLogger });
     expect(sources.map((s) => [s.name, s.schedule])).toEqual([
       ['hf-daily', '15 * * * *'],
       ['arxiv-rss', '30 5 * * *'],
       ['arxiv-api', '0 */6 * * *'],
     ]);
-    const polled = testBot({ library: { search: bot.search, clock: bot.clock }, sources });
+    const polled = await testBot({ library, sources });
     await polled.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
     const states = await polled.stores.sources.all();
     expect(states.map((s) => [s.source, s.consecutiveFailures])).toEqual([['arxiv-api', 0], ['arxiv-rss', 0], ['hf-daily', 0]]);
-    const corpus = polled.search.corpus;
-    expect(corpus.get('2501.14249')?.sources).toEqual(['hf-daily']); // featured on 2025-01-24
-    expect(corpus.get('2501.00663')?.sources.sort()).toEqual(['arxiv-api', 'arxiv-rss']); // Titans: in both arXiv feeds
-    expect(corpus.get('1412.6980')).toBeUndefined(); // RSS "replace" items are not new papers
+    const papers = polled.library;
+    expect((await papers.get('2501.14249'))?.sources).toEqual(['hf-daily']); // featured on 2025-01-24
+    expect((await papers.get('2501.00663'))?.sources.sort()).toEqual(['arxiv-api', 'arxiv-rss']); // Titans: in both arXiv feeds
+    expect(await papers.get('1412.6980')).toBeUndefined(); // RSS "replace" items are not new papers
     expect((await polled.exec('search humanity last exam')).reply.fallbackText).toContain("Humanity's Last Exam");
     // Hourly at :15: 10:00 (first fetch) and 10:15.
     expect(server.requests.filter((r) => r.path === '/api/daily_papers').length).toBeGreaterThanOrEqual(2);

@@ -3,6 +3,11 @@ import type { DailySettings } from '../../src/store/channel-settings.port.ts';
 import type { Delivery } from '../../src/store/delivery-store.port.ts';
 import type { Discussion } from '../../src/store/discussion-store.port.ts';
 import type { Stores } from '../../src/store/store.ts';
+import { loadBundledPapers } from '../../src/corpus/bundled.ts';
+import { createPaper, titleId } from '../../src/corpus/paper.ts';
+import { SignalHistory } from '../../src/corpus/signal-history.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { arxivPapers, hfDailyPapers } from '../helpers/library.ts';
 import type { NewSubscription } from '../../src/store/subscription-store.port.ts';
 
 /** 2025-01-24 12:00 UTC plus `minutes`. */
@@ -302,6 +307,139 @@ export function describeStoreContract(name: string, open: () => Stores): void {
         await stores.snapshots.append([{ paperId: 'p1', observedAt: '2025-01-24T13:00:00+01:00', upvotes: 1 }]);
         expect(await stores.snapshots.since(at(0))).toStrictEqual([{ paperId: 'p1', observedAt: iso(0), upvotes: 1 }]);
         await expect(stores.snapshots.append([{ paperId: 'p1', observedAt: 'yesterday' }])).rejects.toThrow(/yesterday/);
+      });
+    });
+
+    describe('papers', () => {
+      const day1 = new Date('2025-01-24T08:00:00Z');
+      const day2 = new Date('2025-01-25T08:00:00Z');
+
+      it('keeps one paper per arXiv id across Hugging Face and arXiv, with arXiv categories and HF signals', async () => {
+        await stores.papers.upsert(hfDailyPapers(day1));
+        const report = await stores.papers.upsert(arxivPapers(day1));
+        // Titans (2501.00663) is only in the arXiv fixture; the other four arXiv entries are new too.
+        expect(report.added.map((p) => p.id)).toContain('2501.00663');
+        const rss = createPaper({
+          arxivId: 'oai:arXiv.org:2501.12948v2',
+          title: 'DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning',
+          abstract: 'We introduce our first-generation reasoning models.',
+          categories: ['cs.CL', 'cs.AI'],
+          source: 'arxiv-rss',
+        });
+        const second = await stores.papers.upsert([rss]);
+        expect(second.added).toHaveLength(0);
+        expect(second.updated).toHaveLength(1);
+        const merged = (await stores.papers.get('2501.12948'))!;
+        expect(merged.sources).toEqual(['hf-daily', 'arxiv-rss']);
+        expect(merged.version).toBe(2);
+        expect(merged.categories).toEqual(['cs.CL', 'cs.AI']);
+        expect(merged.signals?.upvotes).toBe(372);
+        expect(merged.signals?.githubStars).toBe(91240);
+        expect(await stores.papers.count()).toBe(13);
+      });
+
+      it('gives back every field of a paper as it was written', async () => {
+        const [paper] = hfDailyPapers(day1);
+        await stores.papers.upsert([paper!]);
+        expect(await stores.papers.get(paper!.id)).toStrictEqual(paper);
+        expect(await stores.papers.getMany(['nope', paper!.id])).toStrictEqual([paper]);
+      });
+
+      it('lets the newest signals win, whatever order they arrive in, and keeps every observation as a snapshot', async () => {
+        const observed = (observedAt: string, upvotes: number) =>
+          createPaper({ arxivId: '2501.12948', title: 'DeepSeek-R1', abstract: 'x', source: 'hf-daily', signals: { upvotes, comments: 1, observedAt } });
+        await stores.papers.upsert([observed('2025-01-24T10:00:00Z', 100)]);
+        await stores.papers.upsert([observed('2025-01-25T10:00:00Z', 250)]);
+        await stores.papers.upsert([observed('2025-01-24T22:00:00Z', 180)]); // late, older observation
+        expect((await stores.papers.get('2501.12948'))!.signals?.upvotes).toBe(250);
+        const history = new SignalHistory(await stores.snapshots.since(new Date('2025-01-01T00:00:00Z')));
+        expect(history.upvotesGained('2501.12948', new Date('2025-01-25T10:00:00Z'), 24 * 3_600_000)).toEqual({ gained: 150, hours: 24 });
+        expect(history.upvotesGained('2501.12948', new Date('2025-01-25T10:00:00Z'), 12 * 3_600_000)).toEqual({ gained: 70, hours: 12 });
+      });
+
+      it('does not count a refresh with the same signals as a change, but does count new upvotes (not as new text)', async () => {
+        await stores.papers.upsert(hfDailyPapers(day1));
+        const seq = await stores.papers.lastSeq();
+        expect(await stores.papers.upsert(hfDailyPapers(day1))).toMatchObject({ added: [], updated: [], unchanged: 8 });
+        // The same numbers observed a day later: a snapshot for velocity, not a change of the paper.
+        expect(await stores.papers.upsert(hfDailyPapers(day2))).toMatchObject({ added: [], updated: [], unchanged: 8 });
+        expect(await stores.papers.lastSeq()).toBe(seq);
+        expect((await stores.snapshots.since(day1)).filter((s) => s.paperId === '2501.14249')).toHaveLength(2);
+        const later = await stores.papers.upsert(hfDailyPapers(day2).map((p) => ({ ...p, signals: { ...p.signals!, upvotes: p.signals!.upvotes! + 1 } })));
+        expect(later.updated).toHaveLength(8);
+        expect(later.updated.every((change) => !change.textChanged)).toBe(true);
+        const changes = await stores.papers.changesSince(seq, 100);
+        expect(changes).toHaveLength(8);
+        for (const change of changes) {
+          expect('paper' in change && change.textSeq <= seq && change.createdSeq <= seq).toBe(true);
+        }
+      });
+
+      it('matches a bundled title-only paper to its arXiv id, leaving a tombstone in the change feed', async () => {
+        await stores.papers.upsert(loadBundledPapers(silentLogger));
+        const before = await stores.papers.lastSeq();
+        const bundledId = titleId('The Monge Gap: A Regularizer to Learn All Transport Maps');
+        const fromArxiv = createPaper({
+          arxivId: '2302.04953v2',
+          title: 'The Monge Gap: A Regularizer to Learn All Transport Maps',
+          abstract: 'Optimal transport (OT) theory has been been used in machine learning.',
+          authors: ['Théo Uscidda', 'Marco Cuturi'],
+          source: 'arxiv-api',
+        });
+        const report = await stores.papers.upsert([fromArxiv]);
+        expect(report.updated).toHaveLength(1);
+        expect(report.updated[0]).toMatchObject({ previousId: bundledId, textChanged: true });
+        expect(await stores.papers.get(bundledId)).toBeUndefined();
+        const paper = (await stores.papers.get('2302.04953'))!;
+        expect(paper.bundledRank).toBe(3);
+        expect(paper.authors).toEqual(['Théo Uscidda', 'Marco Cuturi']);
+        expect(paper.links.abs).toBe('https://arxiv.org/abs/2302.04953');
+        expect(await stores.papers.count()).toBe(74);
+        const changes = await stores.papers.changesSince(before, 10);
+        expect(changes.map((c) => ('replacedBy' in c ? `${c.id}→${c.replacedBy}` : c.id))).toEqual([`${bundledId}→2302.04953`, '2302.04953']);
+        // Not a new paper: subscriptions are not told about it again.
+        expect(await stores.papers.addedBetween(before, await stores.papers.lastSeq())).toEqual([]);
+        // The bundled paper written again (every start does) merges into the arXiv one and changes nothing.
+        expect(await stores.papers.upsert(loadBundledPapers(silentLogger))).toMatchObject({ added: [], updated: [], unchanged: 74 });
+      });
+
+      it('keeps two different arXiv papers that happen to share a title apart', async () => {
+        const make = (arxivId: string) => createPaper({ arxivId, title: 'Attention Is All You Need', abstract: 'a', source: 'arxiv-api' });
+        await stores.papers.upsert([make('1706.03762'), make('2401.00001')]);
+        expect(await stores.papers.count()).toBe(2);
+      });
+
+      it('numbers changes in order, lists what entered the corpus in a range, and pages through every paper by id', async () => {
+        expect(await stores.papers.lastSeq()).toBe(0);
+        const make = (arxivId: string, title: string) => createPaper({ arxivId, title, abstract: 'a', source: 'import' });
+        await stores.papers.upsert([make('2401.00003', 'C'), make('2401.00001', 'A')]);
+        const mid = await stores.papers.lastSeq();
+        await stores.papers.upsert([make('2401.00002', 'B'), { ...make('2401.00003', 'C'), abstract: 'changed', abstractDisplay: 'changed' }]);
+        const changes = await stores.papers.changesSince(0, 100);
+        expect(changes.map((c) => c.id)).toEqual(['2401.00001', '2401.00002', '2401.00003']);
+        expect(changes.map((c) => c.seq)).toEqual([...changes.map((c) => c.seq)].sort((a, b) => a - b));
+        expect(new Set(changes.map((c) => c.seq)).size).toBe(3);
+        expect((await stores.papers.changesSince(mid, 100)).map((c) => c.id)).toEqual(['2401.00002', '2401.00003']);
+        expect(await stores.papers.changesSince(0, 1)).toHaveLength(1);
+        expect(await stores.papers.addedBetween(mid, await stores.papers.lastSeq())).toEqual(['2401.00002']);
+        expect(await stores.papers.addedBetween(0, mid)).toEqual(['2401.00003', '2401.00001']);
+        expect((await stores.papers.list(undefined, 2)).map((p) => p.id)).toEqual(['2401.00001', '2401.00002']);
+        expect((await stores.papers.list('2401.00002', 2)).map((p) => p.id)).toEqual(['2401.00003']);
+      });
+
+      it('moves a cursor only from where it is, so two processes cannot both claim a range', async () => {
+        expect(await stores.papers.cursor('subscriptions')).toBeUndefined();
+        expect(await stores.papers.moveCursor('subscriptions', undefined, 5)).toBe(true);
+        expect(await stores.papers.moveCursor('subscriptions', undefined, 7)).toBe(false);
+        expect(await stores.papers.moveCursor('subscriptions', 5, 9)).toBe(true);
+        expect(await stores.papers.moveCursor('subscriptions', 5, 12)).toBe(false);
+        expect(await stores.papers.cursor('subscriptions')).toBe(9);
+      });
+
+      it('has a library id of its own', async () => {
+        const id = await stores.papers.libraryId();
+        expect(id).toMatch(/^[0-9a-f]{16,}$/);
+        expect(await stores.papers.libraryId()).toBe(id);
       });
     });
 

@@ -1,12 +1,8 @@
-import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
-import { runSteps, type Steps } from '../../util/steps.ts';
-import { StringDecoder } from 'node:string_decoder';
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { PaperSchema, type ParseOutcome, type Paper } from '../paper.ts';
 import type { Logger } from '../../logger.ts';
 
-/** Lines are read and written in chunks of this size, so a 100k-paper file never becomes one string. */
-const CHUNK_BYTES = 4 * 2 ** 20;
-/** Characters of JSON written per slice: about 10 ms of serializing, so the event loop is never held long. */
+/** Characters of JSON written at a time, so a large file never becomes one string. */
 const WRITE_CHUNK_CHARS = 256 * 2 ** 10;
 
 /** Collects papers from JSON Lines, one line at a time, skipping (and logging) bad lines. */
@@ -55,39 +51,8 @@ export function parseJsonLines(text: string, log: Logger): ParseOutcome {
   return { papers: collector.papers, rejected: collector.rejected };
 }
 
-/** Calls `onLine` for each line of a UTF-8 file, reading it in chunks. */
-export function forEachLine(path: string, onLine: (line: string) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(CHUNK_BYTES);
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    for (;;) {
-      const read = readSync(fd, buffer, 0, CHUNK_BYTES, null);
-      if (read === 0) break;
-      const lines = (pending + decoder.write(buffer.subarray(0, read))).split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) onLine(line);
-    }
-    pending += decoder.end();
-    if (pending !== '') onLine(pending);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads a JSON Lines file of papers without holding the whole file in memory. */
-export function readJsonLinesFile(path: string, log: Logger): ParseOutcome {
-  const collector = new JsonLinesCollector(log);
-  forEachLine(path, (line) => collector.line(line));
-  return { papers: collector.papers, rejected: collector.rejected };
-}
-
-/**
- * Writes items as JSON Lines in chunks, to a temporary file renamed into place, so a crash mid-write
- * never leaves a truncated file where a good one was. Pauses after each chunk (see {@link Steps}).
- */
-export function* jsonLinesFileSteps(path: string, items: Iterable<unknown>): Steps<void> {
+/** Writes items as JSON Lines to a temporary file renamed into place, so a crash never leaves a truncated file. */
+export function writeJsonLinesFile(path: string, items: Iterable<unknown>): void {
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
@@ -97,7 +62,6 @@ export function* jsonLinesFileSteps(path: string, items: Iterable<unknown>): Ste
       if (chunk.length >= WRITE_CHUNK_CHARS) {
         writeSync(fd, chunk);
         chunk = '';
-        yield;
       }
     }
     if (chunk !== '') writeSync(fd, chunk);
@@ -105,9 +69,4 @@ export function* jsonLinesFileSteps(path: string, items: Iterable<unknown>): Ste
     closeSync(fd);
   }
   renameSync(temporary, path);
-}
-
-/** {@link jsonLinesFileSteps} at once. */
-export function writeJsonLinesFile(path: string, items: Iterable<unknown>): void {
-  runSteps(jsonLinesFileSteps(path, items));
 }

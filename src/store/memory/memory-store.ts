@@ -5,7 +5,11 @@ import type { SavedPaper, SavedPaperStore } from '../saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
 import type { Stores } from '../store.ts';
 import type { Subscription, SubscriptionStore } from '../subscription-store.port.ts';
-import type { SignalSnapshot } from '../../corpus/corpus.ts';
+import { randomUUID } from 'node:crypto';
+import { planUpsert } from '../../corpus/merge.ts';
+import { titleKey, type Paper } from '../../corpus/paper.ts';
+import { snapshotOf, type SignalSnapshot } from '../../corpus/signal-history.ts';
+import type { PaperChange, PaperStore, PaperUpsertReport } from '../paper-store.port.ts';
 import { SYSTEM_ACTOR } from '../sqlite/channel-settings.ts';
 import { canonicalInstant } from '../sqlite/source-state.ts';
 import { topicKey } from '../sqlite/topic-key.ts';
@@ -124,7 +128,7 @@ function sourceStore(): SourceStateStore {
   };
 }
 
-function snapshotStore(): SignalSnapshotStore {
+function snapshotStore(): SignalSnapshotStore & { move(from: string, to: string): void } {
   let rows: SignalSnapshot[] = [];
   return {
     async append(snapshots) {
@@ -146,6 +150,103 @@ function snapshotStore(): SignalSnapshotStore {
       rows = rows.filter((s) => s.observedAt >= cutoff);
       return count - rows.length;
     },
+    move(from, to) {
+      for (const s of rows) {
+        if (s.paperId === from && !rows.some((r) => r.paperId === to && r.observedAt === s.observedAt)) s.paperId = to;
+      }
+    },
+  };
+}
+
+interface MemoryPaperRow {
+  paper: Paper;
+  seq: number;
+  createdSeq: number;
+  textSeq: number;
+  replacedBy?: string;
+}
+
+function paperStore(snapshots: ReturnType<typeof snapshotStore>): PaperStore {
+  const rows = new Map<string, MemoryPaperRow>();
+  const cursors = new Map<string, number>();
+  const libraryId = randomUUID().replaceAll('-', '');
+  let lastSeq = 0;
+  const live = (id: string) => {
+    const row = rows.get(id);
+    return row && row.replacedBy === undefined ? row : undefined;
+  };
+  const idsByTitle = new Map<string, Set<string>>();
+  const byTitle = (key: string) =>
+    [...(idsByTitle.get(key) ?? [])].flatMap((id) => live(id) ?? []).filter((r) => titleKey(r.paper.title) === key).sort((a, b) => a.createdSeq - b.createdSeq)[0];
+  const put = (id: string, row: MemoryPaperRow) => {
+    rows.set(id, row);
+    const key = titleKey(row.paper.title);
+    if (!idsByTitle.has(key)) idsByTitle.set(key, new Set());
+    idsByTitle.get(key)!.add(id);
+  };
+  const record = (paper: Paper) => {
+    const snapshot = snapshotOf(paper);
+    if (snapshot) void snapshots.append([snapshot]);
+  };
+  return {
+    async upsert(papers) {
+      const report: PaperUpsertReport = { added: [], updated: [], unchanged: 0 };
+      for (const incoming of papers.map(copy)) {
+        const stored = live(incoming.id) ?? byTitle(titleKey(incoming.title));
+        const plan = planUpsert(stored && copy(stored.paper), incoming);
+        if (plan.kind === 'unchanged') {
+          report.unchanged++;
+          record({ ...incoming, id: plan.paper.id });
+          continue;
+        }
+        if (plan.kind === 'add') {
+          const seq = ++lastSeq;
+          put(plan.paper.id, { paper: plan.paper, seq, createdSeq: seq, textSeq: seq });
+          report.added.push(copy(plan.paper));
+        } else {
+          if (plan.previousId) {
+            put(plan.previousId, { ...stored!, seq: ++lastSeq, replacedBy: plan.paper.id });
+            snapshots.move(plan.previousId, plan.paper.id);
+          }
+          const seq = ++lastSeq;
+          put(plan.paper.id, { paper: plan.paper, seq, createdSeq: stored!.createdSeq, textSeq: plan.textChanged ? seq : stored!.textSeq });
+          report.updated.push({ paper: copy(plan.paper), textChanged: plan.textChanged, ...(plan.previousId ? { previousId: plan.previousId } : {}) });
+        }
+        record(plan.paper.id === incoming.id ? incoming : { ...incoming, id: plan.paper.id });
+      }
+      return report;
+    },
+    get: async (id) => copy(live(id)?.paper),
+    getMany: async (ids) => ids.flatMap((id) => (live(id) ? [copy(live(id)!.paper)] : [])),
+    async changesSince(afterSeq, limit) {
+      return [...rows.values()]
+        .filter((r) => r.seq > afterSeq)
+        .sort((a, b) => a.seq - b.seq)
+        .slice(0, limit)
+        .map((r): PaperChange => r.replacedBy !== undefined
+          ? { seq: r.seq, id: r.paper.id, replacedBy: r.replacedBy }
+          : { seq: r.seq, id: r.paper.id, paper: copy(r.paper), createdSeq: r.createdSeq, textSeq: r.textSeq });
+    },
+    lastSeq: async () => lastSeq,
+    addedBetween: async (afterSeq, upToSeq) =>
+      [...rows.values()]
+        .filter((r) => r.replacedBy === undefined && r.createdSeq > afterSeq && r.createdSeq <= upToSeq)
+        .sort((a, b) => a.createdSeq - b.createdSeq)
+        .map((r) => r.paper.id),
+    count: async () => [...rows.values()].filter((r) => r.replacedBy === undefined).length,
+    list: async (afterId, limit) =>
+      [...rows.values()]
+        .filter((r) => r.replacedBy === undefined && (afterId === undefined || r.paper.id > afterId))
+        .sort(byKey((r) => r.paper.id))
+        .slice(0, limit)
+        .map((r) => copy(r.paper)),
+    cursor: async (name) => cursors.get(name),
+    async moveCursor(name, from, to) {
+      if (cursors.get(name) !== from) return false;
+      cursors.set(name, to);
+      return true;
+    },
+    libraryId: async () => libraryId,
   };
 }
 
@@ -196,13 +297,15 @@ function discussionStore(): DiscussionStore {
  * stored. Nothing is shared between two calls.
  */
 export function createMemoryStores(): Stores {
+  const snapshots = snapshotStore();
   return {
+    papers: paperStore(snapshots),
     channels: channelStore(),
     subscriptions: subscriptionStore(),
     deliveries: deliveryStore(),
     saved: savedStore(),
     sources: sourceStore(),
-    snapshots: snapshotStore(),
+    snapshots,
     discussions: discussionStore(),
     async close() {},
   };

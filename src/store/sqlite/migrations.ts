@@ -116,6 +116,56 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX discussions_channel_activity ON discussions (channel, last_activity_at);
     `,
   },
+  {
+    version: 2,
+    name: 'papers',
+    sql: `
+      CREATE TABLE papers (
+        id                   TEXT PRIMARY KEY,
+        seq                  INTEGER NOT NULL UNIQUE CHECK (seq > 0),
+        created_seq          INTEGER NOT NULL CHECK (created_seq > 0),
+        text_seq             INTEGER NOT NULL CHECK (text_seq > 0),
+        replaced_by          TEXT,
+        arxiv_id             TEXT,
+        version              INTEGER,
+        title                TEXT NOT NULL,
+        title_key            TEXT NOT NULL,
+        abstract             TEXT NOT NULL,
+        ai_summary           TEXT,
+        keywords             TEXT NOT NULL CHECK (json_type(keywords) = 'array'),
+        authors              TEXT NOT NULL CHECK (json_type(authors) = 'array'),
+        primary_category     TEXT,
+        categories           TEXT NOT NULL CHECK (json_type(categories) = 'array'),
+        published_at         TEXT,
+        updated_at           TEXT,
+        featured_on          TEXT,
+        links                TEXT NOT NULL CHECK (json_type(links) = 'object'),
+        upvotes              INTEGER,
+        comments             INTEGER,
+        github_stars         INTEGER,
+        signals_observed_at  TEXT,
+        announce_type        TEXT,
+        comment              TEXT,
+        journal_ref          TEXT,
+        doi                  TEXT,
+        bundled_rank         INTEGER,
+        sources              TEXT NOT NULL CHECK (json_type(sources) = 'array')
+      );
+      CREATE INDEX papers_title_key ON papers (title_key, created_seq) WHERE replaced_by IS NULL;
+      CREATE INDEX papers_created ON papers (created_seq) WHERE replaced_by IS NULL;
+
+      CREATE TABLE paper_cursors (
+        name  TEXT PRIMARY KEY,
+        seq   INTEGER NOT NULL CHECK (seq >= 0)
+      );
+
+      CREATE TABLE library_meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      );
+      INSERT INTO library_meta (key, value) VALUES ('library_id', lower(hex(randomblob(16))));
+    `,
+  },
 ];
 
 /** Thrown when the database was migrated by a newer Paperboy than this one. */

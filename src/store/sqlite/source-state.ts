@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { SignalSnapshot } from '../../corpus/corpus.ts';
+import type { SignalSnapshot } from '../../corpus/signal-history.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
 
 interface StateRow {

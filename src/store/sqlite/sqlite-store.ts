@@ -8,6 +8,7 @@ import { SqliteChannelSettingsStore } from './channel-settings.ts';
 import { SqliteDeliveryStore } from './deliveries.ts';
 import { SqliteDiscussionStore } from './discussions.ts';
 import { applyMigrations } from './migrations.ts';
+import { SqlitePaperStore } from './papers.ts';
 import { SqliteSavedPaperStore } from './saved-papers.ts';
 import { SqliteSignalSnapshotStore, SqliteSourceStateStore } from './source-state.ts';
 import { SqliteSubscriptionStore } from './subscriptions.ts';
@@ -64,6 +65,7 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
   }
 
   return {
+    papers: new SqlitePaperStore(db),
     channels: new SqliteChannelSettingsStore(db),
     subscriptions: new SqliteSubscriptionStore(db),
     deliveries: new SqliteDeliveryStore(db),

@@ -71,7 +71,7 @@ describe('option values back to the command line', () => {
   });
 
   it('runs the same command as the typed line would', async () => {
-    const bot = testBot({ withSources: true });
+    const bot = await testBot({ withSources: true });
     const typed = await bot.exec('search diffusion sort:newest page:1');
     const fromOptions = await bot.exec(lineFromOptions(spec('search'), values({ query: 'diffusion', sort: 'newest', page: 1 })));
     expect(fromOptions.outcome).toBe('ok');

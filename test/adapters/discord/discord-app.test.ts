@@ -7,9 +7,8 @@ import type { DiscordConfig } from '../../../src/config.ts';
 import { createPaper } from '../../../src/corpus/paper.ts';
 import { PacedSender } from '../../../src/delivery/paced-sender.ts';
 import { MemoryLogger } from '../../../src/logger.ts';
-import { createMemoryStores } from '../../../src/store/memory/memory-store.ts';
 import { startFakeDiscord, type FakeCommandOption, type FakeDiscord, type FakeMessage } from '../../fakes/discord/fake-discord.ts';
-import { testLibrary } from '../../helpers/library.ts';
+import { addPapers, testLibrary } from '../../helpers/library.ts';
 
 /** A member with Manage Channels (bit 4) besides the usual text permissions. */
 const MANAGER = (BigInt('0x' + 'f'.repeat(12)) | (1n << 4n)).toString();
@@ -25,13 +24,13 @@ afterEach(async () => {
 async function discordBot(options: { managers?: string[]; now?: string; registry?: CommandSpec<any>[]; deferAfterMs?: number } = {}) {
   const fake: FakeDiscord = await startFakeDiscord();
   running.push({ stop: () => fake.close() });
-  const library = testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
+  const library = await testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
   const log = new MemoryLogger();
-  const stores = createMemoryStores();
+  const stores = library.stores;
   let adapter: DiscordAdapter | undefined;
   let sender: PacedSender | undefined;
   const bot = createBot({
-    clock: library.clock, log, search: library.search, stores,
+    clock: library.clock, log, library: library.library, stores,
     senderFor: (name) => (name === 'discord' ? sender : undefined),
     platformFor: (name) => (name === 'discord' ? adapter?.platform : undefined),
     status: { startedAt: library.clock.now(), version: 't', sources: [] },
@@ -140,7 +139,7 @@ describe('the Discord adapter against a fake Discord', () => {
 
   it('autocompletes a paper from the index while its title is typed', async () => {
     const { fake, library } = await discordBot();
-    const paper = library.search.corpus.get('2501.12948')!;
+    const paper = (await library.library.get('2501.12948'))!;
     const ref = fake.interaction.autocomplete({ subcommand: 'show', options: [{ name: 'paper', type: 3, value: paper.titleDisplay.slice(0, 12), focused: true }] });
     const callback = await fake.waitForCallback(ref.token);
     expect(callback.type).toBe(8);
@@ -301,8 +300,8 @@ describe('the Discord adapter against a fake Discord', () => {
     });
     expect(text((await fake.waitForCallback(ref.token)).data as ReplyData)).toMatch(/mentioning role/);
     const paper = createPaper({ arxivId: '2501.88888', title: 'Quantum error correction with @everyone in the title', abstract: 'Quantum error correction codes for <@123456789012345678>.', source: 'import' });
-    library.search.ingest([paper]);
-    await bot.subscriptionPosts.notify([library.search.corpus.get('2501.88888')!], 'refresh-1');
+    await addPapers(library, [paper]);
+    await bot.subscriptionPosts.matchNew();
     const post = await fake.waitForMessage((m) => m.via === 'channel' && text(m).includes('Quantum error correction'));
     expect(post.content.startsWith(`<@&${role}>`)).toBe(true);
     expect(post.allowed_mentions).toEqual({ parse: [], roles: [role] });
@@ -342,7 +341,7 @@ describe('the Discord adapter against a fake Discord', () => {
 
   it('renders a paper whose title tries to ping everyone and a user with no allowed mention anywhere', async () => {
     const { fake, command, library } = await discordBot();
-    library.search.ingest([createPaper({ arxivId: '2501.99999', title: '@everyone look <@123456789012345678> and @here', abstract: 'Ping <@&123456789012345678> now.', source: 'import' })]);
+    await addPapers(library, [createPaper({ arxivId: '2501.99999', title: '@everyone look <@123456789012345678> and @here', abstract: 'Ping <@&123456789012345678> now.', source: 'import' })]);
     const { data } = await command('show', [{ name: 'paper', type: 3, value: '2501.99999' }]);
     expect(text(data)).toContain('everyone look');
     expect(text(data)).not.toMatch(/(^|[^\u200b])@everyone|<@\d|<@&\d|(^|[^\u200b])@here/);
@@ -358,9 +357,9 @@ describe('the Discord adapter against a fake Discord', () => {
   it('says which setting to fix when Discord refuses the token', async () => {
     const fake = await startFakeDiscord();
     running.push({ stop: () => fake.close() });
-    const library = testLibrary();
+    const library = await testLibrary();
     const bot = createBot({
-      clock: library.clock, log: new MemoryLogger(), search: library.search, stores: createMemoryStores(), senderFor: () => undefined,
+      clock: library.clock, log: new MemoryLogger(), library: library.library, stores: library.stores, senderFor: () => undefined,
       status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
     });
     const adapter = createDiscordAdapter(

@@ -153,9 +153,10 @@ function labels(messages: DiscordMessage[]): string[] {
 const abstract = fillerText;
 
 /** Cards of real fixture papers, with real buttons (Discuss, Related, Save, Cite). */
+const { library: papers, clock } = await testLibrary({ withSources: true });
+
 function views(count: number): PaperView[] {
-  const { search, clock } = testLibrary({ withSources: true });
-  const ctx = { search, clock, actions: new ActionCodec() };
+  const ctx = { papers, clock, actions: new ActionCodec() };
   return allFixturePapers().slice(0, count).map((paper) => paperView(paper, ctx));
 }
 

@@ -5,7 +5,6 @@ import { createBot } from '../../../bot.ts';
 import { PacedSender } from '../../../src/delivery/paced-sender.ts';
 import type { ChatPlatform } from '../../../src/chat/platform.port.ts';
 import { MemoryLogger } from '../../../src/logger.ts';
-import { createMemoryStores } from '../../../src/store/memory/memory-store.ts';
 import { testLibrary } from '../../helpers/library.ts';
 
 /** Waits (bounded) until `check` holds, letting the REPL work through its input. */
@@ -16,11 +15,11 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('the terminal prints scheduled posts as they fire', () => {
   it('shows the daily post a minute after "daily on" set it for that minute', async () => {
-    const { search, clock } = testLibrary({ now: '2025-01-24T12:00:00Z' });
+    const { library, stores, clock } = await testLibrary({ now: '2025-01-24T12:00:00Z' });
     const log = new MemoryLogger();
     let platform: ChatPlatform | undefined;
     const bot = createBot({
-      clock, log, search, stores: createMemoryStores(),
+      clock, log, library, stores,
       senderFor: (name) => (name === 'shell' && platform ? new PacedSender({ platform, clock, logger: log }) : undefined),
       status: { startedAt: clock.now(), version: 't', sources: [] },
       defaultTimeZone: 'UTC',

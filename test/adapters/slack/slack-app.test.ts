@@ -5,10 +5,9 @@ import type { SlackConfig } from '../../../src/config.ts';
 import { createPaper } from '../../../src/corpus/paper.ts';
 import { PacedSender } from '../../../src/delivery/paced-sender.ts';
 import { MemoryLogger } from '../../../src/logger.ts';
-import { createMemoryStores } from '../../../src/store/memory/memory-store.ts';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from '../../fakes/slack/fake-slack.ts';
 import { blockActionsPayload, mentionEvent, slackDriver, threadMessageEvent } from '../../fakes/slack/slack-driver.ts';
-import { testLibrary } from '../../helpers/library.ts';
+import { addPapers, testLibrary } from '../../helpers/library.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
 const CHANNEL = 'C0001';
@@ -21,13 +20,13 @@ afterEach(async () => {
 async function slackBot(options: { users?: Record<string, FakeSlackUser>; managers?: string[]; mode?: 'http' | 'socket'; now?: string } = {}) {
   const fake: FakeSlack = await startFakeSlack({ ...(options.users ? { users: options.users } : {}) });
   running.push({ stop: () => fake.close() });
-  const library = testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
+  const library = await testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
   const log = new MemoryLogger();
-  const stores = createMemoryStores();
+  const stores = library.stores;
   let adapter: SlackAdapter | undefined;
   let sender: PacedSender | undefined;
   const bot = createBot({
-    clock: library.clock, log, search: library.search, stores,
+    clock: library.clock, log, library: library.library, stores,
     senderFor: (name) => (name === 'slack' ? sender : undefined),
     platformFor: (name) => (name === 'slack' ? adapter?.platform : undefined),
     status: { startedAt: library.clock.now(), version: 't', sources: [] },
@@ -179,7 +178,7 @@ describe('the Slack app (real Bolt against a fake Slack)', () => {
 
   it('renders a paper whose title tries to ping everyone as plain text', async () => {
     const { fake, driver, library } = await slackBot();
-    library.search.ingest([createPaper({
+    await addPapers(library, [createPaper({
       arxivId: '2601.00666', title: 'Attention <!channel> and @everyone <@U0BADBAD> is all you need', abstract: 'Ping <!here> via <!subteam^S1|team> now.', source: 'hf-daily',
     })]);
     const answer = (await driver.command({ text: 'show 2601.00666' })).json as Answer;
@@ -195,9 +194,9 @@ describe('the Slack app (real Bolt against a fake Slack)', () => {
   it('says which token to fix when Slack refuses it at start', async () => {
     const fake = await startFakeSlack();
     running.push({ stop: () => fake.close() });
-    const library = testLibrary();
+    const library = await testLibrary();
     const bot = createBot({
-      clock: library.clock, log: new MemoryLogger(), search: library.search, stores: createMemoryStores(), senderFor: () => undefined,
+      clock: library.clock, log: new MemoryLogger(), library: library.library, stores: library.stores, senderFor: () => undefined,
       status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
     });
     const base = { botToken: 'xoxb-revoked', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], processBeforeResponse: true, retries: 0 };

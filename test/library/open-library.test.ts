@@ -1,0 +1,187 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateCorpus } from '../../bench/synthetic-corpus.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { loadBundledPapers } from '../../src/corpus/bundled.ts';
+import { createPaper, PaperSchema } from '../../src/corpus/paper.ts';
+import { readIndexFile } from '../../src/index/index-file.ts';
+import { PaperIndex } from '../../src/index/paper-index.ts';
+import { LIBRARY_FILES, openPaperLibrary } from '../../src/library/open-library.ts';
+import { toIndexDoc, type PaperLibrary } from '../../src/library/paper-library.ts';
+import { MemoryLogger, silentLogger } from '../../src/logger.ts';
+import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
+import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Stores } from '../../src/store/store.ts';
+import { hfDailyPapers } from '../helpers/library.ts';
+
+const queries = ['optimal transport', 'sparsty constrained', 'test-time adaptation entropy', 'diffus', 'reasoning llm', 'transformer', 'qwxzv'];
+
+const dirs: string[] = [];
+const opened: Stores[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-library-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  for (const stores of opened.splice(0)) await stores.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function answers(library: PaperLibrary): Promise<unknown[]> {
+  return Promise.all(queries.map(async (text) => {
+    const page = await library.search({ text, limit: 10 });
+    return [page.total, page.unmatchedWords, page.papers.map((r) => [r.paper.id, r.score.toFixed(6)])];
+  }));
+}
+
+function sqlite(path: string): Stores {
+  const stores = openSqliteStores(path);
+  opened.push(stores);
+  return stores;
+}
+
+describe('opening the papers of a data directory', () => {
+  it('builds the index on first start, then loads it and applies only the changes made since', async () => {
+    const dataDir = tempDir();
+    const clock = new ManualClock();
+    const stores = sqlite(join(dataDir, 'paperboy.db'));
+    const log = new MemoryLogger();
+    const first = await openPaperLibrary({ stores, dataDir, log, clock });
+    expect(first.stats().papers).toBe(74);
+    expect(log.records.map((r) => r.message)).toContain('search index built from the database');
+    await first.save(join(dataDir, LIBRARY_FILES.index));
+
+    // Papers written to the database after the save (an import, a refresh): the next start applies just those.
+    await stores.papers.upsert(hfDailyPapers(clock.now()));
+    const log2 = new MemoryLogger();
+    const second = await openPaperLibrary({ stores, dataDir, log: log2, clock });
+    expect(log2.records.map((r) => r.message)).toContain('search index loaded');
+    expect(log2.records.find((r) => r.message === 'search index caught up with the database')?.fields.changes).toBe(8);
+    expect(second.stats().papers).toBe(82);
+    await first.catchUp();
+    expect(await answers(second)).toEqual(await answers(first));
+  });
+
+  it('does not use an index made from another database, or one newer than the database (a restored backup)', async () => {
+    const dataDir = tempDir();
+    const clock = new ManualClock();
+    const stores = createMemoryStores();
+    await stores.papers.upsert(hfDailyPapers(clock.now()));
+    const library = await openPaperLibrary({ stores, dataDir, log: silentLogger, clock });
+    await library.save(join(dataDir, LIBRARY_FILES.index));
+
+    const other = new MemoryLogger();
+    await openPaperLibrary({ stores: createMemoryStores(), dataDir, log: other, clock });
+    expect(other.records.find((r) => r.message === 'search index built from the database')?.fields.previousIndex).toBe('from another database');
+
+    // The database is restored from a backup taken before the index was last saved.
+    const backupDir = tempDir();
+    const live = join(backupDir, 'paperboy.db');
+    const backup = join(backupDir, 'backup.db');
+    const first = openSqliteStores(live);
+    await openPaperLibrary({ stores: first, dataDir: backupDir, log: silentLogger, clock });
+    await first.close();
+    cpSync(live, backup);
+    const second = sqlite(live);
+    await second.papers.upsert(hfDailyPapers(clock.now()));
+    await (await openPaperLibrary({ stores: second, dataDir: backupDir, log: silentLogger, clock })).save(join(backupDir, LIBRARY_FILES.index));
+    await second.close();
+    cpSync(backup, live);
+    const restored = new MemoryLogger();
+    const fromBackup = await openPaperLibrary({ stores: sqlite(live), dataDir: backupDir, log: restored, clock });
+    expect(restored.records.find((r) => r.message === 'search index built from the database')?.fields.previousIndex).toBe('newer than the database');
+    expect(fromBackup.stats().papers).toBe(74);
+  });
+
+  it('saves a large index while the event loop keeps running, and the next start loads what it saved', async () => {
+    const dataDir = tempDir();
+    const clock = new ManualClock();
+    const stores = createMemoryStores();
+    await stores.papers.upsert(generateCorpus({ size: 4000, seed: 7, basis: loadBundledPapers(silentLogger), now: clock.now() }));
+    const library = await openPaperLibrary({ stores, dataDir, log: silentLogger, clock });
+    let ticks = 0;
+    let saving = true;
+    const tick = (): void => {
+      if (!saving) return;
+      ticks++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await library.save(join(dataDir, LIBRARY_FILES.index));
+    saving = false;
+    // A save that held the event loop would let no tick run before it finished.
+    expect(ticks).toBeGreaterThan(5);
+    const log = new MemoryLogger();
+    const reopened = await openPaperLibrary({ stores, dataDir, log, clock });
+    expect(log.records.map((r) => r.message)).toContain('search index loaded');
+    expect(reopened.stats()).toEqual(library.stats());
+    expect(await answers(reopened)).toEqual(await answers(library));
+  });
+
+  it('refuses a damaged index file and a missing one', () => {
+    const path = join(tempDir(), 'index.bin');
+    expect(readIndexFile(path)).toBe('missing');
+    writeFileSync(path, 'not an index');
+    expect(readIndexFile(path)).toBe('corrupt');
+  });
+
+  it('moves the corpus file of the previous release into the database: same papers, same answers, settings kept', async () => {
+    const dataDir = tempDir();
+    cpSync(new URL('../fixtures/release-0.1-data', import.meta.url), dataDir, { recursive: true });
+    const expected = JSON.parse(readFileSync(join(dataDir, 'expected-search.json'), 'utf8')) as { papers: number; results: Record<string, string[]> };
+    const legacy = readFileSync(join(dataDir, LIBRARY_FILES.legacyCorpus), 'utf8').trim().split('\n').map((line) => PaperSchema.parse(JSON.parse(line)));
+    const stores = sqlite(join(dataDir, 'paperboy.db'));
+    const log = new MemoryLogger();
+    const library = await openPaperLibrary({ stores, dataDir, log, clock: new ManualClock(), onProgress: () => undefined });
+    expect(log.records.find((r) => r.message.startsWith('moved the saved corpus into the database'))?.fields).toMatchObject({ papers: legacy.length, rejected: 0 });
+    expect(existsSync(join(dataDir, LIBRARY_FILES.legacyCorpus))).toBe(false);
+    expect(existsSync(join(dataDir, `${LIBRARY_FILES.legacyCorpus}.migrated`))).toBe(true);
+    expect(await stores.papers.count()).toBe(expected.papers);
+    for (const paper of legacy) expect(await stores.papers.get(paper.id)).toStrictEqual(paper);
+    for (const [query, ids] of Object.entries(expected.results)) {
+      expect((await library.search({ text: query, limit: 10 })).papers.map((r) => r.paper.id), query).toEqual(ids);
+    }
+    expect((await stores.channels.listDaily()).map((c) => c.daily)).toEqual([{ time: '09:00', timeZone: 'Europe/Berlin', weekdaysOnly: false, top: 5 }]);
+    expect((await stores.subscriptions.all()).map((s) => s.topic)).toEqual(['diffusion models']);
+    expect((await stores.saved.list('shell:terminal')).map((s) => s.paperId)).toEqual(['pb-1208928484']);
+
+    // A second start finds nothing to move and loads its own index.
+    const again = new MemoryLogger();
+    await openPaperLibrary({ stores, dataDir, log: again, clock: new ManualClock() });
+    expect(again.records.some((r) => r.message.startsWith('moved the saved corpus'))).toBe(false);
+  });
+});
+
+describe('the index under change', () => {
+  it('a compaction that pauses starts over when the index changes meanwhile, and loses nothing', async () => {
+    const bundled = loadBundledPapers(silentLogger).map(toIndexDoc);
+    const index = PaperIndex.build(bundled);
+    const twin = PaperIndex.build(bundled);
+    const added = hfDailyPapers(new Date('2025-01-24T12:00:00Z')).map(toIndexDoc);
+    const compaction = index.compactYielding(100);
+    for (const doc of added) index.upsert(doc); // lands while the compaction is paused
+    const snapshot = await compaction;
+    expect(snapshot.docIds).toEqual(expect.arrayContaining(added.map((d) => d.id)));
+    for (const doc of added) twin.upsert(doc);
+    twin.compact();
+    expect(snapshot).toEqual(twin.snapshot());
+    for (const text of queries) expect(index.search({ text, limit: 10 })).toEqual(twin.search({ text, limit: 10 }));
+  });
+
+  it('re-indexes a paper whose text changed, and only its numbers when only they changed', async () => {
+    const clock = new ManualClock();
+    const stores = createMemoryStores();
+    const library = await openPaperLibrary({ stores, log: silentLogger, clock });
+    const paper = createPaper({ arxivId: '2601.00001', title: 'Quokka Networks', abstract: 'We study marsupial heuristics.', source: 'hf-daily', signals: { upvotes: 1, observedAt: clock.now() } });
+    await stores.papers.upsert([paper]);
+    await library.catchUp();
+    expect((await library.search({ text: 'quokka', minUpvotes: 5 })).total).toBe(0);
+    await stores.papers.upsert([{ ...paper, signals: { upvotes: 9, observedAt: new Date(clock.now().getTime() + 1000).toISOString() } }]);
+    expect(await library.catchUp()).toMatchObject({ applied: 1, rebuilt: false });
+    expect((await library.search({ text: 'quokka', minUpvotes: 5 })).total).toBe(1);
+    expect((await library.get('2601.00001'))?.signals?.upvotes).toBe(9);
+  });
+});
