@@ -15,6 +15,8 @@ import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { encodeRef, type ThreadRef } from './src/chat/refs.ts';
 import { ChannelGoneError } from './src/delivery/platform-errors.ts';
 import { openDiscussionThread } from './src/discussions/open-thread.ts';
+import { FullTextLibrary } from './src/fulltext/full-text-library.ts';
+import type { PaperWriter } from './src/llm/paper-writer.ts';
 import type { Clock } from './src/clock.ts';
 import type { PaperLibrary } from './src/library/paper-library.ts';
 import type { Logger } from './src/logger.ts';
@@ -50,6 +52,10 @@ export interface BotOptions {
   graceMs?: number;
   /** The commands; all registered ones unless a test narrows them. */
   registry?: readonly CommandSpec<any>[];
+  /** Papers' full texts; without it only texts already in the database are used (nothing is fetched). */
+  fullText?: FullTextLibrary;
+  /** The language model that writes answers, when configured. */
+  writer?: PaperWriter;
 }
 
 /** A wired bot. */
@@ -97,9 +103,10 @@ export function createBot(options: BotOptions): Bot {
   });
   const jobList: ScheduledJob[] = [dailyPosts, sync, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
   const jobs = new JobLoop(clock, log.child({ part: 'scheduler' }), jobList);
+  const fullText = options.fullText ?? new FullTextLibrary({ store: stores.fullTexts, clock, log: log.child({ part: 'full-text' }) });
   const dispatcher = new Dispatcher({
     papers: library, clock, log: log.child({ part: 'commands' }), actions, status: options.status, defaultTimeZone: options.defaultTimeZone,
-    stores,
+    stores, fullText, ...(options.writer ? { writer: options.writer } : {}),
     schedule: {
       previewDaily: (channel, daily) => dailyPosts.preview(channel, daily),
       nextRuns: () => jobs.nextRuns(),

@@ -17,7 +17,10 @@ import { chatAdapters } from './adapters/chat-adapters.ts';
 import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
 import { systemClock } from './src/clock.ts';
 import { ConfigError, readConfig } from './src/config.ts';
-import { createPaperSources } from './src/corpus/paper-sources.ts';
+import { createArxivHttp, createPaperSources } from './src/corpus/paper-sources.ts';
+import { createArxivHtmlFetcher, FullTextLibrary } from './src/fulltext/full-text-library.ts';
+import { ChatCompletionsClient } from './src/llm/chat-completions.ts';
+import { PaperWriter } from './src/llm/paper-writer.ts';
 import { PacedSender } from './src/delivery/paced-sender.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { createFileLogger } from './src/logger.ts';
@@ -70,6 +73,18 @@ async function main(): Promise<number> {
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const width = Math.min(process.stdout.columns ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
+    // One client for everything asked of arXiv (API, RSS, full texts), so arXiv's pace holds across them.
+    const arxivHttp = createArxivHttp(config.sources, { clock, log });
+    const fullText = new FullTextLibrary({
+      store: stores.fullTexts, clock, log: log.child({ part: 'full-text' }), fetch: createArxivHtmlFetcher(arxivHttp, config.fullText.htmlBaseUrl),
+    });
+    const model = config.languageModel;
+    const writer = model
+      ? new PaperWriter({
+          client: new ChatCompletionsClient({ baseUrl: model.baseUrl, apiKey: model.apiKey, model: model.model, timeoutMs: model.timeoutMs }),
+          usage: stores.modelUsage, clock, log: log.child({ part: 'language-model' }), dailyTokensPerChannel: model.dailyTokensPerChannel,
+        })
+      : undefined;
     const senders = new Map<string, PacedSender>();
     const platforms = new Map<string, ChatPlatform>();
     const bot = createBot({
@@ -82,9 +97,11 @@ async function main(): Promise<number> {
       status: { startedAt, version, sources: config.sources.enabled },
       defaultTimeZone: config.scheduler.defaultTimeZone,
       graceMs: config.scheduler.graceMs,
-      sources: createPaperSources(config.sources, { clock, log }),
+      sources: createPaperSources(config.sources, { clock, log, arxivHttp }),
       indexPath,
       followIntervalMs: FOLLOW_INTERVAL_MS,
+      fullText,
+      ...(writer ? { writer } : {}),
     });
 
     if (cli.values.once !== undefined) {

@@ -13,7 +13,8 @@
  *   npm run bench -- --sizes 2000,20000   # other sizes
  *   npm run bench -- --plans              # also the same queries under alternative query plans
  *   npm run bench -- --baseline           # also plain MiniSearch with default-style settings (slow)
- * It ends with the fan-out of a daily post to 1,000 channels through the paced sender (simulated time).
+ * It ends with the fan-out of a daily post to 1,000 channels through the paced sender (simulated time), and
+ * the answers section (bench/answer-latency.ts): answer latency on a 50-page paper and answer quality.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { silentLogger } from '../src/logger.ts';
 import type { Measurement } from './measure.ts';
 import { measureBaseline, type BaselineMeasurement } from './minisearch-baseline.ts';
 import { formatFanout, measureFanout } from './fanout.ts';
+import { formatAnswers, measureAnswers } from './answer-latency.ts';
 import { generateQueries } from './queries.ts';
 import { generateCorpus } from './synthetic-corpus.ts';
 
@@ -185,4 +187,6 @@ if (rows.some((r) => r.baseline)) {
 out.push('');
 out.push('Daily post fan-out through the paced sender, simulated Slack-like limits (1 msg/s per channel, burst 3; workspace 50/s), 50 ms per call (memory: this process, measured before any corpus was built)');
 out.push(formatFanout(fanout));
+out.push('');
+out.push(formatAnswers(await measureAnswers()));
 process.stdout.write(`${out.join('\n')}\n`);

@@ -15,9 +15,9 @@ const schema = z.object({
  */
 export const askCommand = defineCommand({
   name: 'ask',
-  summary: "Ask about the paper of this thread; answered from its abstract (or mention @paperboy)",
+  summary: 'Ask about the paper of this thread; answered from its full text when arXiv has it (or mention @paperboy)',
   usage,
-  examples: ['ask what dataset do they use?', 'ask related papers'],
+  examples: ['ask what dataset do they use?', 'ask which GPUs did they train on?', 'ask related papers'],
   arguments: [{ name: 'question', description: 'your question about the paper of this thread', kind: 'text', required: true }],
   options: [],
   permission: 'anyone',

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { decodeRef, encodeRef, type ThreadRef } from '../src/chat/refs.ts';
+import { summarizePaper, summaryTldr } from '../src/discussions/ask-paper.ts';
 import { isPendingThread } from '../src/discussions/open-thread.ts';
+import { outline } from '../src/fulltext/paper-text.ts';
+import { withinDeadline } from '../src/util/deadline.ts';
 import { defineCommand } from './framework/command-spec.ts';
 import { paperView } from './presenters/paper-view.ts';
 import { discussionSeed, threadNote } from './presenters/discussion.ts';
@@ -9,6 +12,11 @@ import { paperReference, resolvePaper, validate } from './framework/validators.t
 
 /** Related papers in a thread's first message. */
 export const SEED_RELATED_COUNT = 3;
+/**
+ * How long opening a thread waits for the paper's full text (fetched at arXiv's pace) to put its outline in
+ * the first message; past it the thread opens anyway and the text keeps loading for the questions.
+ */
+export const SEED_FULL_TEXT_WAIT_MS = 6000;
 
 const usage = 'discuss <paper>';
 const schema = z.object({ paper: paperReference('discuss') });
@@ -36,10 +44,21 @@ export const discussCommand = defineCommand({
         thread: { ref: decodeRef(existing.thread) as ThreadRef, title: paper.titleDisplay },
       };
     }
-    const view = paperView(paper, ctx);
+    const fullText = (await withinDeadline(ctx.fullText.forPaper(paper), SEED_FULL_TEXT_WAIT_MS)) ?? { status: 'pending' as const };
+    let view = paperView(paper, ctx);
+    if (fullText.status === 'found' && !paper.aiSummary) {
+      const summary = await summarizePaper({ paper, text: fullText.text, termWeight: (term) => ctx.papers.idfOf(term), channel: encodeRef(ctx.channel) });
+      const tldr = summaryTldr(summary);
+      if (tldr) view = { ...view, tldr };
+    }
+    const seedOutline = fullText.status === 'found' ? outline(fullText.text) : [];
     return {
       reply: { fallbackText: `Discussion: ${paperFallback(paper)}`, blocks: fullCard(view), visibility: 'channel' as const },
-      discussion: { paperId: paper.id, title: paper.titleDisplay, seed: [discussionSeed(view, await ctx.papers.related(paper, SEED_RELATED_COUNT))] },
+      discussion: {
+        paperId: paper.id,
+        title: paper.titleDisplay,
+        seed: [discussionSeed(view, await ctx.papers.related(paper, SEED_RELATED_COUNT), { state: fullText.status, outline: seedOutline })],
+      },
     };
   },
 });

@@ -13,6 +13,7 @@ import { showCommand } from './show.ts';
 import { statusCommand } from './status.ts';
 import { subscribeCommand } from './subscribe.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
+import { summaryCommand } from './summary.ts';
 import { trendingCommand } from './trending.ts';
 import { unsubscribeCommand } from './unsubscribe.ts';
 
@@ -29,6 +30,7 @@ export const commandRegistry: readonly CommandSpec<any>[] = [
   discussCommand,
   discussionsCommand,
   askCommand,
+  summaryCommand,
   dailyCommand,
   subscribeCommand,
   unsubscribeCommand,

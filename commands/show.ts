@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { encodeRef } from '../src/chat/refs.ts';
+import { summarizePaper, summaryTldr } from '../src/discussions/ask-paper.ts';
 import { defineCommand } from './framework/command-spec.ts';
 import { paperView } from './presenters/paper-view.ts';
 import { fullCard, paperFallback } from './presenters/paper.ts';
@@ -19,6 +21,14 @@ export const showCommand = defineCommand({
   parse: ({ text }) => validate(schema, { paper: text }, usage),
   run: async (args, ctx) => {
     const paper = await resolvePaper(ctx.papers, args.paper, 'show');
-    return { fallbackText: paperFallback(paper), blocks: fullCard(paperView(paper, ctx)), visibility: 'channel' };
+    let view = paperView(paper, ctx);
+    // A full text already read (a thread, a question, a summary) gives the TL;DR; a card never waits for arXiv.
+    const cached = paper.aiSummary ? undefined : await ctx.fullText.cached(paper);
+    if (cached?.status === 'found') {
+      const summary = await summarizePaper({ paper, text: cached.text, termWeight: (term) => ctx.papers.idfOf(term), channel: encodeRef(ctx.channel) });
+      const tldr = summaryTldr(summary);
+      if (tldr) view = { ...view, tldr };
+    }
+    return { fallbackText: paperFallback(paper), blocks: fullCard(view), visibility: 'channel' };
   },
 });

@@ -58,6 +58,12 @@ const EnvSchema = z.object({
   DISCORD_API_BASE: url.default('https://discord.com/api'),
   DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'must be a server id (a long number; Developer Mode → right-click the server → Copy Server ID)').optional(),
   DISCORD_MANAGERS: commaList.default([]),
+  ARXIV_HTML_URL: url.default('https://arxiv.org/html'),
+  LLM_BASE_URL: url.optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().regex(/^\S{1,200}$/, 'must be a model name without spaces, e.g. gpt-4o-mini or llama3.1:8b').optional(),
+  LLM_TIMEOUT_MS: positiveInt.default(20_000),
+  LLM_DAILY_TOKENS: positiveInt.default(50_000),
   SHELL_USER: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ada').default('you'),
   SHELL_CHANNEL: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ml-papers').default('terminal'),
 });
@@ -80,6 +86,25 @@ export interface SourcesConfig {
   userAgent: string;
   /** When each source is polled: five-field cron expressions in UTC. */
   schedules: { hfDaily: string; arxivRss: string; arxivApi: string };
+}
+
+/** Settings of papers' full texts. */
+export interface FullTextConfig {
+  /** Where arXiv's HTML renderings are: `<base>/<arXiv id>` (`https://arxiv.org/html`). */
+  htmlBaseUrl: string;
+}
+
+/** Settings of the optional language model (an OpenAI-compatible chat-completions endpoint). */
+export interface LanguageModelConfig {
+  /** `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1` (Ollama), a vLLM server. */
+  baseUrl: string;
+  /** Never logged. */
+  apiKey: string;
+  model: string;
+  /** A slower answer falls back to the extractive one. */
+  timeoutMs: number;
+  /** Tokens each channel may spend per UTC day. */
+  dailyTokensPerChannel: number;
 }
 
 /** Settings of scheduled posts. */
@@ -148,6 +173,9 @@ export interface Config {
   /** Where state lives: `sqlite:<DATA_DIR>/paperboy.db` by default (or a PostgreSQL URL, once that store exists). */
   databaseUrl: string;
   sources: SourcesConfig;
+  fullText: FullTextConfig;
+  /** Absent unless LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set: then nothing leaves the process for a model. */
+  languageModel?: LanguageModelConfig;
   scheduler: SchedulerConfig;
   /** Absent when Slack is not configured. */
   slack?: SlackConfig;
@@ -184,6 +212,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID) {
     problems.push('  DISCORD_TOKEN: is needed too (Bot page of your Discord application → Reset Token)');
   }
+  const llm = { LLM_BASE_URL: e.LLM_BASE_URL, LLM_API_KEY: e.LLM_API_KEY, LLM_MODEL: e.LLM_MODEL };
+  const llmSet = Object.entries(llm).filter(([, value]) => value !== undefined).map(([name]) => name);
+  if (llmSet.length > 0 && llmSet.length < 3) {
+    const missing = Object.keys(llm).filter((name) => !llmSet.includes(name));
+    problems.push(`  ${missing.join(', ')}: needed too with ${llmSet.join(' and ')} (a language model needs its URL, key and model name; for a local server any key will do)`);
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${problems.join('\n')}`);
   const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
     ? {
@@ -209,9 +243,15 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         managers: e.DISCORD_MANAGERS,
       }
     : undefined;
+  const languageModel: LanguageModelConfig | undefined =
+    e.LLM_BASE_URL && e.LLM_API_KEY && e.LLM_MODEL
+      ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS, dailyTokensPerChannel: e.LLM_DAILY_TOKENS }
+      : undefined;
   return {
     ...(slack ? { slack } : {}),
     ...(discord ? { discord } : {}),
+    ...(languageModel ? { languageModel } : {}),
+    fullText: { htmlBaseUrl: e.ARXIV_HTML_URL },
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     sources: {

@@ -88,3 +88,34 @@ describe('Discord settings', () => {
     }
   });
 });
+
+describe('full text and language model settings', () => {
+  it('reads arXiv HTML from arxiv.org and uses no model by default', () => {
+    const config = readConfig({});
+    expect(config.fullText).toEqual({ htmlBaseUrl: 'https://arxiv.org/html' });
+    expect(config.languageModel).toBeUndefined();
+    expect(readConfig({ ARXIV_HTML_URL: 'http://127.0.0.1:9999/html' }).fullText.htmlBaseUrl).toBe('http://127.0.0.1:9999/html');
+  });
+
+  it('uses a model only with its URL, key and name, with a 20 s timeout and a daily cap per channel', () => {
+    const config = readConfig({ LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_API_KEY: 'sk-secret', LLM_MODEL: 'llama3.1:8b' });
+    expect(config.languageModel).toEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'sk-secret', model: 'llama3.1:8b', timeoutMs: 20_000, dailyTokensPerChannel: 50_000,
+    });
+    expect(readConfig({ LLM_BASE_URL: 'http://h/v1', LLM_API_KEY: 'k', LLM_MODEL: 'm', LLM_TIMEOUT_MS: '5000', LLM_DAILY_TOKENS: '1000' }).languageModel)
+      .toMatchObject({ timeoutMs: 5000, dailyTokensPerChannel: 1000 });
+  });
+
+  it('names the missing model settings when only some are set, without echoing the key', () => {
+    try {
+      readConfig({ LLM_API_KEY: 'sk-very-secret' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('LLM_BASE_URL, LLM_MODEL: needed too with LLM_API_KEY');
+      expect((error as Error).message).not.toContain('very-secret');
+    }
+    expect(() => readConfig({ LLM_BASE_URL: 'not a url', LLM_API_KEY: 'k', LLM_MODEL: 'm' })).toThrow(/LLM_BASE_URL: must be a URL/);
+    expect(() => readConfig({ LLM_DAILY_TOKENS: '0' })).toThrow(/LLM_DAILY_TOKENS: must be above 0/);
+  });
+});

@@ -29,7 +29,9 @@ import type { ThreadRef } from '../../src/chat/refs.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { DiscordConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
-import { withinDeadline } from '../deadline.ts';
+import { withinDeadline } from '../../src/util/deadline.ts';
+import { replyWhenReady } from '../../src/chat/thinking-reply.ts';
+import { thinkingMessage } from '../../commands/presenters/discussion.ts';
 import { lineFromOptions, MAX_CHOICE_TEXT, type OptionValue } from './command-schema.ts';
 import { createDiscordPlatform, DISCORD } from './platform.ts';
 import { baseCustomId, renderDiscordMessages, type DiscordMessage } from './render.ts';
@@ -59,6 +61,8 @@ export interface DiscordAdapterDeps {
   registry?: readonly CommandSpec<any>[];
   /** Default {@link DEFER_AFTER_MS}; tests shorten it. */
   deferAfterMs?: number;
+  /** How long an answer in a thread may take before a "thinking" message is posted (default `THINKING_AFTER_MS`). */
+  thinkingAfterMs?: number;
 }
 
 /** A rendered message as discord.js message options (camelCase mentions; no empty content). */
@@ -198,14 +202,19 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     // People type @Paperboy and Discord may insert the bot's own role instead of its user: both ask the bot.
     const botRole = message.guild?.members.me?.roles.botRole;
     const addressedToBot = (client.user !== null && message.mentions.users.has(client.user.id)) || (botRole != null && message.mentions.roles.has(botRole.id));
-    const reply = await deps.inbound.threadMessage({
+    const reply = deps.inbound.threadMessage({
       thread,
       actor: { platform: DISCORD, userId: message.author.id, displayName: message.author.globalName ?? message.author.username, canManageChannel: false },
       text: withoutMentions(message.content),
       at: deps.clock.now(),
       addressedToBot,
     });
-    if (reply) await platform.reply(thread, reply);
+    if (!addressedToBot) {
+      const answer = await reply;
+      if (answer) await platform.reply(thread, answer);
+      return;
+    }
+    await replyWhenReady(platform, thread, reply, { thinking: thinkingMessage(), ...(deps.thinkingAfterMs !== undefined ? { thinkingAfterMs: deps.thinkingAfterMs } : {}) });
   }
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {

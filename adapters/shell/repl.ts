@@ -13,6 +13,9 @@ import type { ActorRef, ChannelRef, ThreadRef } from '../../src/chat/refs.ts';
 import type { BotInbound } from '../../commands/framework/inbound.ts';
 import type { CommandResult } from '../../commands/framework/command-spec.ts';
 import { truncate } from '../../src/chat/message.ts';
+import { THINKING_AFTER_MS } from '../../src/chat/thinking-reply.ts';
+import { withinDeadline } from '../../src/util/deadline.ts';
+import { thinkingMessage } from '../../commands/presenters/discussion.ts';
 import { createShellPlatform } from './platform.ts';
 import { renderMessage, sanitizeForTerminal, type ShellChoice } from './render.ts';
 
@@ -32,6 +35,8 @@ export interface ShellAdapterConfig {
   channel: ChannelRef;
   /** First lines printed, e.g. what the bot serves. */
   banner: string;
+  /** How long an answer in a thread may take before a "thinking" line is printed (default `THINKING_AFTER_MS`). */
+  thinkingAfterMs?: number;
 }
 
 /** A running terminal adapter. */
@@ -47,8 +52,8 @@ const PROMPT = 'papers> ';
 /** Leaves a thread without running anything. */
 const LEAVE_WORDS = new Set(['/leave', '/back', '/exit']);
 const MENTION = /^\s*@paperboy\b/i;
-/** `/ask …` or `/papers ask …` inside a thread. */
-const ASK = /^\/(papers\s+)?ask\b/i;
+/** `ask …`, `/ask …` or `/papers ask …` inside a thread. */
+const ASK = /^\/?(papers\s+)?ask\b/i;
 const QUIT_WORDS = new Set(['quit', 'exit', ':q', '\\q']);
 const HISTORY_SIZE = 500;
 
@@ -99,8 +104,16 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
 
   const enter = (next: { ref: ThreadRef; title: string } | undefined): void => {
     thread = next;
-    if (next) write(`(You are in the thread of "${sanitizeForTerminal(next.title)}": type to reply, @paperboy <question> to ask, /leave to go back.)`);
+    if (next) write(`(You are in the thread of "${sanitizeForTerminal(next.title)}": type to reply, @paperboy <question> (or ask <question>) to ask, /leave to go back.)`);
     rl.setPrompt(next ? `papers › ${sanitizeForTerminal(truncate(next.title, 40))}> ` : PROMPT);
+  };
+
+  /** Shows an answer; one that takes a while is announced first, as the chat platforms do. */
+  const showWhenReady = async (work: Promise<OutgoingMessage | undefined>): Promise<void> => {
+    const quick = await withinDeadline(work.then((message) => ({ message })), config.thinkingAfterMs ?? THINKING_AFTER_MS);
+    if (!quick) show(thinkingMessage());
+    const message = quick ? quick.message : await work;
+    if (message) show(message);
   };
 
   const showResult = (result: CommandResult): void => {
@@ -114,8 +127,8 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
       return;
     }
     if (ASK.test(text)) {
-      // A question by command stays in the thread and is asked about its paper.
-      show((await inbound.command(text.replace(/^\//, ''), { ...where(), thread: current.ref })).reply);
+      // A question by command (`ask …`, with or without the slash) stays in the thread and is asked about its paper.
+      await showWhenReady(inbound.command(text.replace(/^\//, ''), { ...where(), thread: current.ref }).then((result) => result.reply));
       return;
     }
     if (text.startsWith('/')) {
@@ -123,14 +136,18 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
       await command(text.replace(/^\/(?!papers\b)/i, ''));
       return;
     }
-    const answer = await inbound.threadMessage({
+    const answer = inbound.threadMessage({
       thread: current.ref,
       actor: config.actor,
       text,
       at: config.clock.now(),
       addressedToBot: MENTION.test(text),
     });
-    if (answer) show(answer);
+    if (MENTION.test(text)) await showWhenReady(answer);
+    else {
+      const reply = await answer;
+      if (reply) show(reply);
+    }
   }
 
   async function command(text: string): Promise<void> {

@@ -12,7 +12,9 @@ import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
-import { withinDeadline } from '../deadline.ts';
+import { withinDeadline } from '../../src/util/deadline.ts';
+import { replyWhenReady } from '../../src/chat/thinking-reply.ts';
+import { thinkingMessage } from '../../commands/presenters/discussion.ts';
 import { SlackManagers } from './permissions.ts';
 import { createSlackPlatform, SLACK } from './platform.ts';
 import { baseActionId, renderSlackMessages } from './render.ts';
@@ -66,7 +68,10 @@ function startProblem(error: unknown, setting: string, what: string): string {
 }
 
 /** Creates the Bolt app and wires it to the bot. */
-export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbound; clock: Clock; log: Logger }): SlackAdapter {
+export function createSlackAdapter(
+  config: SlackConfig,
+  deps: { inbound: BotInbound; clock: Clock; log: Logger; /** Default `THINKING_AFTER_MS`; tests shorten it. */ thinkingAfterMs?: number },
+): SlackAdapter {
   const log = deps.log.child({ platform: SLACK });
   const app = new App({
     token: config.botToken,
@@ -143,29 +148,28 @@ export function createSlackAdapter(config: SlackConfig, deps: { inbound: BotInbo
   app.event('app_mention', async ({ event }) => {
     if (!event.user) return;
     const context = await where(event.user, undefined, event.channel);
-    const threadTs = event.thread_ts ?? event.ts;
-    const reply = await deps.inbound.threadMessage({
-      thread: { platform: SLACK, channelId: event.channel, threadId: threadTs },
-      actor: context.actor,
-      text: withoutMention(event.text, botUserId),
-      at: context.receivedAt,
-      addressedToBot: true,
+    const thread = { platform: SLACK, channelId: event.channel, threadId: event.thread_ts ?? event.ts };
+    const reply = deps.inbound.threadMessage({
+      thread, actor: context.actor, text: withoutMention(event.text, botUserId), at: context.receivedAt, addressedToBot: true,
     });
-    if (reply) await platform.reply({ platform: SLACK, channelId: event.channel, threadId: threadTs }, reply);
+    await replyWhenReady(platform, thread, reply, { thinking: thinkingMessage(), ...(deps.thinkingAfterMs !== undefined ? { thinkingAfterMs: deps.thinkingAfterMs } : {}) });
   });
 
-  // Messages in threads count as replies of a paper's discussion (mentions are answered above).
+  // Messages in threads count as replies of a paper's discussion (mentions are answered above); one that
+  // starts with `ask` is a question too, answered in the thread.
   app.message(async ({ message }) => {
     const m = message as { subtype?: string; thread_ts?: string; ts: string; user?: string; text?: string; channel: string };
     if (m.subtype || !m.thread_ts || m.thread_ts === m.ts || !m.user) return;
     if (botUserId && m.text?.includes(`<@${botUserId}`)) return;
-    await deps.inbound.threadMessage({
-      thread: { platform: SLACK, channelId: m.channel, threadId: m.thread_ts },
+    const thread = { platform: SLACK, channelId: m.channel, threadId: m.thread_ts };
+    const reply = await deps.inbound.threadMessage({
+      thread,
       actor: { platform: SLACK, userId: m.user, displayName: m.user, canManageChannel: false },
       text: m.text ?? '',
       at: deps.clock.now(),
       addressedToBot: false,
     });
+    if (reply) await platform.reply(thread, reply);
   });
 
   app.error(async (error) => {

@@ -5,6 +5,8 @@ import type { Papers } from '../../src/library/papers.ts';
 import type { DailySettings } from '../../src/store/channel-settings.port.ts';
 import type { Stores } from '../../src/store/store.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { FullTextLibrary } from '../../src/fulltext/full-text-library.ts';
+import type { PaperWriter } from '../../src/llm/paper-writer.ts';
 import type { ActionCodec } from './actions.ts';
 
 /** A `key:value` option a command accepts. */
@@ -77,6 +79,10 @@ export interface CommandContext {
   schedule: ScheduleView;
   /** The time zone a daily post uses when none is given. */
   defaultTimeZone: string;
+  /** Papers' full texts (arXiv's HTML), cached in the database. */
+  fullText: FullTextLibrary;
+  /** The language model that writes answers and summaries from retrieved passages; absent unless configured. */
+  writer?: PaperWriter;
   actor: ActorRef;
   channel: ChannelRef;
   thread?: ThreadRef;

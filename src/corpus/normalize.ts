@@ -175,6 +175,68 @@ export function texToDisplay(s: string): string {
     .normalize('NFC');
 }
 
+/** Greek letters a flattened abstract may spell out as a word: only names that are not also English words in papers (`beta distribution`, `Gamma noise`). */
+const FLAT_GREEK_WORDS = new Set('theta vartheta iota kappa mu nu xi rho varrho tau upsilon phi varphi chi psi omega Theta Xi Upsilon Phi Psi Omega Sigma'.split(' '));
+/** Macros that are never English words, so a word made of them is flattened TeX wherever it stands (`sharp` is English alone, TeX only glued to another name). */
+const FLAT_MACROS = new Set('nabla infty rightarrow leftarrow Rightarrow mapsto mathcal mathbb mathrm'.split(' '));
+const FLAT_EXTRA: ReadonlyMap<string, string> = new Map([['top', '⊤'], ['star', '⋆'], ['sharp', '♯']]);
+/** Two-letter names that are Greek letters; other two-letter macros (`to`, `in`, `ne`, `ss`) are too common in words to read. */
+const GREEK_TWO_LETTERS = new Set(['mu', 'nu', 'xi', 'pi']);
+/** Names a flattened math token may be made of, longest first. */
+const FLAT_NAMES = [...new Set([...TEX_SYMBOLS.keys(), ...FLAT_MACROS, ...TEX_UNWRAP, ...FLAT_EXTRA.keys()])]
+  .filter((name) => name.length >= 3 || GREEK_TWO_LETTERS.has(name))
+  .sort((a, b) => b.length - a.length);
+
+/** The display of one flattened name: `theta` → θ, `mathcal` → '' (a formatting macro), `sharp` → ♯. */
+function flatSymbol(name: string): string {
+  if (TEX_UNWRAP.has(name)) return '';
+  return FLAT_EXTRA.get(name) ?? TEX_SYMBOLS.get(name) ?? name;
+}
+
+/**
+ * `word` read as up to two leading letters (one outside math), TeX names glued together, and at most one trailing letter
+ * (`Tsharpmu` = T ♯ μ, `drightarrow` = d →, `mathcalC` = C, `Phicirc` = Φ ∘), or undefined when it is not
+ * made that way. With `requireMacro`, one of the names must be a macro that is never English (`nabla`), or
+ * there must be two names glued together (`sharpmu`).
+ */
+function segmentFlatTex(word: string, requireMacro: boolean): string | undefined {
+  const segment = (at: number, usedMacro: boolean, names: number): string | undefined => {
+    const done = (): boolean => names > 0 && (!requireMacro || usedMacro || names >= 2);
+    if (at === word.length) return done() ? '' : undefined;
+    for (const name of FLAT_NAMES) {
+      if (!word.startsWith(name, at)) continue;
+      const rest = segment(at + name.length, usedMacro || FLAT_MACROS.has(name), names + 1);
+      if (rest !== undefined) return flatSymbol(name) + rest;
+    }
+    return at === word.length - 1 && done() ? word.slice(at) : undefined;
+  };
+  for (let lead = 0; lead <= (requireMacro ? 1 : 2) && lead < word.length; lead++) {
+    const rest = segment(lead, false, 0);
+    if (rest !== undefined) return word.slice(0, lead) + rest;
+  }
+  return undefined;
+}
+
+/**
+ * Repairs TeX that lost its backslashes and dollars on the way (text copied from a rendered web page, such
+ * as the Hugging Face trending page): in a math-like token (with `_` or `^`) every TeX name becomes its
+ * symbol (`f_theta` → `f_θ`, `M^c_rho(T)` → `M^c_ρ(T)`, `V^top_p` → `V^⊤_p`); a word glued from TeX
+ * names around a macro that is never English becomes symbols (`Tsharpmu` → `T♯μ`, `n/drightarrow` →
+ * `n/d→`, `nabla` → `∇`); and a Greek letter's name standing alone becomes the letter when it is not also
+ * an English word (`theta`, `rho`, `nu`; not `beta`, `Gamma`). URLs are left alone.
+ */
+export function repairFlattenedTex(text: string): string {
+  return text.replace(/\S+/g, (token) => {
+    if (/:\/\/|www\.|\.(?:com|org|io|net|edu)\//i.test(token)) return token;
+    const mathLike = /[_^]/.test(token);
+    return token.replace(/[A-Za-z]{2,}/g, (word) => {
+      if (mathLike) return FLAT_NAMES.includes(word) ? flatSymbol(word) : (segmentFlatTex(word, false) ?? word);
+      if (FLAT_GREEK_WORDS.has(word)) return flatSymbol(word);
+      return segmentFlatTex(word, true) ?? word;
+    });
+  });
+}
+
 /** Path segments under github.com that are not owners of repositories. */
 const GITHUB_NON_OWNERS = new Set(['orgs', 'features', 'topics', 'sponsors', 'marketplace', 'settings', 'search', 'explore', 'collections']);
 const GITHUB_REPO =

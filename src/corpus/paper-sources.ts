@@ -10,8 +10,25 @@ import { createHfDailyPapersClient } from './sources/hf-client.ts';
 /** How far back Daily Papers is searched for the latest non-empty day (weekends, mornings before featuring). */
 const HF_LOOKBACK_DAYS = 3;
 
-/** The configured sources, each with its fetch and schedule. */
-export function createPaperSources(config: SourcesConfig, deps: { clock: Clock; log: Logger }): PaperSource[] {
+/**
+ * The HTTP client for everything asked of arXiv (API, RSS, HTML full texts): one queue, so arXiv's one request
+ * per `arxivMinIntervalMs` holds across all of them.
+ */
+export function createArxivHttp(config: SourcesConfig, deps: { clock: Clock; log: Logger }): SourceHttpClient {
+  return new SourceHttpClient({
+    source: 'arxiv',
+    baseUrl: config.arxivApiUrl,
+    timeoutMs: config.httpTimeoutMs,
+    minIntervalMs: config.arxivMinIntervalMs,
+    maxAttempts: 4,
+    userAgent: config.userAgent,
+    clock: deps.clock,
+    log: deps.log,
+  });
+}
+
+/** The configured sources, each with its fetch and schedule; arXiv's share `arxivHttp` when given. */
+export function createPaperSources(config: SourcesConfig, deps: { clock: Clock; log: Logger; arxivHttp?: SourceHttpClient }): PaperSource[] {
   const { clock, log } = deps;
   const sources: PaperSource[] = [];
   if (config.enabled.includes('hf-daily')) {
@@ -41,16 +58,7 @@ export function createPaperSources(config: SourcesConfig, deps: { clock: Clock; 
   }
   if (config.enabled.includes('arxiv-api') || config.enabled.includes('arxiv-rss')) {
     // One client for both: arXiv's one-request-per-3-seconds rule covers the API and RSS together.
-    const http = new SourceHttpClient({
-      source: 'arxiv',
-      baseUrl: config.arxivApiUrl,
-      timeoutMs: config.httpTimeoutMs,
-      minIntervalMs: config.arxivMinIntervalMs,
-      maxAttempts: 4,
-      userAgent: config.userAgent,
-      clock,
-      log,
-    });
+    const http = deps.arxivHttp ?? createArxivHttp(config, deps);
     const arxiv = createArxivClient({ http, clock, log, rssBaseUrl: config.arxivRssUrl });
     if (config.enabled.includes('arxiv-rss')) {
       sources.push({ name: 'arxiv-rss', schedule: config.schedules.arxivRss, fetch: () => arxiv.rss(config.arxivCategories) });

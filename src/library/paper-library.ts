@@ -226,6 +226,8 @@ export class PaperLibrary implements Papers {
     const cacheKey = `${max}:${paper.id}`;
     const cached = this.keyTermCache.get(cacheKey);
     if (cached) return cached;
+    // A verb of the title that acts on what follows it (`Solving Inverse Problems`) names no topic.
+    const titleVerbs = new Set([...paper.titleDisplay.matchAll(/\b(\p{Lu}\p{Ll}+ing)\s+(?:\p{Lu}|(?:a|an|the)\b)/gu)].map((m) => m[1]!.toLowerCase()));
     const surface = new Map<string, string>();
     for (const word of `${paper.titleDisplay} ${paper.abstractDisplay}`.split(/[^\p{L}\p{N}]+/u)) {
       const folded = word.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
@@ -235,7 +237,7 @@ export class PaperLibrary implements Papers {
     const stems = new Set<string>();
     for (const term of this.index.informativeTerms(toIndexDoc(paper), max * 3)) {
       const stem = term.replace(/s$/, '');
-      if (term.length < 3 || /^\d+$/.test(term) || stems.has(stem)) continue;
+      if (term.length < 3 || /^\d+$/.test(term) || stems.has(stem) || titleVerbs.has(term)) continue;
       stems.add(stem);
       chosen.push(surface.get(term) ?? term);
       if (chosen.length === max) break;

@@ -2,6 +2,8 @@ import type { ChannelSettingsStore } from './channel-settings.port.ts';
 import type { DeliveryStore } from './delivery-store.port.ts';
 import type { DiscussionStore } from './discussion-store.port.ts';
 import type { PaperStore } from './paper-store.port.ts';
+import type { FullTextStore } from './full-text-store.port.ts';
+import type { ModelUsageStore } from './model-usage-store.port.ts';
 import type { SavedPaperStore } from './saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceStateStore } from './source-state-store.port.ts';
 import type { SubscriptionStore } from './subscription-store.port.ts';
@@ -17,6 +19,10 @@ export interface Stores {
   sources: SourceStateStore;
   snapshots: SignalSnapshotStore;
   discussions: DiscussionStore;
+  /** Papers' parsed full texts (arXiv HTML), a cache that can be refetched. */
+  fullTexts: FullTextStore;
+  /** Language-model tokens per channel and day, for the daily cap. */
+  modelUsage: ModelUsageStore;
   /** Closes the database (after finishing writes). */
   close(): Promise<void>;
 }

@@ -248,8 +248,8 @@ describe('answerFromPaper', () => {
 
   it('handles a paper without an abstract', () => {
     const bare = { ...d2o, abstract: '', abstractDisplay: '', aiSummary: undefined };
-    expect(answerFromPaper(bare, 'what dataset?', weight)).toEqual({ covered: false, quotes: [] });
-    expect(answerFromPaper(bare, 'what is it about?', weight)).toEqual({ covered: false, quotes: [] });
+    expect(answerFromPaper(bare, 'what dataset?', weight)).toEqual({ covered: false, quotes: [], searched: 'abstract', passages: [] });
+    expect(answerFromPaper(bare, 'what is it about?', weight)).toEqual({ covered: false, quotes: [], searched: 'abstract', passages: [] });
   });
 });
 

@@ -108,7 +108,11 @@ describe('in a paper thread', () => {
     expect(related!.fallbackText).toMatch(/^Papers like "The Monge Gap/);
     expect(headingsOf(related!)).toHaveLength(3);
     const notCovered = await bot.say(thread!.ref, '@paperboy which GPU did they train on?');
-    expect(notCovered!.fallbackText).toMatch(/^The abstract of "The Monge Gap: A Regularizer to Learn All Transport Maps" does not say\. The closest it comes:\n“/);
+    // A bundled paper has no arXiv id and no PDF: the reply says the abstract is all there is, and points nowhere.
+    expect(notCovered!.fallbackText).toMatch(
+      /^The abstract of "The Monge Gap: A Regularizer to Learn All Transport Maps" does not say; this paper has no arXiv id, so its abstract is all I have\. The closest it comes:\n“/,
+    );
+    expect(textOf(notCovered!)).not.toMatch(/PDF/);
     const stored = (await bot.stores.discussions.list('test:C1'))[0]!;
     expect(stored.replyCount).toBe(4);
   });
@@ -195,10 +199,28 @@ describe('threads in the terminal', () => {
     });
     input.end(['discuss monge gap', 'looks relevant to our project', '@paperboy what regularizer do they introduce?', '/ask any similar papers?', 'still here', '/leave', 'discussions'].join('\n'));
     await shell.closed;
-    expect(printed).toContain('(You are in the thread of "The Monge Gap: A Regularizer to Learn All Transport Maps": type to reply, @paperboy <question> to ask, /leave to go back.)');
+    expect(printed).toContain('(You are in the thread of "The Monge Gap: A Regularizer to Learn All Transport Maps": type to reply, @paperboy <question> (or ask <question>) to ask, /leave to go back.)');
     expect(printed).toMatch(/From the abstract of "The Monge Gap[^"]*":\n“[^”]*we introduce a regularizer/);
     expect(printed).toMatch(/Papers like "The Monge Gap/);
     // /ask stayed in the thread: the line after it was a reply, so four messages were counted.
     expect(printed).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps · 4 replies');
+  });
+
+  it('asks when `ask …` is typed in a thread without the slash, instead of posting it as a reply', async () => {
+    const bot = await testBot();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+    const shell = createShellAdapter({
+      inbound: bot.bot, clock: bot.clock, input, output, interactive: false, color: false, width: 100,
+      actor: { platform: 'test', userId: 'you', displayName: 'you', canManageChannel: true },
+      channel: { platform: 'test', channelId: 'C1' },
+      banner: 'Paperboy',
+    });
+    input.end(['discuss monge gap', 'ask what regularizer do they introduce?', '/leave', 'discussions'].join('\n'));
+    await shell.closed;
+    expect(printed).toMatch(/From the abstract of "The Monge Gap[^"]*":\n“[^”]*we introduce a regularizer/);
+    expect(printed).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps · 1 reply');
   });
 });

@@ -9,6 +9,10 @@ export interface FakePost {
   threadId?: string;
   message: OutgoingMessage;
   at: Date;
+  /** The message's id (as `PostedRef.messageId`). */
+  id: string;
+  /** How many times `update` replaced it. */
+  edits: number;
 }
 
 /**
@@ -40,14 +44,25 @@ export class FakePlatform implements ChatPlatform {
 
   async post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef> {
     this.throwScripted(channel.channelId);
-    this.posts.push({ channelId: channel.channelId, message, at: this.clock.now() });
-    return { ...channel, messageId: String(++this.counter) };
+    const id = String(++this.counter);
+    this.posts.push({ channelId: channel.channelId, message, at: this.clock.now(), id, edits: 0 });
+    return { ...channel, messageId: id };
   }
 
   async reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
     this.throwScripted(thread.channelId);
-    this.posts.push({ channelId: thread.channelId, threadId: thread.threadId, message, at: this.clock.now() });
-    return { platform: thread.platform, channelId: thread.channelId, messageId: String(++this.counter) };
+    const id = String(++this.counter);
+    this.posts.push({ channelId: thread.channelId, threadId: thread.threadId, message, at: this.clock.now(), id, edits: 0 });
+    return { platform: thread.platform, channelId: thread.channelId, messageId: id };
+  }
+
+  /** Replaces a posted message (scripted failures apply as for posts). */
+  async update(posted: PostedRef, message: OutgoingMessage): Promise<void> {
+    this.throwScripted(posted.channelId);
+    const post = this.posts.find((p) => p.id === posted.messageId);
+    if (!post) throw new Error(`no message ${posted.messageId}`);
+    post.message = message;
+    post.edits++;
   }
 
   async startThread(posted: PostedRef, title: string): Promise<ThreadRef> {

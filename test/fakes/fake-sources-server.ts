@@ -79,8 +79,21 @@ function serveQuery(query: URLSearchParams): Reply {
   return { status: 200, type: 'application/atom+xml; charset=utf-8', body };
 }
 
+/** arXiv's HTML rendering of a paper: the LaTeXML fixtures by arXiv id (a version suffix is ignored), else 404. */
+function serveHtml(id: string): Reply {
+  const base = id.replace(/v\d+$/, '');
+  if (!/^[\w.-]+$/.test(base)) return { status: 404, type: 'text/html', body: '<html><body>Not found</body></html>' };
+  try {
+    return { status: 200, type: 'text/html; charset=utf-8', body: fixture(`fulltext/${base}.html`) };
+  } catch {
+    return { status: 404, type: 'text/html', body: `<html><body><h1>No HTML for '${base}'</h1></body></html>` };
+  }
+}
+
 function route(path: string, query: URLSearchParams): Reply {
   if (path === '/api/daily_papers') return serveDailyPapers(query);
+  const html = /^\/html\/(.+)$/.exec(path);
+  if (html?.[1]) return serveHtml(decodeURIComponent(html[1]));
   const paper = /^\/api\/papers\/(.+)$/.exec(path);
   if (paper?.[1]) return servePaper(decodeURIComponent(paper[1]));
   if (path === '/api/query') return serveQuery(query);
@@ -89,14 +102,16 @@ function route(path: string, query: URLSearchParams): Reply {
 }
 
 /**
- * A fake of Hugging Face's paper endpoints and arXiv's API and RSS on 127.0.0.1, serving the test
- * fixtures, with scripted faults per path prefix and a log of every request.
+ * A fake of Hugging Face's paper endpoints and arXiv's API, RSS and HTML pages on 127.0.0.1, serving the
+ * test fixtures, with scripted faults per path prefix, held replies, and a log of every request.
  */
 export class FakeSourcesServer {
   /** Every request received, in arrival order. */
   readonly requests: RecordedRequest[] = [];
   private readonly scripts = new Map<string, ScriptedResponse[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly holds = new Map<string, Promise<void>>();
+  private readonly held = new Set<() => void>();
   private readonly server: Server;
   private port = 0;
 
@@ -110,7 +125,10 @@ export class FakeSourcesServer {
         headers: req.headers,
         at: this.clock ? this.clock.now().getTime() : Date.now(),
       });
-      this.respond(res, this.nextScripted(url.pathname), () => route(url.pathname, url.searchParams));
+      const hold = [...this.holds].find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
+      const respond = (): void => this.respond(res, this.nextScripted(url.pathname), () => route(url.pathname, url.searchParams));
+      if (hold) void hold.then(() => { if (!res.destroyed) respond(); });
+      else respond();
     });
   }
 
@@ -130,6 +148,22 @@ export class FakeSourcesServer {
     this.scripts.set(pathPrefix, [...(this.scripts.get(pathPrefix) ?? []), ...responses]);
   }
 
+  /**
+   * Holds the replies to requests whose path starts with `pathPrefix` until the returned function is
+   * called (to test what happens while a source is slow, without sleeping). Closing the server releases them.
+   */
+  hold(pathPrefix: string): () => void {
+    let release!: () => void;
+    this.holds.set(pathPrefix, new Promise<void>((resolve) => { release = resolve; }));
+    const releaseOnce = (): void => {
+      this.holds.delete(pathPrefix);
+      this.held.delete(releaseOnce);
+      release();
+    };
+    this.held.add(releaseOnce);
+    return releaseOnce;
+  }
+
   /** The recorded requests whose path starts with `pathPrefix`. */
   requestsTo(pathPrefix: string): RecordedRequest[] {
     return this.requests.filter((r) => r.path.startsWith(pathPrefix));
@@ -137,6 +171,7 @@ export class FakeSourcesServer {
 
   /** Drops pending delayed replies, closes every connection and stops listening. */
   async close(): Promise<void> {
+    for (const release of [...this.held]) release();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.server.closeAllConnections();

@@ -25,6 +25,8 @@ export interface TestBotOptions {
   registry?: BotOptions['registry'];
   /** Look for papers written by other processes this often (ms of the manual clock); off by default. */
   followIntervalMs?: number;
+  fullText?: BotOptions['fullText'];
+  writer?: BotOptions['writer'];
 }
 
 /**
@@ -45,6 +47,8 @@ export async function testBot(options: TestBotOptions = {}) {
     ...(options.sources ? { sources: options.sources } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.followIntervalMs ? { followIntervalMs: options.followIntervalMs } : {}),
+    ...(options.fullText ? { fullText: options.fullText } : {}),
+    ...(options.writer ? { writer: options.writer } : {}),
   });
   const where = (channelId = options.channelId ?? 'C1') => ({
     actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: options.canManageChannel ?? true },

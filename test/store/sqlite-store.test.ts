@@ -102,8 +102,8 @@ describe('sqlite store: files, migrations and other connections', () => {
   it('refuses to open a database migrated by a newer Paperboy, and leaves it alone', async () => {
     const file = freshFile();
     await openSqliteStores(file).close();
-    const raw = new Database(file);
     const future = MIGRATIONS.length + 1;
+    const raw = new Database(file);
     raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from_the_future', '2030-01-01T00:00:00.000Z')").run(future);
     raw.close();
 
@@ -112,6 +112,19 @@ describe('sqlite store: files, migrations and other connections', () => {
     expect(rawRows<{ version: number }>(file, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(
       [...MIGRATIONS.map((m) => ({ version: m.version })), { version: future }],
     );
+  });
+
+  it('reads a full text whose stored JSON no longer validates as absent, so it is fetched again', async () => {
+    const file = freshFile();
+    const stores = openSqliteStores(file);
+    await stores.fullTexts.put({ paperId: '2501.00001', url: 'u', fetchedAt: at().toISOString(), status: 'found', text: { sections: [], passages: [], truncated: false } });
+    const raw = new Database(file);
+    raw.prepare(`UPDATE full_texts SET text = '{"sections": "not a list"}'`).run();
+    expect(() => raw.prepare("INSERT INTO full_texts VALUES ('2501.00002', 'u', 't', 'found', NULL)").run()).toThrow(/CHECK/);
+    expect(() => raw.prepare("INSERT INTO full_texts VALUES ('2501.00003', 'u', 't', 'gone', NULL)").run()).toThrow(/CHECK/);
+    raw.close();
+    expect(await stores.fullTexts.get('2501.00001')).toBeUndefined();
+    await stores.close();
   });
 
   it('applies a later migration on the next open, and rolls back one that fails', () => {

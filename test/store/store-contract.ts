@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DailySettings } from '../../src/store/channel-settings.port.ts';
 import type { Delivery } from '../../src/store/delivery-store.port.ts';
 import type { Discussion } from '../../src/store/discussion-store.port.ts';
+import type { FullTextRecord } from '../../src/store/full-text-store.port.ts';
+import type { PaperText } from '../../src/fulltext/paper-text.ts';
 import type { Stores } from '../../src/store/store.ts';
 import { loadBundledPapers } from '../../src/corpus/bundled.ts';
 import { createPaper, titleId } from '../../src/corpus/paper.ts';
@@ -486,6 +488,67 @@ export function describeStoreContract(name: string, open: () => Stores): void {
         await stores.discussions.open(discussion('p4', 't4', 3, 'slack:C2'));
         await stores.discussions.recordReply('t1', at(9));
         expect((await stores.discussions.list('slack:C1')).map((d) => d.paperId)).toEqual(['p1', 'p3', 'p2']);
+      });
+    });
+
+    describe('full texts', () => {
+      const text: PaperText = {
+        title: 'A paper',
+        abstract: 'We study things.',
+        sections: [
+          { id: 'S1', number: '1', title: 'Introduction', level: 1 },
+          { id: 'S1.SS1', number: '1.1', title: 'Setup', level: 2, parent: 'S1' },
+        ],
+        passages: [
+          { id: 'S1.p1', kind: 'paragraph', section: 'S1', text: 'We train on “ImageNet” with 8 GPUs — and α=0.1.' },
+          { id: 'S1.F1', kind: 'caption', section: 'S1.SS1', text: 'Figure 1: A plot.' },
+          { id: 'footnote1', kind: 'footnote', text: 'Code at https://example.org.' },
+        ],
+        truncated: false,
+      };
+      const found: FullTextRecord = { paperId: '2501.00001', url: 'https://arxiv.org/html/2501.00001', fetchedAt: iso(0), status: 'found', text };
+
+      it('has nothing for a paper never fetched', async () => {
+        expect(await stores.fullTexts.get('2501.00001')).toBeUndefined();
+      });
+
+      it('keeps a parsed text exactly, and a missing page without text', async () => {
+        await stores.fullTexts.put(found);
+        const missing: FullTextRecord = { paperId: '2501.00002', url: 'https://arxiv.org/html/2501.00002', fetchedAt: iso(1), status: 'missing' };
+        await stores.fullTexts.put(missing);
+        expect(await stores.fullTexts.get('2501.00001')).toStrictEqual(found);
+        expect(await stores.fullTexts.get('2501.00002')).toStrictEqual(missing);
+      });
+
+      it('replaces a paper’s record with a newer fetch', async () => {
+        await stores.fullTexts.put({ paperId: found.paperId, url: found.url, fetchedAt: iso(0), status: 'unusable' });
+        await stores.fullTexts.put({ ...found, fetchedAt: iso(5) });
+        expect(await stores.fullTexts.get('2501.00001')).toStrictEqual({ ...found, fetchedAt: iso(5) });
+      });
+
+      it('hands out copies', async () => {
+        await stores.fullTexts.put(found);
+        (await stores.fullTexts.get('2501.00001'))!.text!.passages[0]!.text = 'changed';
+        expect((await stores.fullTexts.get('2501.00001'))!.text!.passages[0]!.text).toBe(text.passages[0]!.text);
+      });
+    });
+
+    describe('language-model usage', () => {
+      it('adds tokens per channel and day, and reports 0 for a day with none', async () => {
+        expect(await stores.modelUsage.used('slack:C1', '2025-01-24')).toBe(0);
+        expect(await stores.modelUsage.add('slack:C1', '2025-01-24', 120)).toBe(120);
+        expect(await stores.modelUsage.add('slack:C1', '2025-01-24', 30)).toBe(150);
+        await stores.modelUsage.add('slack:C1', '2025-01-25', 7);
+        await stores.modelUsage.add('slack:C2', '2025-01-24', 9);
+        expect(await stores.modelUsage.used('slack:C1', '2025-01-24')).toBe(150);
+        expect(await stores.modelUsage.used('slack:C1', '2025-01-25')).toBe(7);
+        expect(await stores.modelUsage.used('slack:C2', '2025-01-24')).toBe(9);
+      });
+
+      it('refuses a negative or fractional token count', async () => {
+        await expect(stores.modelUsage.add('slack:C1', '2025-01-24', -1)).rejects.toThrow();
+        await expect(stores.modelUsage.add('slack:C1', '2025-01-24', 1.5)).rejects.toThrow();
+        expect(await stores.modelUsage.used('slack:C1', '2025-01-24')).toBe(0);
       });
     });
   });

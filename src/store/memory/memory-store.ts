@@ -1,6 +1,8 @@
 import type { ChannelSettings, ChannelSettingsStore } from '../channel-settings.port.ts';
 import type { Delivery, DeliveryStore } from '../delivery-store.port.ts';
 import type { Discussion, DiscussionStore } from '../discussion-store.port.ts';
+import type { FullTextRecord, FullTextStore } from '../full-text-store.port.ts';
+import type { ModelUsageStore } from '../model-usage-store.port.ts';
 import type { SavedPaper, SavedPaperStore } from '../saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
 import type { Stores } from '../store.ts';
@@ -291,6 +293,30 @@ function discussionStore(): DiscussionStore {
   };
 }
 
+function fullTextStore(): FullTextStore {
+  const rows = new Map<string, FullTextRecord>();
+  return {
+    get: async (paperId) => copy(rows.get(paperId)),
+    async put(record) {
+      rows.set(record.paperId, copy(record));
+    },
+  };
+}
+
+function modelUsageStore(): ModelUsageStore {
+  const rows = new Map<string, number>();
+  const key = (channel: string, day: string): string => JSON.stringify([channel, day]);
+  return {
+    used: async (channel, day) => rows.get(key(channel, day)) ?? 0,
+    async add(channel, day, tokens) {
+      if (!Number.isInteger(tokens) || tokens < 0) throw new RangeError(`tokens must be a whole number ≥ 0, got ${tokens}`);
+      const total = (rows.get(key(channel, day)) ?? 0) + tokens;
+      rows.set(key(channel, day), total);
+      return total;
+    },
+  };
+}
+
 /**
  * Every store in memory, behaving like the SQLite ones (same keys, same ordering, same errors), for tests
  * of modules that do not care about the database. Results are copies: changing them changes nothing
@@ -307,6 +333,8 @@ export function createMemoryStores(): Stores {
     sources: sourceStore(),
     snapshots,
     discussions: discussionStore(),
+    fullTexts: fullTextStore(),
+    modelUsage: modelUsageStore(),
     async close() {},
   };
 }

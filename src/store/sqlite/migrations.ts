@@ -166,6 +166,27 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO library_meta (key, value) VALUES ('library_id', lower(hex(randomblob(16))));
     `,
   },
+  {
+    version: 3,
+    name: 'full_texts_and_model_usage',
+    sql: `
+      CREATE TABLE full_texts (
+        paper_id    TEXT PRIMARY KEY,
+        url         TEXT NOT NULL,
+        fetched_at  TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('found', 'missing', 'unusable')),
+        text        TEXT CHECK (text IS NULL OR json_valid(text)),
+        CHECK ((status = 'found') = (text IS NOT NULL))
+      );
+
+      CREATE TABLE model_usage (
+        channel  TEXT NOT NULL,
+        day      TEXT NOT NULL,
+        tokens   INTEGER NOT NULL CHECK (tokens >= 0),
+        PRIMARY KEY (channel, day)
+      );
+    `,
+  },
 ];
 
 /** Thrown when the database was migrated by a newer Paperboy than this one. */

@@ -7,8 +7,10 @@ import type { Stores } from '../store.ts';
 import { SqliteChannelSettingsStore } from './channel-settings.ts';
 import { SqliteDeliveryStore } from './deliveries.ts';
 import { SqliteDiscussionStore } from './discussions.ts';
+import { SqliteFullTextStore } from './full-texts.ts';
 import { applyMigrations } from './migrations.ts';
 import { SqlitePaperStore } from './papers.ts';
+import { SqliteModelUsageStore } from './model-usage.ts';
 import { SqliteSavedPaperStore } from './saved-papers.ts';
 import { SqliteSignalSnapshotStore, SqliteSourceStateStore } from './source-state.ts';
 import { SqliteSubscriptionStore } from './subscriptions.ts';
@@ -73,6 +75,8 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     sources: new SqliteSourceStateStore(db),
     snapshots: new SqliteSignalSnapshotStore(db),
     discussions: new SqliteDiscussionStore(db),
+    fullTexts: new SqliteFullTextStore(db),
+    modelUsage: new SqliteModelUsageStore(db),
     async close() {
       if (db.open) db.close();
     },

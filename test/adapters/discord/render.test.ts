@@ -333,16 +333,19 @@ describe('real messages', () => {
     expect(labels(rendered).filter((label) => label.endsWith('Discuss'))).toEqual(Array.from({ length: 10 }, (_, i) => `${i + 1} · Discuss`));
   });
 
-  it('renders a discussion seed in order: TL;DR and abstract, key terms, related papers, links, then the hint as footer', () => {
+  it('renders a discussion seed in order: TL;DR and abstract, sections, key terms, related papers, links, then the hint as footer', () => {
     const [view, ...rest] = views(4);
-    const rendered = render(discussionSeed(view!, rest.map((v) => v.paper)));
+    const outline = ['1 Introduction', '2 Method', '3 Experiments', '4 Limitations'];
+    const rendered = render(discussionSeed(view!, rest.map((v) => v.paper), { state: 'found', outline }));
     expect(rendered).toHaveLength(1);
     const [first, second] = rendered[0]!.embeds;
     expect(first!.description).toMatch(/^\*\*TL;DR\*\* .+\n\n\*\*Abstract\*\* /su);
-    expect(first!.fields!.map((field) => field.name)).toEqual(['Key terms']);
+    expect(first!.fields!.map((field) => [field.name, field.value])).toEqual([['Sections', outline.join(' · ')], ['Key terms', view!.keyTerms.join(', ')]]);
     expect(second!.description).toBe(`**Related in the corpus**\n\n${rest.map((v) => `• [${escapeDiscordText(v.paper.titleDisplay)}](${v.paper.links.abs})`).join('\n')}`);
     expect(second!.fields!.map((field) => field.name)).toEqual(['Links']);
-    expect(second!.footer).toEqual({ text: 'Ask me about this paper here: mention @paperboy with a question.' });
+    expect(second!.footer).toEqual({
+      text: 'Ask me about this paper here: mention @paperboy with a question, or ask for a summary. I read the full text from arXiv (4 sections): ask me anything it covers.',
+    });
   });
 
   it('renders help: the command list as one titled embed, one command with usage, options and examples', () => {
