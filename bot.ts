@@ -20,6 +20,7 @@ import type { PaperWriter } from './src/llm/paper-writer.ts';
 import type { Clock } from './src/clock.ts';
 import type { PaperLibrary } from './src/library/paper-library.ts';
 import type { Logger } from './src/logger.ts';
+import type { BotMetrics } from './src/metrics/metrics.port.ts';
 import { DailyPosts } from './src/scheduler/daily-posts.ts';
 import { DeliveryService, type ChannelSender } from './src/scheduler/delivery.ts';
 import { JobLoop, type ScheduledJob } from './src/scheduler/job-loop.ts';
@@ -56,6 +57,8 @@ export interface BotOptions {
   fullText?: FullTextLibrary;
   /** The language model that writes answers, when configured. */
   writer?: PaperWriter;
+  /** Where commands and source refreshes are counted (nowhere by default). */
+  metrics?: BotMetrics;
 }
 
 /** A wired bot. */
@@ -99,7 +102,7 @@ export function createBot(options: BotOptions): Bot {
   });
   const refresh = new SourceRefresh({
     clock, log: log.child({ part: 'sources' }), sources: options.sources ?? [], state: stores.sources, snapshots: stores.snapshots,
-    papers: stores.papers, onPapersChanged: () => sync.sync(),
+    papers: stores.papers, onPapersChanged: () => sync.sync(), ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const jobList: ScheduledJob[] = [dailyPosts, sync, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
   const jobs = new JobLoop(clock, log.child({ part: 'scheduler' }), jobList);
@@ -111,7 +114,7 @@ export function createBot(options: BotOptions): Bot {
       previewDaily: (channel, daily) => dailyPosts.preview(channel, daily),
       nextRuns: () => jobs.nextRuns(),
     },
-  }, registry);
+  }, registry, options.metrics);
   /** Carries out what a result asks beyond its reply: opening a discussion thread. */
   async function complete(result: CommandResult, where: InboundContext): Promise<CommandResult> {
     if (!result.discussion) return result.thread ? reopenExisting(result, result.thread.ref, where) : result;

@@ -23,7 +23,11 @@ import { ChatCompletionsClient } from './src/llm/chat-completions.ts';
 import { PaperWriter } from './src/llm/paper-writer.ts';
 import { PacedSender } from './src/delivery/paced-sender.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
-import { createFileLogger } from './src/logger.ts';
+import { Readiness } from './src/health/health-server.ts';
+import { startObservability, type Observability } from './src/health/observability.ts';
+import type { PaperLibrary } from './src/library/paper-library.ts';
+import { openLogger } from './src/logger.ts';
+import { commandRegistry } from './commands/registry.ts';
 import { LIBRARY_FILES, openPaperLibrary, type LibraryProgress } from './src/library/open-library.ts';
 import { SAVE_AFTER_CHANGES } from './src/scheduler/paper-sync.ts';
 import { parseDatabaseUrl } from './src/store/database-url.ts';
@@ -49,28 +53,58 @@ function startupProgress(): (progress: LibraryProgress) => void {
   };
 }
 
+/** A line on a terminal's stderr until `clear` rubs it out (once; later calls do nothing). */
+function transientLine(text: string): { clear(): void } {
+  process.stderr.write(text);
+  let shown = true;
+  return { clear() { if (shown) process.stderr.write('\r\x1b[K'); shown = false; } };
+}
+
 async function main(): Promise<number> {
   const cli = parseArgs({ options: { once: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
-  if (typeof process.loadEnvFile === 'function') {
-    try { process.loadEnvFile(); } catch { /* no .env file: the environment alone configures the bot */ }
+  if (typeof process.loadEnvFile !== 'function') throw new ConfigError(`Paperboy needs Node.js 20.12 or newer (this is ${process.version}).`);
+  try { process.loadEnvFile(); } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // no .env file: the environment alone configures the bot
   }
   const config = readConfig();
-  const log = createFileLogger(config.logLevel, join(config.dataDir, 'paperboy.log'));
+  const onChat = cli.values.once === undefined && Boolean(config.slack || config.discord);
+  // With Slack or Discord, JSON lines on stdout for whatever runs the process; in the terminal, a file beside the conversation.
+  const logFile = config.logFile ?? (onChat ? undefined : join(config.dataDir, 'paperboy.log'));
+  const log = await openLogger({ level: config.logLevel, format: config.logFormat, ...(logFile ? { file: logFile } : {}) });
   const clock = systemClock;
   const startedAt = clock.now();
+  log.info({ version, node: process.version }, 'paperboy starting');
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && cli.values.once === undefined && !onChat;
+  // A cold start (or a large corpus) can take a while: say what is happening, then clear the line.
+  const loading = interactive && process.stderr.isTTY ? transientLine('Opening the database and loading papers…') : { clear: () => undefined };
+  const progress = startupProgress();
   const database = parseDatabaseUrl(config.databaseUrl);
   if (database.kind !== 'sqlite') throw new ConfigError('DATABASE_URL: the PostgreSQL store does not exist yet; use sqlite:./data/paperboy.db');
   const openingDatabase = performance.now();
   const stores = openSqliteStores(database.path, { log });
   const databaseMs = performance.now() - openingDatabase;
+  // /readyz and the corpus gauge answer while the papers load; they see the index once it is there.
+  const readiness = new Readiness();
+  let loaded: PaperLibrary | undefined;
+  let observability: Observability | undefined;
   try {
+    if (config.health) {
+      observability = await startObservability(config.health, {
+        clock, log, readiness, commands: commandRegistry.map((spec) => spec.name), sources: config.sources.enabled,
+        corpusSize: () => loaded?.stats().papers ?? 0,
+        lastSourceSuccess: async (source) => { const at = (await stores.sources.get(source))?.lastSuccessAt; return at ? new Date(at) : undefined; },
+      });
+    }
+    readiness.add({ name: 'database', check: () => stores.ping().then(() => undefined) });
+    readiness.add({ name: 'search index', check: () => (loaded ? undefined : 'loading') });
     const indexPath = join(config.dataDir, LIBRARY_FILES.index);
     const openingLibrary = performance.now();
-    const library = await openPaperLibrary({ stores, dataDir: config.dataDir, log, clock, onProgress: startupProgress() });
+    const library = await openPaperLibrary({ stores, dataDir: config.dataDir, log, clock, onProgress: (step) => { loading.clear(); progress(step); } });
+    loaded = library;
+    loading.clear();
     log.info({ papers: library.stats().papers, databaseMs: Math.round(databaseMs), libraryMs: Math.round(performance.now() - openingLibrary) }, 'papers opened');
     const actor = { platform: 'shell', userId: config.shell.user, displayName: config.shell.user, canManageChannel: true };
     const channel = { platform: 'shell', channelId: config.shell.channel };
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const width = Math.min(process.stdout.columns ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
     // One client for everything asked of arXiv (API, RSS, full texts), so arXiv's pace holds across them.
@@ -95,6 +129,7 @@ async function main(): Promise<number> {
       senderFor: (platform) => senders.get(platform),
       platformFor: (platform) => platforms.get(platform),
       status: { startedAt, version, sources: config.sources.enabled },
+      ...(observability ? { metrics: observability.metrics } : {}),
       defaultTimeZone: config.scheduler.defaultTimeZone,
       graceMs: config.scheduler.graceMs,
       sources: createPaperSources(config.sources, { clock, log, arxivHttp }),
@@ -111,12 +146,13 @@ async function main(): Promise<number> {
       return code;
     }
 
-    const chat = chatAdapters(config, { inbound: bot, clock, log });
+    const chat = await chatAdapters(config, { inbound: bot, clock, log });
     if (chat.length > 0) {
       // Chat platforms are configured: serve them all from this process until SIGINT/SIGTERM, no terminal prompt.
       for (const adapter of chat) {
         platforms.set(adapter.name, adapter.platform);
-        senders.set(adapter.name, new PacedSender({ platform: adapter.platform, clock, logger: log, ...adapter.pacing }));
+        senders.set(adapter.name, new PacedSender({ platform: adapter.platform, clock, logger: log, ...adapter.pacing, ...(observability ? { metrics: observability.metrics } : {}) }));
+        readiness.add({ name: adapter.name, check: () => (adapter.connected() ? undefined : `not connected to ${adapter.description}`) });
       }
       const started: typeof chat = [];
       try {
@@ -130,7 +166,9 @@ async function main(): Promise<number> {
         throw error;
       }
       log.info({ papers: library.stats().papers, adapters: chat.map((a) => a.name), sources: config.sources.enabled }, 'paperboy started');
-      process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; logs in ${join(config.dataDir, 'paperboy.log')}. Ctrl-C stops it.\n`);
+      const logsGo = logFile ? `logs in ${logFile}` : 'logs on stdout';
+      const endpoints = observability ? `; /healthz, /readyz, /metrics on port ${observability.port}` : '';
+      process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; ${logsGo}${endpoints}. Ctrl-C stops it.\n`);
       await bot.start();
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
@@ -175,6 +213,7 @@ async function main(): Promise<number> {
     log.info({}, 'stopped');
     return 0;
   } finally {
+    await observability?.close();
     await stores.close();
   }
 }
@@ -182,7 +221,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Paperboy could not start: ${String(error)}\n`);
+    const clearLine = process.stderr.isTTY ? '\r\x1b[K' : ''; // over "Opening the database…", if it is showing
+    process.stderr.write(clearLine + (error instanceof ConfigError ? `${error.message}\n` : `Paperboy could not start: ${String(error)}\n`));
     process.exitCode = 1;
   },
 );

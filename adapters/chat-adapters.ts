@@ -1,6 +1,8 @@
 /*
  * The chat platforms the configuration switches on, each as an adapter the composition root starts, stops
- * and paces the same way. Slack and Discord can run together in one process.
+ * and paces the same way. Slack and Discord can run together in one process. Each platform's SDK is loaded
+ * only when that platform is configured: discord.js and Bolt take about half a second each to load, which
+ * the terminal and `--once` never pay.
  */
 import type { BotInbound } from '../commands/framework/inbound.ts';
 import type { ChatPlatform } from '../src/chat/platform.port.ts';
@@ -8,10 +10,6 @@ import type { Clock } from '../src/clock.ts';
 import type { Config } from '../src/config.ts';
 import type { PacedSenderOptions } from '../src/delivery/paced-sender.ts';
 import type { Logger } from '../src/logger.ts';
-import { createDiscordAdapter } from './discord/app.ts';
-import { DISCORD } from './discord/platform.ts';
-import { createSlackAdapter } from './slack/app.ts';
-import { SLACK } from './slack/platform.ts';
 
 /** A configured chat platform, ready to start. */
 export interface ChatAdapter {
@@ -24,6 +22,8 @@ export interface ChatAdapter {
   description: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether it is connected to the platform now (listening, in HTTP mode); for readiness checks. */
+  connected(): boolean;
 }
 
 /**
@@ -33,16 +33,26 @@ export interface ChatAdapter {
 export const DISCORD_PACING = { perChannel: { perSecond: 1, burst: 5 }, global: { perSecond: 45, burst: 50 } } as const;
 
 /** The adapters of every chat platform the configuration sets up (none: the terminal runs instead). */
-export function chatAdapters(config: Config, deps: { inbound: BotInbound; clock: Clock; log: Logger }): ChatAdapter[] {
+export async function chatAdapters(config: Config, deps: { inbound: BotInbound; clock: Clock; log: Logger }): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
+    const [{ createSlackAdapter }, { SLACK }] = await Promise.all([import('./slack/app.ts'), import('./slack/platform.ts')]);
     const slack = createSlackAdapter(config.slack, deps);
     const mode = config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.slack.port}`;
-    adapters.push({ name: SLACK, platform: slack.platform, pacing: {}, description: `Slack (${mode})`, start: async () => { await slack.start(); }, stop: () => slack.stop() });
+    adapters.push({
+      name: SLACK, platform: slack.platform, pacing: {}, description: `Slack (${mode})`,
+      start: async () => { await slack.start(); }, stop: () => slack.stop(), connected: () => slack.connected(),
+    });
   }
   if (config.discord) {
+    const [{ createDiscordAdapter }, { DISCORD }, { Status }] = await Promise.all([import('./discord/app.ts'), import('./discord/platform.ts'), import('discord.js')]);
     const discord = createDiscordAdapter(config.discord, deps);
-    adapters.push({ name: DISCORD, platform: discord.platform, pacing: DISCORD_PACING, description: 'Discord', start: () => discord.start(), stop: () => discord.stop() });
+    adapters.push({
+      name: DISCORD, platform: discord.platform, pacing: DISCORD_PACING, description: 'Discord',
+      start: () => discord.start(), stop: () => discord.stop(),
+      // The client stays "ready" through a reconnect; its shards say whether the gateway is up now.
+      connected: () => discord.client.isReady() && discord.client.ws.shards.every((shard) => shard.status === Status.Ready),
+    });
   }
   return adapters;
 }

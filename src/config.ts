@@ -19,6 +19,10 @@ const cronSchedule = (example: string) =>
 /** Every setting, as environment variables. Names and defaults are documented in `.env.example`. */
 const EnvSchema = z.object({
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json (one JSON object a line) or pretty (for people)' }).default('json'),
+  LOG_FILE: z.string().optional(),
+  HEALTH_PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0).max(65535, 'must be a port number').optional(),
+  HEALTH_HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1, 'must be a directory path').default('./data'),
   SOURCES: commaList
     .pipe(z.array(z.enum(['hf-daily', 'arxiv-api', 'arxiv-rss'], { error: 'lists sources among hf-daily, arxiv-api, arxiv-rss' })))
@@ -67,6 +71,9 @@ const EnvSchema = z.object({
   SHELL_USER: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ada').default('you'),
   SHELL_CHANNEL: z.string().regex(/^[\w.-]{1,40}$/, 'must be a short name without spaces, e.g. ml-papers').default('terminal'),
 });
+
+/** The name of every setting, for checks that each is documented (README, `.env.example`). */
+export const settingNames: readonly string[] = Object.keys(EnvSchema.shape);
 
 /** Settings of the paper sources. */
 export interface SourcesConfig {
@@ -165,10 +172,23 @@ export interface ShellConfig {
   channel: string;
 }
 
+/** Where the health and metrics endpoints listen; present only when `HEALTH_PORT` is set. */
+export interface HealthConfig {
+  /** 0 picks a free port (tests). */
+  port: number;
+  host: string;
+}
+
 /** The whole typed configuration, read once at start. */
 export interface Config {
   logLevel: (typeof logLevels)[number];
-  /** Directory for runtime files: the SQLite database, the search index cache, the log. */
+  /** `json`: one JSON object a line (for log collectors); `pretty`: coloured lines for people. */
+  logFormat: 'json' | 'pretty';
+  /** Logs go to this file in every mode; otherwise to stdout with Slack or Discord, to `DATA_DIR/paperboy.log` in the terminal. */
+  logFile?: string;
+  /** Absent unless `HEALTH_PORT` is set. */
+  health?: HealthConfig;
+  /** Directory for runtime files: the SQLite database, the search index cache, the terminal's log. */
   dataDir: string;
   /** Where state lives: `sqlite:<DATA_DIR>/paperboy.db` by default (or a PostgreSQL URL, once that store exists). */
   databaseUrl: string;
@@ -253,6 +273,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     ...(languageModel ? { languageModel } : {}),
     fullText: { htmlBaseUrl: e.ARXIV_HTML_URL },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    ...(e.LOG_FILE ? { logFile: e.LOG_FILE } : {}),
+    ...(e.HEALTH_PORT !== undefined ? { health: { port: e.HEALTH_PORT, host: e.HEALTH_HOST } } : {}),
     dataDir: e.DATA_DIR,
     sources: {
       enabled: e.SOURCES,

@@ -43,12 +43,26 @@ export function createLogger(level: LevelWithSilent, destination: DestinationStr
   return wrap(pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } }, destination));
 }
 
+/** Where the bot's log lines go and how they look (from `LOG_LEVEL`, `LOG_FORMAT`, `LOG_FILE` and the mode). */
+export interface LogOutput {
+  level: LevelWithSilent;
+  /** `json`: one JSON object a line; `pretty`: readable lines (pino-pretty), coloured on a terminal. */
+  format: 'json' | 'pretty';
+  /** A file to append to (created with its directory); standard output when absent. */
+  file?: string;
+}
+
 /**
- * A pino-backed logger appending JSON lines to a file (created with its directory), for the terminal
- * adapter, where log lines on the screen would tear through the prompt.
+ * The bot's logger. Lines are written synchronously, so the last ones before a crash are not lost; a file
+ * is opened for appending, so `logrotate` with `copytruncate` can rotate it under the running bot.
+ * pino-pretty is loaded only when asked for.
  */
-export function createFileLogger(level: LevelWithSilent, path: string): Logger {
-  return createLogger(level, pino.destination({ dest: path, mkdir: true, sync: true }));
+export async function openLogger(output: LogOutput): Promise<Logger> {
+  const destination = pino.destination({ dest: output.file ?? 1, mkdir: output.file !== undefined, sync: true });
+  if (output.format === 'json') return createLogger(output.level, destination);
+  const { default: pretty } = await import('pino-pretty');
+  const colorize = output.file === undefined && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  return createLogger(output.level, pretty({ destination, colorize, sync: true }));
 }
 
 /** A logger that drops everything; for tests that do not look at logs. */

@@ -56,3 +56,40 @@ describe('dependencies', () => {
     expect(Object.keys(lock.packages).filter((path) => /node_modules\/(zlib-sync|erlpack)$/.test(path))).toEqual([]);
   });
 });
+
+describe('start-up cost', () => {
+  /** Modules a file loads when it is evaluated: static imports and re-exports, not `import type` nor `import()`. */
+  function staticImports(path: string): string[] {
+    const text = readFileSync(path, 'utf8');
+    return [...text.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+  }
+
+  /** Every package loaded, directly or through project files, when `entry` is evaluated. */
+  function packagesLoadedBy(entry: string): Set<string> {
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of staticImports(file)) {
+        if (spec.startsWith('.')) visit(join(file, '..', spec));
+        else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    };
+    visit(join(root, entry));
+    return packages;
+  }
+
+  it('loads the chat SDKs, prom-client and pino-pretty only when they are configured (import() on demand)', () => {
+    const loaded = packagesLoadedBy('main.ts');
+    expect(loaded.has('better-sqlite3')).toBe(true); // the walk follows main's imports
+    expect([...loaded].filter((name) => ['discord.js', '@slack/bolt', 'prom-client', 'pino-pretty'].includes(name))).toEqual([]);
+  });
+
+  it('imports prom-client in one module only, which owns the registry', () => {
+    const importers = [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'commands')), ...sourceFiles(join(root, 'adapters'))]
+      .filter((file) => imports(file).includes('prom-client'))
+      .map((file) => relative(root, file));
+    expect(importers).toEqual(['src/metrics/prometheus-metrics.ts']);
+  });
+});

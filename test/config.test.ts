@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../src/config.ts';
+import { ConfigError, readConfig, settingNames } from '../src/config.ts';
 
 describe('configuration', () => {
   it('runs with no settings at all: bundled corpus, data in ./data, no sources', () => {
@@ -30,6 +31,23 @@ describe('configuration', () => {
     expect(message).toContain('HF_BASE_URL: must be a URL');
     expect(message).toContain('ARXIV_MIN_INTERVAL_MS: must be at least 3000');
     expect(message).toContain('LOG_LEVEL: must be one of');
+  });
+
+  it('reads the log format and file, and the health port (off unless set)', () => {
+    const defaults = readConfig({});
+    expect([defaults.logFormat, defaults.logFile, defaults.health]).toEqual(['json', undefined, undefined]);
+    expect(readConfig({ LOG_FORMAT: 'pretty', LOG_FILE: '/var/log/paperboy.log', HEALTH_PORT: '9464' }))
+      .toMatchObject({ logFormat: 'pretty', logFile: '/var/log/paperboy.log', health: { port: 9464, host: '0.0.0.0' } });
+    expect(() => readConfig({ LOG_FORMAT: 'xml', HEALTH_PORT: 'http' })).toThrow(
+      /LOG_FORMAT: must be json \(one JSON object a line\) or pretty \(for people\)\n {2}HEALTH_PORT: must be a port number/,
+    );
+  });
+
+  it('documents every setting in .env.example and in the README configuration table', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(settingNames.filter((name) => !new RegExp(`^${name}=`, 'm').test(example))).toEqual([]);
+    expect(settingNames.filter((name) => !new RegExp(`^\\| [^|]*\`${name}\``, 'm').test(readme))).toEqual([]);
   });
 
   it('never echoes a setting value back (some are secrets)', () => {

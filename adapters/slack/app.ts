@@ -28,6 +28,8 @@ export interface SlackAdapter {
   /** Starts listening; resolves with the HTTP port in HTTP mode. */
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
+  /** Listening (HTTP mode) or holding an open WebSocket to Slack (Socket Mode) right now. */
+  connected(): boolean;
 }
 
 /** Bolt's logger interface, backed by ours (so Slack's logs are structured and never carry tokens). */
@@ -96,6 +98,7 @@ export function createSlackAdapter(
   const platform = createSlackPlatform(app.client);
   const managers = new SlackManagers(app.client, config.managers, log);
   let botUserId = config.botUserId;
+  let running = false;
 
   const where = async (userId: string, userName: string | undefined, channelId: string): Promise<InboundContext> => ({
     actor: { platform: SLACK, userId, displayName: userName ?? userId, canManageChannel: await managers.canManage(userId) },
@@ -193,15 +196,24 @@ export function createSlackAdapter(
           throw new Error(startProblem(error, 'SLACK_APP_TOKEN', 'an app-level token (xapp-…) with connections:write from Basic Information'), { cause: error });
         }
         log.info({ mode: 'socket' }, 'slack adapter connected');
+        running = true;
         return {};
       }
       const server = (await app.start({ port: config.port, host: config.host })) as { address(): unknown };
       const address = server.address() as { port: number } | null;
       log.info({ mode: 'http', port: address?.port }, 'slack adapter listening');
+      running = true;
       return address ? { port: address.port } : {};
     },
     async stop() {
+      running = false;
       await app.stop();
+    },
+    connected() {
+      if (!running || config.mode === 'http') return running;
+      // Bolt keeps its Socket Mode receiver private; its client's WebSocket says whether Slack is reachable now.
+      const receiver = (app as unknown as { receiver?: { client?: { websocket?: { isActive(): boolean } } } }).receiver;
+      return receiver?.client?.websocket?.isActive() ?? false;
     },
   };
 }

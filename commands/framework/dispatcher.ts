@@ -3,6 +3,7 @@ import { UserError } from '../../src/chat/errors.ts';
 import type { Block, OutgoingMessage } from '../../src/chat/message.ts';
 import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../../src/chat/refs.ts';
 import { encodeRef } from '../../src/chat/refs.ts';
+import { noMetrics, type CommandMetrics } from '../../src/metrics/metrics.port.ts';
 import { closest, parseArgs } from './args.ts';
 import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
 import type { CommandContext, CommandOutput, CommandResult, CommandSpec } from './command-spec.ts';
@@ -38,10 +39,18 @@ export class Dispatcher {
   constructor(
     private readonly services: DispatcherServices,
     private readonly registry: readonly CommandSpec<any>[] = commandRegistry,
+    private readonly metrics: CommandMetrics = noMetrics,
   ) {}
 
-  /** Runs an invocation. */
+  /** Runs an invocation, counted by name and outcome and timed. */
   async dispatch(invocation: Invocation): Promise<CommandResult> {
+    const finished = this.metrics.commandStarted();
+    const result = await this.settle(invocation);
+    finished(invocation.command, result.outcome);
+    return result;
+  }
+
+  private async settle(invocation: Invocation): Promise<CommandResult> {
     try {
       const output = await this.run(invocation);
       return 'reply' in output ? { ...output, outcome: 'ok' } : { reply: output, outcome: 'ok' };

@@ -17,6 +17,7 @@ import type { ChatPlatform } from '../chat/platform.port.ts';
 import { encodeRef, type ChannelRef, type PostedRef, type ThreadRef } from '../chat/refs.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { noMetrics, type DeliveryMetrics } from '../metrics/metrics.port.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from './platform-errors.ts';
 import { MinHeap } from '../util/min-heap.ts';
 
@@ -88,6 +89,8 @@ export interface PacedSenderOptions {
   maxBackoffMs?: number;
   /** A float in [0, 1) for backoff jitter; default `Math.random`. */
   random?: () => number;
+  /** Counts what became of each attempt, and the 429s. */
+  metrics?: DeliveryMetrics;
 }
 
 const EPSILON = 1e-9;
@@ -199,6 +202,7 @@ export class PacedSender {
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly random: () => number;
+  private readonly metrics: DeliveryMetrics;
 
   private readonly channels = new Map<string, Channel>();
   private sweepAt = 1024;
@@ -224,6 +228,7 @@ export class PacedSender {
     this.baseBackoffMs = Math.max(0, options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS);
     this.maxBackoffMs = Math.max(this.baseBackoffMs, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
     this.random = options.random ?? Math.random;
+    this.metrics = options.metrics ?? noMetrics;
   }
 
   /**
@@ -438,11 +443,13 @@ export class PacedSender {
     let waitMs: number;
     if (error instanceof RateLimitedError) {
       waitMs = Math.ceil(error.retryAfterMs);
+      this.metrics.rateLimited(this.platform.name);
       if (error.global) this.globalPausedUntil = Math.max(this.globalPausedUntil, now + waitMs);
       else pending.channel.pausedUntil = Math.max(pending.channel.pausedUntil, now + waitMs);
       this.logger.warn({ ...fields, retryAfterMs: waitMs, global: error.global }, error.global ? 'rate limited (global); pausing the platform' : 'rate limited; pausing the channel');
     } else {
       pending.transientFailures += 1;
+      this.metrics.delivery(this.platform.name, 'retrying');
       waitMs = this.backoff(pending.transientFailures);
       if (error instanceof TransientPlatformError && error.retryAfterMs !== undefined) waitMs = Math.max(waitMs, Math.ceil(error.retryAfterMs));
       pending.notBefore = now + waitMs;
@@ -480,11 +487,13 @@ export class PacedSender {
 
   private abandon(pending: Pending, error: unknown): void {
     this.logger.error({ key: pending.job.key, channel: pending.channel.id, attempt: pending.attempt, error: describeError(error) }, 'send abandoned: a hook failed');
+    this.metrics.delivery(this.platform.name, 'abandoned');
     this.release(pending);
     pending.reject(error);
   }
 
   private finish(pending: Pending, result: SendResult): void {
+    this.metrics.delivery(this.platform.name, result.status);
     this.release(pending);
     pending.resolve(result);
   }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { ParseOutcome } from '../corpus/paper.ts';
 import { SNAPSHOT_RETENTION_MS } from '../corpus/signal-history.ts';
 import type { Logger } from '../logger.ts';
+import type { SourceMetrics } from '../metrics/metrics.port.ts';
 import type { PaperStore, PaperUpsertReport } from '../store/paper-store.port.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../store/source-state-store.port.ts';
 import type { ScheduledJob } from './job-loop.ts';
@@ -72,6 +73,7 @@ export class SourceRefresh implements ScheduledJob {
       papers: PaperStore;
       /** Called after a refresh wrote changes: the index catches up and subscriptions are matched. */
       onPapersChanged: () => Promise<void>;
+      metrics?: SourceMetrics;
     },
   ) {}
 
@@ -114,6 +116,7 @@ export class SourceRefresh implements ScheduledJob {
       const fields = { source: source.name, failures, retryInMinutes: Math.round(backoff / 60_000), error: message };
       if (failures === 1) log.warn(fields, 'paper source unreachable; serving the papers we have');
       else log.debug(fields, 'paper source still unreachable');
+      this.deps.metrics?.sourceRefreshed(source.name, 'failed');
       return { source: source.name, ok: false, error: message };
     }
     const report: PaperUpsertReport = { added: [], updated: [], unchanged: 0 };
@@ -134,6 +137,7 @@ export class SourceRefresh implements ScheduledJob {
       lastChanged: changed,
     };
     await states.put(next);
+    this.deps.metrics?.sourceRefreshed(source.name, 'ok');
     if (previous.consecutiveFailures > 0) log.info({ source: source.name, after: previous.consecutiveFailures }, 'paper source recovered');
     log.info({ source: source.name, added: report.added.length, updated: report.updated.length, rejected: outcome.rejected.length }, 'paper source refreshed');
     if (changed > 0) await this.deps.onPapersChanged();

@@ -23,6 +23,11 @@ export interface Stores {
   fullTexts: FullTextStore;
   /** Language-model tokens per channel and day, for the daily cap. */
   modelUsage: ModelUsageStore;
+  /**
+   * Resolves when the database answers now; rejects with the reason when it does not (the `/readyz`
+   * check). Cheap: one trivial query.
+   */
+  ping(): Promise<void>;
   /** Closes the database (after finishing writes). */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { plainText, type Block, type Button, type OutgoingMessage } from '../../
 import type { ManualClock } from '../../src/clock.ts';
 import { PacedSender } from '../../src/delivery/paced-sender.ts';
 import { MemoryLogger } from '../../src/logger.ts';
+import type { BotMetrics } from '../../src/metrics/metrics.port.ts';
 import type { PaperSource } from '../../src/scheduler/source-refresh.ts';
 import type { Stores } from '../../src/store/store.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
@@ -27,6 +28,8 @@ export interface TestBotOptions {
   followIntervalMs?: number;
   fullText?: BotOptions['fullText'];
   writer?: BotOptions['writer'];
+  /** Where commands, deliveries and refreshes are counted (nowhere by default). */
+  metrics?: BotMetrics;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function testBot(options: TestBotOptions = {}) {
   const { library, clock, stores } = options.library ?? (await testLibrary(options));
   const log = new MemoryLogger();
   const platform = new FakePlatform(clock);
-  const sender = new PacedSender({ platform, clock, logger: log, random: () => 0.5 });
+  const sender = new PacedSender({ platform, clock, logger: log, random: () => 0.5, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const bot: Bot = createBot({
     clock, log, library, stores,
     senderFor: (name) => (name === platform.name ? sender : undefined),
@@ -49,6 +52,7 @@ export async function testBot(options: TestBotOptions = {}) {
     ...(options.followIntervalMs ? { followIntervalMs: options.followIntervalMs } : {}),
     ...(options.fullText ? { fullText: options.fullText } : {}),
     ...(options.writer ? { writer: options.writer } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const where = (channelId = options.channelId ?? 'C1') => ({
     actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: options.canManageChannel ?? true },

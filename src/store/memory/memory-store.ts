@@ -335,6 +335,7 @@ export function createMemoryStores(): Stores {
     discussions: discussionStore(),
     fullTexts: fullTextStore(),
     modelUsage: modelUsageStore(),
+    async ping() {},
     async close() {},
   };
 }

@@ -209,7 +209,7 @@ interface AppliedRow {
  * Returns the versions it applied.
  *
  * Options: `migrations` (default {@link MIGRATIONS}; tests pass their own), `now` (stamps `applied_at`),
- * `log`, and `file` (names the database in errors and logs; default `db.name`).
+ * `log` (whose fields name the database), and `file` (names the database in errors; default `db.name`).
  */
 export function applyMigrations(
   db: Database,
@@ -264,7 +264,7 @@ export function applyMigrations(
       .immediate();
     if (ran) {
       applied.push(migration.version);
-      options.log.info({ file, version: migration.version, migration: migration.name }, 'Applied database migration');
+      options.log.info({ version: migration.version, migration: migration.name }, 'Applied database migration');
     }
   }
   return applied;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.ts';
@@ -65,6 +65,7 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     db.close();
     throw error;
   }
+  const openedFile = inMemory ? undefined : statSync(path);
 
   return {
     papers: new SqlitePaperStore(db),
@@ -77,6 +78,14 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     discussions: new SqliteDiscussionStore(db),
     fullTexts: new SqliteFullTextStore(db),
     modelUsage: new SqliteModelUsageStore(db),
+    async ping() {
+      if (!db.open) throw new Error('the database is closed');
+      // A file moved or deleted under the bot still answers through its open handle, but every write then
+      // goes to a file no restart will see again.
+      const now = openedFile ? statSync(path, { throwIfNoEntry: false }) : undefined;
+      if (openedFile && (now?.ino !== openedFile.ino || now.dev !== openedFile.dev)) throw new Error(`${path} was moved or deleted while the bot was running`);
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    },
     async close() {
       if (db.open) db.close();
     },
