@@ -2,42 +2,53 @@
  * Child process of the Discord round-trip benchmark: plays Discord (the fake REST API and gateway) and the
  * people typing, in its own process so their CPU is not counted as the bot's.
  *   1. prints `{"apiBase", "token", "appId"}` once the fake listens;
- *   2. reads `{"texts", "concurrency"}` from stdin once the bot is connected;
- *   3. dispatches `/papers search` interactions over the gateway, `concurrency` in flight, and prints the
- *      latency percentiles (dispatch → interaction callback received) and how many were answered.
+ *   2. reads `{"texts"}` from stdin once the bot is connected;
+ *   3. then answers each `{"rate", "durationMs"}` with one open-loop step (see open-loop.ts): `/papers
+ *      search` interactions dispatched over the gateway at that rate, each timed to its first interaction
+ *      callback (the acknowledgement) and to its answer (that callback, or the edit of a deferred reply).
  */
 import { createInterface } from 'node:readline';
 import { startFakeDiscord } from '../test/fakes/discord/fake-discord.ts';
-import { percentiles } from './stats.ts';
+import { offerOpenLoop, serveSteps, type Timing } from './open-loop.ts';
 
-const fake = await startFakeDiscord({ interactionDeadlineMs: Number.POSITIVE_INFINITY });
-process.stdout.write(`${JSON.stringify({ apiBase: fake.apiBase, token: fake.token, appId: fake.appId })}\n`);
-const [line] = await new Promise<string[]>((resolve) => {
-  const lines: string[] = [];
-  createInterface({ input: process.stdin }).on('line', (l) => { lines.push(l); resolve(lines); });
+/** Who waits for each interaction's first callback, and for the answer of a deferred one (by token). */
+const callbacks = new Map<string, (at: number, type: number, status: number) => void>();
+const edits = new Map<string, (at: number) => void>();
+const fake = await startFakeDiscord({
+  interactionDeadlineMs: Number.POSITIVE_INFINITY,
+  onRequest: (request) => {
+    const at = performance.now();
+    const callback = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(request.path);
+    if (callback) return callbacks.get(callback[1]!)?.(at, (request.body as { type?: number } | undefined)?.type ?? 0, request.status);
+    // The edit of a deferred reply (PATCH …/@original), or a private follow-up (POST).
+    const webhook = /^\/webhooks\/\d+\/([^/]+)/.exec(request.path);
+    if (webhook && (request.method === 'PATCH' || request.method === 'POST')) edits.get(webhook[1]!)?.(at);
+  },
 });
-const { texts, concurrency } = JSON.parse(line!) as { texts: string[]; concurrency: number };
+process.stdout.write(`${JSON.stringify({ apiBase: fake.apiBase, token: fake.token, appId: fake.appId })}\n`);
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const { texts } = JSON.parse(String((await lines.next()).value)) as { texts: string[] };
 
-/** One `/papers search` interaction, timed from its dispatch to its callback. */
-async function search(text: string): Promise<{ ms: number; answered: boolean }> {
-  const start = performance.now();
-  const ref = fake.interaction.command({ subcommand: 'search', options: [{ name: 'query', type: 3, value: text }] });
-  const callback = await fake.waitForCallback(ref.token, 30_000);
-  return { ms: performance.now() - start, answered: callback.type === 4 || callback.type === 5 };
+async function search(i: number): Promise<Timing> {
+  const ref = fake.interaction.command({ subcommand: 'search', options: [{ name: 'query', type: 3, value: texts[i % texts.length]! }] });
+  try {
+    return await new Promise<Timing>((resolve, reject) => {
+      callbacks.set(ref.token, (ackAt, type, status) => {
+        if (status >= 400) reject(new Error(`interaction callback answered ${status}`));
+        else if (type === 4) resolve({ ackAt, answerAt: ackAt });
+        else if (type === 5) edits.set(ref.token, (answerAt) => resolve({ ackAt, answerAt }));
+        else reject(new Error(`interaction callback of type ${type}`));
+      });
+    });
+  } finally {
+    callbacks.delete(ref.token);
+    edits.delete(ref.token);
+  }
 }
 
-// Warm-up at full concurrency, so the timed run finds compiled code, as a bot running for a while would.
-await Promise.all(Array.from({ length: concurrency }, (_, i) => search(texts[i % texts.length]!)));
-const times: number[] = [];
-let answered = 0;
-let next = 0;
-const worker = async (): Promise<void> => {
-  while (next < texts.length) {
-    const result = await search(texts[next++]!);
-    times.push(result.ms);
-    if (result.answered) answered++;
-  }
-};
-await Promise.all(Array.from({ length: concurrency }, worker));
-process.stdout.write(`${JSON.stringify({ ...percentiles(times), answered, rejected: fake.validationErrors.length })}\n`);
+await serveSteps(lines, async ({ rate, durationMs }) => {
+  const step = await offerOpenLoop(rate, durationMs, search);
+  const refused = fake.validationErrors.length;
+  return refused > 0 ? { ...step, errors: [...step.errors, `${refused} requests refused by the fake Discord`] } : step;
+});
 await fake.close();

@@ -1,8 +1,8 @@
 /**
- * The interaction round trip through the real discord.js client: a `/papers search` INTERACTION_CREATE
- * dispatched over the gateway, to the interaction callback received by the (fake) REST API, `concurrency`
- * interactions in flight. The bot (real client, real core, the corpus given) runs here; Discord and the
- * users are played by a child process on 127.0.0.1.
+ * The interaction round trip through the real discord.js client, in an open loop: `/papers search`
+ * INTERACTION_CREATE events dispatched over the gateway at fixed arrival rates, each to its interaction
+ * callback (the acknowledgement) and its answer. The bot (real client, real core, the corpus given) runs
+ * here; Discord and the users are played by a child process on 127.0.0.1.
  */
 import { createDiscordAdapter } from '../adapters/discord/app.ts';
 import { createBot } from '../bot.ts';
@@ -11,10 +11,10 @@ import type { PaperLibrary } from '../src/library/paper-library.ts';
 import type { Stores } from '../src/store/store.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startLoadChild } from './load-child.ts';
-import type { Percentiles } from './stats.ts';
+import { measureOpenLoop, type OpenLoopStep } from './open-loop.ts';
 
-/** Times `texts.length` search interactions, `concurrency` at a time; every one must be answered. */
-export async function measureDiscordRoundTrip(library: PaperLibrary, stores: Stores, texts: readonly string[], concurrency = 50): Promise<Percentiles> {
+/** Offers `/papers search` interactions at each rate of the open loop; texts are used round-robin. */
+export async function measureDiscordRoundTrip(library: PaperLibrary, stores: Stores, texts: readonly string[], rates?: readonly number[], durationMs?: number): Promise<OpenLoopStep[]> {
   const load = await startLoadChild<{ apiBase: string; token: string; appId: string }>(new URL('./discord-load.ts', import.meta.url));
   const { apiBase, token, appId } = load.hello;
   const bot = createBot({
@@ -24,7 +24,8 @@ export async function measureDiscordRoundTrip(library: PaperLibrary, stores: Sto
   const adapter = createDiscordAdapter({ token, applicationId: appId, apiBase, managers: [], retries: 0, timeoutMs: 10_000 }, { inbound: bot, clock: systemClock, log: silentLogger });
   await adapter.start();
   try {
-    return await load.run({ texts, concurrency }, texts.length);
+    load.send({ texts });
+    return await measureOpenLoop(load, rates, durationMs);
   } finally {
     await adapter.stop();
     load.stop();

@@ -1,21 +1,19 @@
 /**
  * A load generator in a child process, so its CPU (the fake platform, the people typing) is not counted as
- * the bot's. The child prints one JSON line saying where its fake listens, reads one JSON job from stdin,
- * and prints one JSON result: latency percentiles and how many requests were answered.
+ * the bot's. The child prints one JSON line saying where its fake listens, then answers each JSON job it
+ * reads from stdin with one JSON result line.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Percentiles } from './stats.ts';
 
-/** What a load child reports. */
-export type LoadResult = Percentiles & { answered: number; rejected: number };
-
-/** A running load child: what it said on start, and the job to send it once the bot is up. */
+/** A running load child: what it said on start, and the jobs to send it once the bot is up. */
 export interface LoadChild<Hello> {
   hello: Hello;
-  /** Sends the job and resolves with the result; throws unless all `expected` requests were answered and none refused. */
-  run(job: unknown, expected: number): Promise<LoadResult>;
+  /** Sends one line that expects no answer (the set-up). */
+  send(message: unknown): void;
+  /** Sends one job and resolves with the child's result line, parsed. */
+  run(job: unknown): Promise<unknown>;
   stop(): void;
 }
 
@@ -26,11 +24,12 @@ export async function startLoadChild<Hello>(script: URL): Promise<LoadChild<Hell
   const hello = JSON.parse(String((await lines.next()).value)) as Hello;
   return {
     hello,
-    async run(job, expected) {
+    send(message) { child.stdin.write(`${JSON.stringify(message)}\n`); },
+    async run(job) {
       child.stdin.write(`${JSON.stringify(job)}\n`);
-      const result = JSON.parse(String((await lines.next()).value)) as LoadResult;
-      if (result.answered !== expected || result.rejected > 0) throw new Error(`answered ${result.answered} of ${expected}, ${result.rejected} refused by the fake`);
-      return result;
+      const line = await lines.next();
+      if (line.done) throw new Error('the load child exited');
+      return JSON.parse(String(line.value)) as unknown;
     },
     stop: () => { child.kill(); },
   };

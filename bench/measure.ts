@@ -1,7 +1,7 @@
 /**
  * Child process of the benchmark: starts cold like the bot does (opens the database and loads the saved
  * index of a data directory), then times searches and related-paper lookups. Prints one JSON object.
- *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON [--plans]
+ *   node --expose-gc --import tsx bench/measure.ts DATA_DIR QUERIES_JSON [--plans] [--rt-rates 50,100] [--rt-duration MS]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { openSqliteStores } from '../src/store/sqlite/sqlite-store.ts';
 import { renderMessage } from '../adapters/shell/render.ts';
 import { measureDiscordRoundTrip } from './discord-roundtrip.ts';
 import { measureSlackRoundTrip } from './slack-roundtrip.ts';
+import { OPEN_LOOP_DURATION_MS, OPEN_LOOP_RATES, type OpenLoopStep } from './open-loop.ts';
 import type { BenchQuery } from './queries.ts';
 import { percentiles, type Percentiles } from './stats.ts';
 
@@ -45,16 +46,19 @@ export interface Measurement extends QueryRun {
   related: Percentiles;
   /** `/papers search <query>` from dispatch to a rendered message (terminal renderer). */
   command: Percentiles;
-  /** A signed `/papers search` through the real Bolt HTTP receiver to the posted answer, 50 in flight. */
-  slack: Percentiles;
-  /** A `/papers search` interaction over the real discord.js gateway client to its callback, 50 in flight. */
-  discord: Percentiles;
+  /** Signed `/papers search` slash commands through the real Bolt HTTP receiver, open loop at each rate. */
+  slack: OpenLoopStep[];
+  /** `/papers search` interactions over the real discord.js gateway client, open loop at each rate. */
+  discord: OpenLoopStep[];
   /** The same queries under alternative query plans (with `--plans`). */
   alternatives: (QueryRun & { name: string })[];
 }
 
 const [dataDir, queriesPath] = process.argv.slice(2);
 if (!dataDir || !queriesPath) throw new Error('usage: measure.ts DATA_DIR QUERIES_JSON');
+const flag = (name: string): string | undefined => { const at = process.argv.indexOf(name); return at > 0 ? process.argv[at + 1] : undefined; };
+const roundTripRates = flag('--rt-rates')?.split(',').map(Number) ?? [...OPEN_LOOP_RATES];
+const roundTripMs = Number(flag('--rt-duration') ?? OPEN_LOOP_DURATION_MS);
 const { warmup, timed: queries } = JSON.parse(readFileSync(queriesPath, 'utf8')) as { warmup: BenchQuery[]; timed: BenchQuery[] };
 const rss = (): number => {
   globalThis.gc?.();
@@ -180,8 +184,8 @@ const measurement: Measurement = {
   heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   related: percentiles(relatedTimes),
   command: await measureCommands(),
-  slack: await measureSlackRoundTrip(search, stores, queries.map((q) => q.text)),
-  discord: await measureDiscordRoundTrip(search, stores, queries.map((q) => q.text)),
+  slack: await measureSlackRoundTrip(search, stores, queries.map((q) => q.text), roundTripRates, roundTripMs),
+  discord: await measureDiscordRoundTrip(search, stores, queries.map((q) => q.text), roundTripRates, roundTripMs),
   ...main,
   alternatives,
 };

@@ -2,42 +2,43 @@
  * Child process of the Slack round-trip benchmark: plays Slack (the fake Web API and response URLs) and
  * the people typing, in its own process so their CPU is not counted as the bot's.
  *   1. prints `{"apiUrl": …}` once the fake listens;
- *   2. reads `{"botUrl", "secret", "texts", "concurrency"}` from stdin;
- *   3. sends the signed slash commands, `concurrency` in flight, and prints the latency percentiles and
- *      how many were answered (in the acknowledgement, or through the response URL).
+ *   2. reads `{"botUrl", "secret", "texts"}` from stdin;
+ *   3. then answers each `{"rate", "durationMs"}` with one open-loop step (see open-loop.ts): signed
+ *      `/papers search` slash commands at that rate, each timed to its HTTP acknowledgement and to its
+ *      answer (in the acknowledgement, or posted to its response URL when the bot acknowledged empty).
  */
 import { createInterface } from 'node:readline';
 import { startFakeSlack } from '../test/fakes/slack/fake-slack.ts';
 import { slackDriver } from '../test/fakes/slack/slack-driver.ts';
-import { percentiles } from './stats.ts';
+import { offerOpenLoop, serveSteps, type Timing } from './open-loop.ts';
 
-const fake = await startFakeSlack({ enforceLimits: true });
+/** Who waits for the answer posted to each response URL (by its id). */
+const answers = new Map<string, (at: number) => void>();
+const fake = await startFakeSlack({ enforceLimits: true, onResponse: (response) => answers.get(response.id)?.(performance.now()) });
 process.stdout.write(`${JSON.stringify({ apiUrl: fake.apiUrl })}\n`);
-const [line] = await new Promise<string[]>((resolve) => {
-  const lines: string[] = [];
-  createInterface({ input: process.stdin }).on('line', (l) => { lines.push(l); resolve(lines); });
-});
-const { botUrl, secret, texts, concurrency } = JSON.parse(line!) as { botUrl: string; secret: string; texts: string[]; concurrency: number };
-const driver = slackDriver(botUrl, secret, { responseUrl: () => fake.responseUrl() });
-// Warm-up at full concurrency, so the timed run finds open connections and compiled code, as a bot
-// running for a while would.
-await Promise.all(Array.from({ length: concurrency }, (_, i) => driver.command({ text: `search ${texts[i % texts.length]}` })));
-const afterWarmUp = fake.responses.length;
-const times: number[] = [];
-let answered = 0;
-let next = 0;
-const worker = async (): Promise<void> => {
-  while (next < texts.length) {
-    const text = texts[next++]!;
-    const start = performance.now();
-    const response = await driver.command({ text: `search ${text}` });
-    times.push(performance.now() - start);
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const { botUrl, secret, texts } = JSON.parse(String((await lines.next()).value)) as { botUrl: string; secret: string; texts: string[] };
+const driver = slackDriver(botUrl, secret);
+
+async function search(i: number): Promise<Timing> {
+  const responseUrl = fake.responseUrl();
+  const id = responseUrl.slice(responseUrl.lastIndexOf('/') + 1);
+  // Acknowledged empty, the answer comes through the response URL, maybe before the acknowledgement is read.
+  const answered = new Promise<number>((resolve) => answers.set(id, resolve));
+  try {
+    const response = await driver.command({ text: `search ${texts[i % texts.length]!}`, response_url: responseUrl });
+    const ackAt = performance.now();
     if (response.status !== 200) throw new Error(`slash command answered ${response.status}`);
-    // The answer comes in the acknowledgement, or (when slow) through the response URL.
-    if ((response.json as { blocks?: unknown[] } | undefined)?.blocks?.length) answered++;
+    if ((response.json as { blocks?: unknown[] } | undefined)?.blocks?.length) return { ackAt, answerAt: ackAt };
+    return { ackAt, answerAt: await answered };
+  } finally {
+    answers.delete(id);
   }
-};
-await Promise.all(Array.from({ length: concurrency }, worker));
-answered += fake.responses.length - afterWarmUp;
-process.stdout.write(`${JSON.stringify({ ...percentiles(times), answered, rejected: fake.rejectedResponses.length })}\n`);
+}
+
+await serveSteps(lines, async ({ rate, durationMs }) => {
+  const step = await offerOpenLoop(rate, durationMs, search);
+  const rejected = fake.rejectedResponses.length;
+  return rejected > 0 ? { ...step, errors: [...step.errors, `${rejected} answers refused by the fake Slack`] } : step;
+});
 await fake.close();

@@ -247,6 +247,11 @@ export interface FakeDiscordOptions {
   interactionDeadlineMs?: number;
   /** HELLO's `heartbeat_interval` (default 45000). Lower it to exercise heartbeats. */
   heartbeatIntervalMs?: number;
+  /**
+   * Called with each REST request as soon as it is answered: a load generator times thousands of answers
+   * this way, where a `waitFor` per request would cost it time proportional to the number in flight.
+   */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 /** One REST request the fake received. */
@@ -1206,6 +1211,7 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly allowedPrivilegedIntents: number;
   private readonly rateLimit: { limit: number; windowMs: number };
   private readonly interactionDeadlineMs: number;
+  private readonly onRequest: ((request: RecordedRequest) => void) | undefined;
   private readonly heartbeatIntervalMs: number;
   private readonly guilds = new Map<string, GuildRecord>();
   private readonly channels = new Map<string, ChannelRecord>();
@@ -1239,6 +1245,7 @@ class FakeDiscordServer implements FakeDiscord {
     this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? INTERACTION_DEADLINE_MS;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+    this.onRequest = options.onRequest;
     const guilds = options.guilds ?? [{ id: DEFAULT_GUILD_ID, name: 'Paperboy Test', channels: [{ id: DEFAULT_CHANNEL_ID, name: 'papers', type: 0 }] }];
     if (guilds.length === 0 || guilds[0]!.channels.length === 0) throw new Error('fake Discord: the first guild needs at least one channel');
     for (const guild of guilds) this.addGuild(guild);
@@ -2010,6 +2017,7 @@ class FakeDiscordServer implements FakeDiscord {
     const answered = reply.body;
     if (reply.status >= 400 && isRecord(answered) && typeof answered.code === 'number') record.errorCode = answered.code;
     this.send(res, reply);
+    this.onRequest?.(record);
     this.changed();
   }
 

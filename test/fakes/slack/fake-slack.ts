@@ -60,6 +60,11 @@ export interface FakeSlackOptions {
   users?: Record<string, FakeSlackUser>;
   /** Stamps `at` on records and seeds message timestamps (real time by default). */
   clock?: Clock;
+  /**
+   * Called with each post to a response URL that the fake accepted: a load generator times thousands of
+   * answers this way, where a `waitFor` per request would cost it time proportional to the number in flight.
+   */
+  onResponse?: (response: RecordedResponse) => void;
 }
 
 /** A user as configured for `users.info`. */
@@ -538,6 +543,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly enforceLimits: boolean;
   private readonly users: Record<string, FakeSlackUser>;
   private readonly clock: Clock | undefined;
+  private readonly onResponse: ((response: RecordedResponse) => void) | undefined;
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
@@ -555,6 +561,7 @@ class FakeSlackServer implements FakeSlack {
     this.enforceLimits = options.enforceLimits ?? true;
     this.users = options.users ?? {};
     this.clock = options.clock;
+    this.onResponse = options.onResponse;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         const status = error instanceof HttpError ? error.status : 500;
@@ -939,6 +946,7 @@ class FakeSlackServer implements FakeSlack {
     }
     this.responseUses.set(id, uses);
     this.responses.push({ id, body: parsed, at });
+    this.onResponse?.(this.responses.at(-1)!);
     this.injections.push(...findInjections('response_url', parsed));
     this.changed();
     return text(200, 'ok');
