@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/fake-discord.ts';
+import { startMain } from '../helpers/main-process.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
@@ -35,21 +33,13 @@ it('serves /healthz, /readyz and /metrics on HEALTH_PORT; readiness follows the 
   cleanup.push(() => fake.close());
   const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-health-'));
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env, DATA_DIR: dataDir, SOURCES: '', LOG_LEVEL: 'info', HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1',
-      DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_BASE: fake.apiBase,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const bot = startMain([], {
+    DATA_DIR: dataDir, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1',
+    DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_BASE: fake.apiBase,
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  child.stdout.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  cleanup.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  cleanup.push(() => { if (bot.child.exitCode === null) bot.child.kill('SIGKILL'); });
 
-  const port = await fake.waitFor(() => /on port (\d+)/.exec(stderr)?.[1], 15_000);
+  const port = await fake.waitFor(() => /on port (\d+)/.exec(bot.stderr)?.[1], 15_000);
   const base = `http://127.0.0.1:${port}`;
   expect(await get(`${base}/healthz`)).toMatchObject({ status: 200, body: 'ok\n' });
   expect(await until(`${base}/readyz`, (r) => r.status === 200)).toMatchObject({ status: 200, body: 'ready\n' });
@@ -83,6 +73,6 @@ it('serves /healthz, /readyz and /metrics on HEALTH_PORT; readiness follows the 
   expect((await get(`${base}/nope`)).status).toBe(404);
   expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
 
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  bot.child.kill('SIGTERM');
+  expect(await bot.exited).toBe(0);
 }, 60_000);

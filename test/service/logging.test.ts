@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { startFakeSlack } from '../fakes/slack/fake-slack.ts';
 import { slackDriver } from '../fakes/slack/slack-driver.ts';
+import { startMain } from '../helpers/main-process.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
@@ -20,13 +18,10 @@ function tempDir(): string {
 }
 
 /** Runs main.ts to its end; what it printed and its exit code. */
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', ...args], { cwd: root, env: { ...process.env, SOURCES: '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const bot = startMain(args, env);
+  const code = await bot.exited;
+  return { code, stdout: bot.stdout, stderr: bot.stderr };
 }
 
 /** The keys a JSON object's text names more than once at its top level (JSON.parse would silently keep the last). */
@@ -82,29 +77,20 @@ it('on a chat platform writes JSON lines to stdout, or to LOG_FILE when it is se
   cleanup.push(() => slack.close());
   const dataDir = tempDir();
   const logFile = join(tempDir(), 'paperboy.jsonl');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env, DATA_DIR: dataDir, SOURCES: '', LOG_LEVEL: 'info', LOG_FILE: logFile,
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef', SLACK_PORT: '0', SLACK_HOST: '127.0.0.1',
-      SLACK_API_URL: slack.apiUrl, SLACK_BOT_ID: 'B1', SLACK_BOT_USER_ID: 'UBOT',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const bot = startMain([], {
+    DATA_DIR: dataDir, LOG_FILE: logFile,
+    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef', SLACK_PORT: '0', SLACK_HOST: '127.0.0.1',
+    SLACK_API_URL: slack.apiUrl, SLACK_BOT_ID: 'B1', SLACK_BOT_USER_ID: 'UBOT',
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  cleanup.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  await slack.waitFor(() => /is running on Slack/.test(stderr) || undefined, 15_000);
-  expect(stderr).toContain(`logs in ${logFile}`);
+  cleanup.push(() => { if (bot.child.exitCode === null) bot.child.kill('SIGKILL'); });
+  await slack.waitFor(() => /is running on Slack/.test(bot.stderr) || undefined, 15_000);
+  expect(bot.stderr).toContain(`logs in ${logFile}`);
   const port = await slack.waitFor(() => /"msg":"slack adapter listening"/.test(readFileSync(logFile, 'utf8')) && /"port":(\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1]);
   const answer = await slackDriver(`http://127.0.0.1:${port}/slack/events`, '0123456789abcdef0123456789abcdef', { responseUrl: () => slack.responseUrl() }).command({ text: 'show monge gap' });
   expect(JSON.stringify(answer.json)).toContain('The Monge Gap');
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
-  expect(stdout).toBe('');
+  bot.child.kill('SIGTERM');
+  expect(await bot.exited).toBe(0);
+  expect(bot.stdout).toBe('');
   const messages = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
   expect(messages).toEqual(expect.arrayContaining(['paperboy starting', 'slack adapter listening', 'paperboy started', 'stopped']));
   expect(existsSync(join(dataDir, 'paperboy.log'))).toBe(false);
