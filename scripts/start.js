@@ -4,7 +4,7 @@
  * time tsx takes to load the TypeScript (README, "Run it as a service"); `npm run dev` runs the sources
  * with tsx instead.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, root } from './build.js';
 
@@ -22,7 +22,13 @@ function newest(path) {
 }
 
 const built = statSync(join(root, 'dist', 'package.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-if (built < Math.max(...SOURCES.map((source) => newest(join(root, source))))) {
+// A production install holds dist/ without the sources or TypeScript: it runs what was built.
+const canBuild = existsSync(join(root, 'main.ts')) && existsSync(join(root, 'node_modules', 'typescript'));
+if (built === 0 && !canBuild) {
+  process.stderr.write('dist/ is missing: run `npm ci` and `npm run build` first.\n');
+  process.exit(1);
+}
+if (canBuild && built < Math.max(...SOURCES.map((source) => newest(join(root, source))))) {
   process.stderr.write(built === 0 ? 'Building Paperboy into dist/ (first start only; about 10 s)…\n' : 'The code changed: rebuilding dist/…\n');
   const code = build();
   if (code !== 0) {

@@ -35,8 +35,8 @@ const OUTCOMES: readonly CommandOutcome[] = ['ok', 'user-error', 'failed'];
 
 /** A registry of its own (never prom-client's global one), so several can live in one process. */
 export function createPrometheusMetrics(options: PrometheusMetricsOptions): PrometheusMetrics {
-  const registers = [new Registry()];
-  const [registry] = registers as [Registry];
+  const registry = new Registry();
+  const registers = [registry];
   collectDefaultMetrics({ register: registry });
   const known = new Set(options.commands);
   const commandName = (name: string): string => (known.has(name) ? name : 'unknown');
