@@ -2,7 +2,7 @@
 #   docker build -t paperboy .
 #   docker run -d --name paperboy --env-file .env -v paperboy-data:/data -p 9464:9464 paperboy
 # Slack or Discord settings come from the environment (.env); logs are JSON lines on stdout (docker logs);
-# the database and saved corpus live in the /data volume; /healthz, /readyz and /metrics on port 9464.
+# the database (papers included) and the index cache live in the /data volume; /healthz, /readyz and /metrics on port 9464.
 #
 # Three stages: `build` compiles dist/ with the dev dependencies, `dependencies` installs production ones
 # only, and the image holds Node, those and dist/, running as the unprivileged `node` user.
