@@ -4,12 +4,15 @@ import { runSteps, type Steps } from '../util/steps.ts';
 import type { IndexSnapshot } from './paper-index.ts';
 
 /** First bytes of an index file; bump the digit when the layout changes so old files are rebuilt. */
-const MAGIC = 'PAPERBOY-INDEX-4\n';
+const MAGIC = 'PAPERBOY-INDEX-5\n';
 
 type ArrayName = Exclude<keyof IndexSnapshot, TextName>;
 type TextName = 'terms' | 'docIds';
 
-const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8'> = {
+const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8' | 'Uint16'> = {
+  termOrder: 'Int32',
+  termChars: 'Uint16',
+  termStarts: 'Int32',
   df: 'Int32',
   offsets: 'Int32',
   postingDocs: 'Int32',
@@ -145,15 +148,25 @@ export function readIndexFile(path: string): { snapshot: IndexSnapshot; stamp: I
       const name = section.name as ArrayName;
       const kind = ARRAYS[name];
       if (!kind) return 'corrupt';
-      const Ctor = { Int32: Int32Array, Float32: Float32Array, Float64: Float64Array, Uint8: Uint8Array }[kind];
+      const Ctor = { Int32: Int32Array, Float32: Float32Array, Float64: Float64Array, Uint8: Uint8Array, Uint16: Uint16Array }[kind];
       const view = new Ctor(bytes.buffer as ArrayBuffer, start, section.bytes / Ctor.BYTES_PER_ELEMENT);
       (snapshot as Record<string, unknown>)[name] = VIEWS.has(name) ? view : view.slice();
     }
     const complete = [...Object.keys(ARRAYS), ...TEXTS].every((name) => name in snapshot);
-    return complete ? { snapshot: snapshot as IndexSnapshot, stamp: header.stamp } : 'corrupt';
+    return complete && sortedTermsFit(snapshot as IndexSnapshot) ? { snapshot: snapshot as IndexSnapshot, stamp: header.stamp } : 'corrupt';
   } catch {
     return 'corrupt';
   }
+}
+
+/** The sorted terms name terms and stay within their characters (the terms may outnumber them: see `Vocabulary`). */
+function sortedTermsFit({ terms, termOrder, termChars, termStarts }: IndexSnapshot): boolean {
+  if (termOrder.length > terms.length || termStarts.length !== termOrder.length + 1) return false;
+  if (termStarts[0] !== 0 || termStarts[termOrder.length] !== termChars.length) return false;
+  for (let at = 0; at < termOrder.length; at++) {
+    if (termOrder[at]! < 0 || termOrder[at]! >= termOrder.length || termStarts[at]! > termStarts[at + 1]!) return false;
+  }
+  return true;
 }
 
 /** `Buffer.alloc` never hands out a slice of the shared pool, so its offset is 0. */

@@ -1,7 +1,7 @@
-import SearchableMap from 'minisearch/SearchableMap';
 import { runSteps, runStepsYielding, type Steps } from '../util/steps.ts';
 import { tokenize } from './tokenize.ts';
 import { topK } from './top-k.ts';
+import { Vocabulary } from './vocabulary.ts';
 import {
   FIELD_BOOSTS,
   FACETS,
@@ -132,12 +132,12 @@ interface DeltaPostings {
 
 /**
  * A full-text index over papers, built for 100k+ documents: one posting list per term with a
- * precomputed, field-weighted BM25 impact per document (compact typed arrays), a minisearch radix tree
- * over the vocabulary for typo and prefix expansion, and score-at-a-time evaluation into dense
- * accumulators. Updates go to a small delta segment; `compact()` folds it in.
+ * precomputed, field-weighted BM25 impact per document (compact typed arrays), a sorted vocabulary for
+ * typo and prefix expansion (loaded as saved: see {@link Vocabulary}), and score-at-a-time evaluation
+ * into dense accumulators. Updates go to a small delta segment; `compact()` folds it in.
  */
 export class PaperIndex {
-  private vocabulary: SearchableMap<number>;
+  private vocabulary: Vocabulary;
   private terms: string[];
   private df: Int32Array;
   private offsets: Int32Array;
@@ -184,8 +184,7 @@ export class PaperIndex {
       bundledRank: snapshot.bundledRank,
     };
     this.avgFieldLength = snapshot.avgFieldLength;
-    this.vocabulary = new SearchableMap<number>();
-    for (let t = 0; t < this.terms.length; t++) this.vocabulary.set(this.terms[t]!, t);
+    this.vocabulary = new Vocabulary(this.terms, snapshot);
     for (let d = 0; d < this.docIds.length; d++) {
       if (this.alive[d]) {
         this.docNoById.set(this.docIds[d]!, d);
@@ -273,7 +272,7 @@ export class PaperIndex {
       if (termId === undefined) {
         termId = this.terms.length;
         this.terms.push(term);
-        this.vocabulary.set(term, termId);
+        this.vocabulary.add(term, termId);
         this.expansionCache.clear();
       }
       if (termId >= this.df.length) this.df = grown(this.df, termId + 1);
@@ -372,6 +371,7 @@ export class PaperIndex {
     }
     return {
       terms: this.terms,
+      ...this.vocabulary.sorted(),
       df: counts,
       offsets,
       postingDocs: docs,
@@ -592,7 +592,8 @@ export class PaperIndex {
       for (const [term, termId] of this.vocabulary.atPrefix(word)) {
         if (term !== word) completions.push([termId, this.df[termId]!]);
       }
-      completions.sort((a, b) => b[1] - a[1]);
+      // Ties go to the older term, so the vocabulary's internal order never decides.
+      completions.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
       for (const [termId] of completions.slice(0, this.plan.maxPrefixExpansions)) offer(termId, WEIGHT_PREFIX);
     }
     const exactIsRare = exact === undefined || this.df[exact]! <= this.plan.rareExactDf;
@@ -601,7 +602,7 @@ export class PaperIndex {
       const variants = [...this.vocabulary.fuzzyGet(word, edits)]
         .filter(([term]) => term !== word)
         .map(([, [termId, distance]]) => ({ termId, distance }))
-        .sort((a, b) => a.distance - b.distance || this.df[b.termId]! - this.df[a.termId]!)
+        .sort((a, b) => a.distance - b.distance || this.df[b.termId]! - this.df[a.termId]! || a.termId - b.termId)
         .slice(0, this.plan.maxFuzzyExpansions);
       for (const { termId, distance } of variants) offer(termId, WEIGHT_FUZZY[distance as 1 | 2] ?? 0.3);
       // Swapped neighbours ("cahce") are one slip of the fingers but two Levenshtein edits: look them up too.
@@ -727,6 +728,7 @@ export class PaperIndex {
   }
 
   private replaceWith(snapshot: IndexSnapshot): void {
+    this.vocabulary = new Vocabulary(this.terms, snapshot);
     this.df = snapshot.df;
     this.offsets = snapshot.offsets;
     this.postingDocs = snapshot.postingDocs;

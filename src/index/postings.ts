@@ -1,5 +1,6 @@
 import { runSteps, type Steps } from '../util/steps.ts';
 import { tokenize } from './tokenize.ts';
+import { Vocabulary, type SortedTerms } from './vocabulary.ts';
 
 /** Postings laid out between pauses of {@link IndexBuilder.finishSteps} (a few milliseconds of work). */
 const POSTINGS_PER_PAUSE = 300_000;
@@ -69,8 +70,11 @@ export function facetValues(doc: IndexableDoc): Record<keyof FacetColumns, numbe
   };
 }
 
-/** The persisted form of an index: typed arrays and strings, no objects per document. */
-export interface IndexSnapshot extends FacetColumns {
+/**
+ * The persisted form of an index: typed arrays and strings, no objects per document. The terms come twice:
+ * by id, and sorted (so a loaded index needs no sorting nor tree to look terms up).
+ */
+export interface IndexSnapshot extends FacetColumns, SortedTerms {
   terms: string[];
   df: Int32Array;
   offsets: Int32Array;
@@ -222,8 +226,10 @@ export class IndexBuilder {
       postingFields[at] = fieldBits(tfs[i]!);
       if (i % POSTINGS_PER_PAUSE === POSTINGS_PER_PAUSE - 1) yield;
     }
+    const sortedTerms = yield* Vocabulary.sortSteps(this.terms);
     return {
       terms: this.terms,
+      ...sortedTerms,
       df,
       offsets,
       postingDocs,
