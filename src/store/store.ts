@@ -1,6 +1,8 @@
 import type { ChannelSettingsStore } from './channel-settings.port.ts';
 import type { DeliveryStore } from './delivery-store.port.ts';
 import type { DiscussionStore } from './discussion-store.port.ts';
+import type { HeartbeatStore } from './heartbeat-store.port.ts';
+import type { LeaseStore } from './lease-store.port.ts';
 import type { PaperStore } from './paper-store.port.ts';
 import type { FullTextStore } from './full-text-store.port.ts';
 import type { ModelUsageStore } from './model-usage-store.port.ts';
@@ -23,6 +25,8 @@ export interface Stores {
   fullTexts: FullTextStore;
   /** Language-model tokens per channel and day, for the daily cap. */
   modelUsage: ModelUsageStore;
+  leases: LeaseStore;
+  heartbeats: HeartbeatStore;
   /**
    * Resolves when the database answers now; rejects with the reason when it does not (the `/readyz`
    * check). Cheap: one trivial query.

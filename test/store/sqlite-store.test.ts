@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { MemoryLogger, silentLogger } from '../../src/logger.ts';
-import { applyMigrations, DatabaseTooNewError, MIGRATIONS, type Migration } from '../../src/store/sqlite/migrations.ts';
+import { DatabaseTooNewError, type Migration } from '../../src/store/migration.ts';
+import { applyMigrations, MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
 import { at, describeStoreContract } from './store-contract.ts';
 

@@ -44,15 +44,18 @@ const discussion = (paperId: string, thread: string, minutes = 0, channel = 'sla
   lastActivityAt: iso(minutes),
 });
 
+/** `minutes` after {@link at}, plus `seconds`. */
+const atSeconds = (seconds: number): Date => new Date(at().getTime() + seconds * 1000);
+
 /**
  * The behaviour every `Stores` implementation must have, as a test suite: `open` returns a fresh, empty
  * set of stores for each test (closed after it).
  */
-export function describeStoreContract(name: string, open: () => Stores): void {
+export function describeStoreContract(name: string, open: () => Stores | Promise<Stores>): void {
   describe(`${name}: store contract`, () => {
     let stores: Stores;
-    beforeEach(() => {
-      stores = open();
+    beforeEach(async () => {
+      stores = await open();
     });
     afterEach(async () => {
       await stores.close();
@@ -550,6 +553,110 @@ export function describeStoreContract(name: string, open: () => Stores): void {
         await expect(stores.modelUsage.add('slack:C1', '2025-01-24', 1.5)).rejects.toThrow();
         expect(await stores.modelUsage.used('slack:C1', '2025-01-24')).toBe(0);
       });
+    });
+    describe('leases', () => {
+      const ttl = 30_000;
+
+      it('gives a free lease to the first who asks and refuses it to others while it runs', async () => {
+        const lease = await stores.leases.acquire('refresh:hf-daily', 'replica-a', ttl, atSeconds(0));
+        expect(lease).toStrictEqual({
+          name: 'refresh:hf-daily',
+          holder: 'replica-a',
+          token: 1,
+          acquiredAt: atSeconds(0).toISOString(),
+          expiresAt: atSeconds(30).toISOString(),
+        });
+        expect(await stores.leases.acquire('refresh:hf-daily', 'replica-b', ttl, atSeconds(29.999))).toBeUndefined();
+        expect(await stores.leases.holder('refresh:hf-daily')).toStrictEqual(lease);
+        expect(await stores.leases.acquire('refresh:arxiv-rss', 'replica-b', ttl, atSeconds(1))).toMatchObject({ holder: 'replica-b', token: 1 });
+        expect((await stores.leases.all()).map((l) => [l.name, l.holder])).toEqual([
+          ['refresh:arxiv-rss', 'replica-b'],
+          ['refresh:hf-daily', 'replica-a'],
+        ]);
+        expect(await stores.leases.holder('nothing')).toBeUndefined();
+      });
+
+      it('extends a lease its holder renews or takes again, keeping its token', async () => {
+        await stores.leases.acquire('sweep', 'replica-a', ttl, atSeconds(0));
+        expect(await stores.leases.renew('sweep', 'replica-a', ttl, atSeconds(20))).toMatchObject({
+          holder: 'replica-a',
+          token: 1,
+          acquiredAt: atSeconds(0).toISOString(),
+          expiresAt: atSeconds(50).toISOString(),
+        });
+        expect(await stores.leases.acquire('sweep', 'replica-b', ttl, atSeconds(45))).toBeUndefined();
+        expect(await stores.leases.acquire('sweep', 'replica-a', ttl, atSeconds(45))).toMatchObject({
+          token: 1,
+          acquiredAt: atSeconds(0).toISOString(),
+          expiresAt: atSeconds(75).toISOString(),
+        });
+        expect(await stores.leases.renew('sweep', 'replica-b', ttl, atSeconds(46))).toBeUndefined();
+        expect(await stores.leases.renew('never-taken', 'replica-a', ttl, atSeconds(46))).toBeUndefined();
+      });
+
+      it('passes the lease of a holder that stopped renewing to another after the TTL, with a new token', async () => {
+        await stores.leases.acquire('sweep', 'replica-a', ttl, atSeconds(0));
+        const taken = await stores.leases.acquire('sweep', 'replica-b', ttl, atSeconds(30));
+        expect(taken).toStrictEqual({
+          name: 'sweep',
+          holder: 'replica-b',
+          token: 2,
+          acquiredAt: atSeconds(30).toISOString(),
+          expiresAt: atSeconds(60).toISOString(),
+        });
+        // The old holder wakes up: it can neither renew nor release what it lost.
+        expect(await stores.leases.renew('sweep', 'replica-a', ttl, atSeconds(31))).toBeUndefined();
+        expect(await stores.leases.release('sweep', 'replica-a')).toBe(false);
+        expect(await stores.leases.holder('sweep')).toStrictEqual(taken);
+        // A holder whose lease lapsed cannot renew it even when nobody took it, but may take it again.
+        expect(await stores.leases.renew('sweep', 'replica-b', ttl, atSeconds(60))).toBeUndefined();
+        expect(await stores.leases.acquire('sweep', 'replica-b', ttl, atSeconds(61))).toMatchObject({ holder: 'replica-b', token: 2 });
+      });
+
+      it('frees a released lease at once; the next holder gets a higher token', async () => {
+        await stores.leases.acquire('sweep', 'replica-a', ttl, atSeconds(0));
+        expect(await stores.leases.release('sweep', 'replica-a')).toBe(true);
+        expect(await stores.leases.release('sweep', 'replica-a')).toBe(false);
+        expect(await stores.leases.holder('sweep')).toBeUndefined();
+        expect(await stores.leases.all()).toEqual([]);
+        expect(await stores.leases.acquire('sweep', 'replica-b', ttl, atSeconds(1))).toMatchObject({ holder: 'replica-b', token: 2 });
+        await stores.leases.release('sweep', 'replica-b');
+        expect(await stores.leases.acquire('sweep', 'replica-a', ttl, atSeconds(2))).toMatchObject({ holder: 'replica-a', token: 3 });
+      });
+
+      it('refuses a time to live that is not a positive number of milliseconds', async () => {
+        await expect(stores.leases.acquire('sweep', 'replica-a', 0, atSeconds(0))).rejects.toThrow(/time to live/);
+        await expect(stores.leases.acquire('sweep', 'replica-a', Number.NaN, atSeconds(0))).rejects.toThrow(/time to live/);
+        expect(await stores.leases.holder('sweep')).toBeUndefined();
+      });
+    });
+
+    describe('replica heartbeats', () => {
+      it('counts a replica alive while its last beat is recent, by id', async () => {
+        expect(await stores.heartbeats.alive(atSeconds(0), 15_000)).toEqual([]);
+        await stores.heartbeats.beat('replica-b', atSeconds(0));
+        await stores.heartbeats.beat('replica-a', atSeconds(10));
+        expect(await stores.heartbeats.alive(atSeconds(20), 15_000)).toStrictEqual([
+          { id: 'replica-a', firstBeatAt: atSeconds(10).toISOString(), lastBeatAt: atSeconds(10).toISOString() },
+        ]);
+        expect((await stores.heartbeats.alive(atSeconds(20), 20_000)).map((r) => r.id)).toEqual(['replica-a', 'replica-b']);
+        await stores.heartbeats.beat('replica-b', atSeconds(25));
+        expect(await stores.heartbeats.alive(atSeconds(30), 10_000)).toStrictEqual([
+          { id: 'replica-b', firstBeatAt: atSeconds(0).toISOString(), lastBeatAt: atSeconds(25).toISOString() },
+        ]);
+      });
+
+      it('ignores a beat older than the latest (a late write never makes a replica look dead)', async () => {
+        await stores.heartbeats.beat('replica-a', atSeconds(10));
+        await stores.heartbeats.beat('replica-a', atSeconds(2));
+        expect(await stores.heartbeats.alive(atSeconds(12), 5_000)).toStrictEqual([
+          { id: 'replica-a', firstBeatAt: atSeconds(2).toISOString(), lastBeatAt: atSeconds(10).toISOString() },
+        ]);
+      });
+    });
+
+    it('answers a ping', async () => {
+      await expect(stores.ping()).resolves.toBeUndefined();
     });
   });
 }

@@ -3,6 +3,9 @@ import type { Delivery, DeliveryStore } from '../delivery-store.port.ts';
 import type { Discussion, DiscussionStore } from '../discussion-store.port.ts';
 import type { FullTextRecord, FullTextStore } from '../full-text-store.port.ts';
 import type { ModelUsageStore } from '../model-usage-store.port.ts';
+import type { HeartbeatStore, Replica } from '../heartbeat-store.port.ts';
+import type { Lease, LeaseStore } from '../lease-store.port.ts';
+import { leaseExpiry } from '../lease-time.ts';
 import type { SavedPaper, SavedPaperStore } from '../saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
 import type { Stores } from '../store.ts';
@@ -317,6 +320,60 @@ function modelUsageStore(): ModelUsageStore {
   };
 }
 
+function leaseStore(): LeaseStore {
+  // Released leases stay as their last token, so a later holder's token still grows.
+  const rows = new Map<string, Lease>();
+  const tokens = new Map<string, number>();
+  return {
+    async acquire(name, holder, ttlMs, now) {
+      const expiresAt = leaseExpiry(now, ttlMs).toISOString();
+      const current = rows.get(name);
+      if (current && current.holder === holder) {
+        current.expiresAt = expiresAt;
+        return copy(current);
+      }
+      if (current && current.expiresAt > now.toISOString()) return undefined;
+      const token = (tokens.get(name) ?? 0) + 1;
+      const lease = { name, holder, token, acquiredAt: now.toISOString(), expiresAt };
+      tokens.set(name, token);
+      rows.set(name, lease);
+      return copy(lease);
+    },
+    async renew(name, holder, ttlMs, now) {
+      const current = rows.get(name);
+      if (!current || current.holder !== holder || current.expiresAt <= now.toISOString()) return undefined;
+      current.expiresAt = leaseExpiry(now, ttlMs).toISOString();
+      return copy(current);
+    },
+    async release(name, holder) {
+      if (rows.get(name)?.holder !== holder) return false;
+      rows.delete(name);
+      return true;
+    },
+    holder: async (name) => copy(rows.get(name)),
+    all: async () => [...rows.values()].sort(byKey((l) => l.name)).map(copy),
+  };
+}
+
+function heartbeatStore(): HeartbeatStore {
+  const rows = new Map<string, Replica>();
+  return {
+    async beat(replicaId, now) {
+      const iso = now.toISOString();
+      const current = rows.get(replicaId);
+      if (!current) rows.set(replicaId, { id: replicaId, firstBeatAt: iso, lastBeatAt: iso });
+      else {
+        if (iso < current.firstBeatAt) current.firstBeatAt = iso;
+        if (iso > current.lastBeatAt) current.lastBeatAt = iso;
+      }
+    },
+    async alive(now, withinMs) {
+      const from = new Date(now.getTime() - withinMs).toISOString();
+      return [...rows.values()].filter((r) => r.lastBeatAt >= from).sort(byKey((r) => r.id)).map(copy);
+    },
+  };
+}
+
 /**
  * Every store in memory, behaving like the SQLite ones (same keys, same ordering, same errors), for tests
  * of modules that do not care about the database. Results are copies: changing them changes nothing
@@ -335,6 +392,8 @@ export function createMemoryStores(): Stores {
     discussions: discussionStore(),
     fullTexts: fullTextStore(),
     modelUsage: modelUsageStore(),
+    leases: leaseStore(),
+    heartbeats: heartbeatStore(),
     async ping() {},
     async close() {},
   };

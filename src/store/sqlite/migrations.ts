@@ -1,14 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../../logger.ts';
-
-/** One schema change. Versions start at 1 and grow by one; a released migration is never edited. */
-export interface Migration {
-  version: number;
-  /** Short snake_case name, recorded with the version. */
-  name: string;
-  /** Statements run in one transaction (no BEGIN/COMMIT inside). */
-  sql: string;
-}
+import { checkMigrationOrder, refuseRenamed, refuseTooNew, type AppliedMigration, type Migration } from '../migration.ts';
 
 /**
  * The schema, in order. Timestamps are ISO-8601 UTC strings (`Date.toISOString()`), so text order is time
@@ -164,7 +156,7 @@ export const MIGRATIONS: readonly Migration[] = [
         value  TEXT NOT NULL
       );
       INSERT INTO library_meta (key, value) VALUES ('library_id', lower(hex(randomblob(16))));
-    `,
+      `,
   },
   {
     version: 3,
@@ -187,17 +179,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'leases_and_heartbeats',
+    sql: `
+      CREATE TABLE leases (
+        name         TEXT PRIMARY KEY,
+        holder       TEXT,
+        token        INTEGER NOT NULL CHECK (token >= 1),
+        acquired_at  TEXT NOT NULL,
+        expires_at   TEXT,
+        CHECK ((holder IS NULL) = (expires_at IS NULL))
+      );
+
+      CREATE TABLE replica_heartbeats (
+        replica_id     TEXT PRIMARY KEY,
+        first_beat_at  TEXT NOT NULL,
+        last_beat_at   TEXT NOT NULL
+      );
+      CREATE INDEX replica_heartbeats_last_beat ON replica_heartbeats (last_beat_at);
+    `,
+  },
 ];
-
-/** Thrown when the database was migrated by a newer Paperboy than this one. */
-export class DatabaseTooNewError extends Error {
-  override readonly name = 'DatabaseTooNewError';
-}
-
-interface AppliedRow {
-  version: number;
-  name: string;
-}
 
 /**
  * Brings the database up to the newest migration: creates `schema_migrations` (version, name, applied_at)
@@ -217,28 +220,17 @@ export function applyMigrations(
 ): number[] {
   const migrations = options.migrations ?? MIGRATIONS;
   const file = options.file ?? db.name;
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migration ${m.name} has version ${m.version}; expected ${i + 1}`);
-  });
+  checkMigrationOrder(migrations);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,
     name        TEXT NOT NULL,
     applied_at  TEXT NOT NULL
   )`);
-  const newest = db.prepare<[], AppliedRow>('SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1');
-  const known = migrations.length;
-  const checkNotTooNew = (): void => {
-    const top = newest.get();
-    if (top && top.version > known) {
-      throw new DatabaseTooNewError(
-        `The database ${file} has schema version ${top.version} (${top.name}), but this Paperboy only knows up to ` +
-          `version ${known}: it was written by a newer Paperboy. Upgrade Paperboy, or point DATABASE_URL at another database.`,
-      );
-    }
-  };
+  const newest = db.prepare<[], AppliedMigration>('SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1');
+  const checkNotTooNew = (): void => refuseTooNew(newest.get(), migrations.length, file);
   checkNotTooNew();
 
-  const recorded = db.prepare<[number], AppliedRow>('SELECT version, name FROM schema_migrations WHERE version = ?');
+  const recorded = db.prepare<[number], AppliedMigration>('SELECT version, name FROM schema_migrations WHERE version = ?');
   const record = db.prepare<[number, string, string]>(
     'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
   );
@@ -249,12 +241,7 @@ export function applyMigrations(
         checkNotTooNew();
         const existing = recorded.get(migration.version);
         if (existing) {
-          if (existing.name !== migration.name) {
-            throw new Error(
-              `The database ${file} records migration ${migration.version} as ${existing.name}, but this Paperboy calls it ` +
-                `${migration.name}: the database was made by a different build. Point DATABASE_URL at another database.`,
-            );
-          }
+          refuseRenamed(existing, migration, file);
           return false;
         }
         db.exec(migration.sql);

@@ -8,6 +8,8 @@ import { SqliteChannelSettingsStore } from './channel-settings.ts';
 import { SqliteDeliveryStore } from './deliveries.ts';
 import { SqliteDiscussionStore } from './discussions.ts';
 import { SqliteFullTextStore } from './full-texts.ts';
+import { SqliteHeartbeatStore } from './heartbeats.ts';
+import { SqliteLeaseStore } from './leases.ts';
 import { applyMigrations } from './migrations.ts';
 import { SqlitePaperStore } from './papers.ts';
 import { SqliteModelUsageStore } from './model-usage.ts';
@@ -78,6 +80,8 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     discussions: new SqliteDiscussionStore(db),
     fullTexts: new SqliteFullTextStore(db),
     modelUsage: new SqliteModelUsageStore(db),
+    leases: new SqliteLeaseStore(db),
+    heartbeats: new SqliteHeartbeatStore(db),
     async ping() {
       if (!db.open) throw new Error('the database is closed');
       // A file moved or deleted under the bot still answers through its open handle, but every write then
