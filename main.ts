@@ -31,7 +31,8 @@ import { commandRegistry } from './commands/registry.ts';
 import { LIBRARY_FILES, openPaperLibrary, type LibraryProgress } from './src/library/open-library.ts';
 import { SAVE_AFTER_CHANGES } from './src/scheduler/paper-sync.ts';
 import { parseDatabaseUrl } from './src/store/database-url.ts';
-import { openSqliteStores } from './src/store/sqlite/sqlite-store.ts';
+import { openStores } from './src/store/open-stores.ts';
+import { DatabaseConnectionError } from './src/store/postgres/connection-error.ts';
 
 const version = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -78,10 +79,8 @@ async function main(): Promise<number> {
   // A cold start (or a large corpus) can take a while: say what is happening, then clear the line.
   const loading = interactive && process.stderr.isTTY ? transientLine('Opening the database and loading papers…') : { clear: () => undefined };
   const progress = startupProgress();
-  const database = parseDatabaseUrl(config.databaseUrl);
-  if (database.kind !== 'sqlite') throw new ConfigError('DATABASE_URL: the PostgreSQL store does not exist yet; use sqlite:./data/paperboy.db');
   const openingDatabase = performance.now();
-  const stores = openSqliteStores(database.path, { log });
+  const stores = await openStores(parseDatabaseUrl(config.databaseUrl), { log });
   const databaseMs = performance.now() - openingDatabase;
   // /readyz and the corpus gauge answer while the papers load; they see the index once it is there.
   const readiness = new Readiness();
@@ -222,7 +221,8 @@ main().then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
     const clearLine = process.stderr.isTTY ? '\r\x1b[K' : ''; // over "Opening the database…", if it is showing
-    process.stderr.write(clearLine + (error instanceof ConfigError ? `${error.message}\n` : `Paperboy could not start: ${String(error)}\n`));
+    const reason = error instanceof DatabaseConnectionError ? error.message : String(error);
+    process.stderr.write(clearLine + (error instanceof ConfigError ? `${error.message}\n` : `Paperboy could not start: ${reason}\n`));
     process.exitCode = 1;
   },
 );

@@ -1,20 +1,18 @@
-import { ConfigError, readConfig } from '../config.ts';
+import { readConfig } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { parseDatabaseUrl } from '../store/database-url.ts';
-import { openSqliteStores } from '../store/sqlite/sqlite-store.ts';
+import { openStores } from '../store/open-stores.ts';
 import type { Stores } from '../store/store.ts';
 
 /**
  * What a command-line tool (import, export) works on: the database the bot uses, configured as the bot is
  * (environment and `.env`), and a logger that only speaks up for warnings unless LOG_LEVEL says more.
  */
-export function openCliStores(): { stores: Stores; log: Logger } {
+export async function openCliStores(): Promise<{ stores: Stores; log: Logger }> {
   if (typeof process.loadEnvFile === 'function') {
     try { process.loadEnvFile(); } catch { /* no .env file: the environment alone configures the tool */ }
   }
   const config = readConfig();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const database = parseDatabaseUrl(config.databaseUrl);
-  if (database.kind !== 'sqlite') throw new ConfigError('DATABASE_URL: the PostgreSQL store does not exist yet; use sqlite:./data/paperboy.db');
-  return { stores: openSqliteStores(database.path, { log }), log };
+  return { stores: await openStores(parseDatabaseUrl(config.databaseUrl), { log }), log };
 }

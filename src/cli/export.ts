@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ConfigError } from '../config.ts';
 import type { PaperStore } from '../store/paper-store.port.ts';
+import { DatabaseConnectionError } from '../store/postgres/connection-error.ts';
 import { openCliStores } from './cli-stores.ts';
 
 /** Papers read from the database per query. */
@@ -33,7 +34,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write('Usage: npm run export -- FILE   (every paper as JSON Lines; FILE - for standard output)\n');
     return 1;
   }
-  const { stores } = openCliStores();
+  const { stores } = await openCliStores();
   try {
     if (file === '-') {
       const count = await exportPapers(stores.papers, process.stdout);
@@ -63,7 +64,8 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Export failed: ${String(error)}\n`);
+    const reason = error instanceof DatabaseConnectionError ? error.message : String(error);
+    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Export failed: ${reason}\n`);
     process.exitCode = 1;
   },
 );

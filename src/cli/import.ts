@@ -9,6 +9,7 @@
 import { systemClock } from '../clock.ts';
 import { ConfigError } from '../config.ts';
 import { importFile, type FileImportReport, type ImportProgress } from '../library/importer.ts';
+import { DatabaseConnectionError } from '../store/postgres/connection-error.ts';
 import { openCliStores } from './cli-stores.ts';
 
 const SHOWN_REASONS = 5;
@@ -20,7 +21,7 @@ async function main(files: string[]): Promise<number> {
     process.stderr.write('Usage: npm run import -- FILE...\n  (JSON Lines, HF daily_papers/paper JSON, arXiv Atom or RSS XML, trending page text)\n');
     return 1;
   }
-  const { stores, log } = openCliStores();
+  const { stores, log } = await openCliStores();
   const started = performance.now();
   const reports: FileImportReport[] = [];
   try {
@@ -98,7 +99,8 @@ function plural(n: number, noun: string): string {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Import failed: ${String(error)}\n`);
+    const reason = error instanceof DatabaseConnectionError ? error.message : String(error);
+    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Import failed: ${reason}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,10 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DatabaseConnectionError } from '../../src/store/postgres/connection-error.ts';
 import { openPostgresStores } from '../../src/store/postgres/postgres-store.ts';
+import { npmScript } from '../helpers/npm-script.ts';
 
 // These need no PostgreSQL server: they are about there being none (the server's refusals are in
 // postgres-database.pg.test.ts).
+
+const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-no-postgres-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 let server: Server | undefined;
 const sockets = new Set<Socket>();
@@ -51,4 +58,23 @@ describe('opening PostgreSQL stores when the server is not there', () => {
     await expect(opening).rejects.toThrow(/^DATABASE_URL: cannot connect to the PostgreSQL server at 127\.0\.0\.1:\d+: /);
     await expect(opening).rejects.not.toThrow(/s3cret-pw/);
   });
+});
+
+describe('npm start and npm run import with DATABASE_URL on a server that is not there', () => {
+  it('both exit 1 with one line that names DATABASE_URL and the server, never the password', async () => {
+    const env = { DATA_DIR: dataDir, DATABASE_URL: `postgres://bot:s3cret-pw@127.0.0.1:${await port()}/paperboy` };
+    const start = await npmScript('start', ['--once', 'help'], env);
+    expect(start.code).toBe(1);
+    expect(start.stderr).toMatch(
+      /^Paperboy could not start: DATABASE_URL: cannot connect to the PostgreSQL server at 127\.0\.0\.1:\d+: connection refused\. Start the server, or fix the host and port in DATABASE_URL\.\n$/,
+    );
+    expect(start.stdout).toBe('');
+
+    const file = join(dataDir, 'papers.jsonl');
+    writeFileSync(file, '');
+    const imported = await npmScript('import', [file], env);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toMatch(/^Import failed: DATABASE_URL: cannot connect to the PostgreSQL server at 127\.0\.0\.1:\d+: connection refused\./);
+    expect(start.stderr + imported.stderr).not.toContain('s3cret-pw');
+  }, 30_000);
 });

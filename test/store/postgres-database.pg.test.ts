@@ -260,7 +260,7 @@ describe('postgres store: a server that refuses', () => {
     });
     const opening = openPostgresStores(refused);
     await expect(opening).rejects.toThrow(DatabaseConnectionError);
-    await expect(opening).rejects.toThrow(/^DATABASE_URL: cannot connect to the PostgreSQL server at [^:]+:\d+: the server refused paperboy_no_such_role: .*paperboy_no_such_role.*To fix it: /);
+    await expect(opening).rejects.toThrow(/^DATABASE_URL: cannot connect to the PostgreSQL server at [^:]+:\d+: the server refused the connection: role "paperboy_no_such_role" does not exist\. To fix it: fix the user in DATABASE_URL/);
     await expect(opening).rejects.not.toThrow(/s3cret-pw/);
   });
 

@@ -1,16 +1,18 @@
-/** Thrown when the PostgreSQL server in `DATABASE_URL` cannot be reached or refuses the connection. */
+/**
+ * Thrown when the PostgreSQL database in `DATABASE_URL` cannot be used: the server cannot be reached or
+ * refuses the connection, or there is no schema to create the tables in. The message says what to fix.
+ */
 export class DatabaseConnectionError extends Error {
   override readonly name = 'DatabaseConnectionError';
 }
 
-/** Where a postgres URL points, for messages: host, port and database, never the user's password. */
-export function describeServer(url: string): { server: string; user: string; database: string } {
+/** Where a postgres URL points, for messages: host, port and database, never the user or password. */
+export function describeServer(url: string): { server: string; database: string } {
   const parsed = new URL(url);
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1') || parsed.searchParams.get('host') || 'localhost';
   const port = parsed.port || parsed.searchParams.get('port') || '5432';
   return {
     server: host.startsWith('/') ? `the socket in ${host}` : `${host}:${port}`,
-    user: decodeURIComponent(parsed.username) || parsed.searchParams.get('user') || 'the default user',
     database: decodeURIComponent(parsed.pathname.slice(1)) || 'the default database',
   };
 }
@@ -30,7 +32,7 @@ const REFUSALS: Record<string, string> = {
  * server and what to fix, without the password.
  */
 export function explainConnectionError(error: unknown, url: string, timeoutMs: number): DatabaseConnectionError {
-  const { server, user } = describeServer(url);
+  const { server } = describeServer(url);
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | undefined)?.code;
   const prefix = `DATABASE_URL: cannot connect to the PostgreSQL server at ${server}`;
@@ -46,7 +48,7 @@ export function explainConnectionError(error: unknown, url: string, timeoutMs: n
     );
   }
   if (typeof code === 'string' && code in REFUSALS) {
-    return new DatabaseConnectionError(`${prefix}: the server refused ${user}: ${message}. To fix it: ${REFUSALS[code]}.`);
+    return new DatabaseConnectionError(`${prefix}: the server refused the connection: ${message}. To fix it: ${REFUSALS[code]}.`);
   }
   return new DatabaseConnectionError(`${prefix}: ${message}. Check the user, password and sslmode in DATABASE_URL, and the server's log.`);
 }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../../logger.ts';
 import { checkMigrationOrder, refuseRenamed, refuseTooNew, type AppliedMigration, type Migration } from '../migration.ts';
+import { DatabaseConnectionError } from './connection-error.ts';
 
 /**
  * The PostgreSQL schema, in order: the same tables, keys and checks as the SQLite one, in PostgreSQL's
@@ -167,9 +168,9 @@ export async function applyPostgresMigrations(pool: Pool, options: PostgresMigra
   try {
     const schema = options.schema ?? (await client.query<{ schema: string | null }>('SELECT current_schema() AS schema')).rows[0]?.schema;
     if (!schema) {
-      throw new Error(
-        `The database ${options.database} has no schema to create tables in: none of its search_path exists. ` +
-          'Create one, or set the search_path of the user in DATABASE_URL.',
+      throw new DatabaseConnectionError(
+        `DATABASE_URL: the database ${options.database} has no schema to create tables in (no schema of its search_path exists). ` +
+          'Create the schema, or name an existing one in DATABASE_URL (?options=-c%20search_path%3Dname).',
       );
     }
     const key: [number, string] = [MIGRATION_LOCK, schema];

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { SignalSnapshot } from '../../corpus/corpus.ts';
+import type { SignalSnapshot } from '../../corpus/signal-history.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
 import { canonicalInstant } from '../sqlite/source-state.ts';
 

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/postgres/migrations.ts';
+import { npmScript } from '../helpers/npm-script.ts';
+import { dropRunSchemas, freshSchema, queryTestDatabase, testDatabaseUrl } from './postgres-test-database.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-postgres-start-'));
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  await dropRunSchemas();
+});
+
+/** `TEST_DATABASE_URL` with its search_path set to `schema`, as a user would put a schema in DATABASE_URL. */
+function urlWithSchema(schema: string): string {
+  const url = new URL(testDatabaseUrl!);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+describe('npm start with DATABASE_URL=postgres://…', () => {
+  it('keeps a channel setting in PostgreSQL, where the next process finds it', async () => {
+    const schema = freshSchema();
+    await queryTestDatabase(`CREATE SCHEMA ${schema}`);
+    const env = { DATA_DIR: dataDir, DATABASE_URL: urlWithSchema(schema), SHELL_CHANNEL: 'ml-papers' };
+
+    const on = await npmScript('start', ['--once', 'daily on 08:30 Europe/Berlin top:3'], env);
+    expect([on.code, on.stderr]).toEqual([0, '']);
+    expect(on.stdout).toContain('Daily post on: every day at 08:30 Europe/Berlin');
+
+    const rows = await queryTestDatabase(`SELECT channel, daily_time, daily_time_zone, daily_top FROM "${schema}".channel_settings`);
+    expect(rows).toEqual([{ channel: 'shell:ml-papers', daily_time: '08:30', daily_time_zone: 'Europe/Berlin', daily_top: 3 }]);
+    const versions = await queryTestDatabase<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+    expect(versions.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+
+    const shown = await npmScript('start', ['--once', 'daily'], env);
+    expect([shown.code, shown.stderr]).toEqual([0, '']);
+    expect(shown.stdout).toContain('every day at 08:30 Europe/Berlin');
+  }, 40_000);
+
+  it('says which setting to fix when the search_path names no schema that exists', async () => {
+    const run = await npmScript('start', ['--once', 'help'], { DATA_DIR: dataDir, DATABASE_URL: urlWithSchema(`${freshSchema()}_missing`) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^Paperboy could not start: DATABASE_URL: the database \S+ on [^ ]+ has no schema to create tables in .*Create the schema, or name an existing one in DATABASE_URL/);
+  }, 30_000);
+});
