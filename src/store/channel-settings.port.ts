@@ -23,6 +23,9 @@ export interface ChannelSettings {
   updatedBy: string;
 }
 
+/** The actor recorded when the bot itself creates a settings row (by disabling an unknown channel). */
+export const SYSTEM_ACTOR = 'paperboy:system';
+
 /** Channel settings, kept in the database. Every method may run concurrently with other processes. */
 export interface ChannelSettingsStore {
   get(channel: string): Promise<ChannelSettings | undefined>;

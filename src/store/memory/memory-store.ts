@@ -1,4 +1,4 @@
-import type { ChannelSettings, ChannelSettingsStore } from '../channel-settings.port.ts';
+import { SYSTEM_ACTOR, type ChannelSettings, type ChannelSettingsStore } from '../channel-settings.port.ts';
 import type { Delivery, DeliveryStore } from '../delivery-store.port.ts';
 import type { Discussion, DiscussionStore } from '../discussion-store.port.ts';
 import type { FullTextRecord, FullTextStore } from '../full-text-store.port.ts';
@@ -15,9 +15,8 @@ import { planUpsert } from '../../corpus/merge.ts';
 import { titleKey, type Paper } from '../../corpus/paper.ts';
 import { snapshotOf, type SignalSnapshot } from '../../corpus/signal-history.ts';
 import type { PaperChange, PaperStore, PaperUpsertReport } from '../paper-store.port.ts';
-import { SYSTEM_ACTOR } from '../sqlite/channel-settings.ts';
-import { canonicalInstant } from '../sqlite/source-state.ts';
-import { topicKey } from '../sqlite/topic-key.ts';
+import { canonicalInstant } from '../rows.ts';
+import { topicKey } from '../topic-key.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 const byKey = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);

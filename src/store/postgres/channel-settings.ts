@@ -1,35 +1,6 @@
 import type { Pool } from 'pg';
-import type { ChannelSettings, ChannelSettingsStore, DailySettings } from '../channel-settings.port.ts';
-import { SYSTEM_ACTOR } from '../sqlite/channel-settings.ts';
-
-interface Row {
-  channel: string;
-  daily_time: string | null;
-  daily_time_zone: string | null;
-  daily_weekdays_only: boolean | null;
-  daily_top: number | null;
-  daily_topic: string | null;
-  disabled_at: Date | null;
-  disabled_reason: string | null;
-  updated_at: Date;
-  updated_by: string;
-}
-
-function toSettings(row: Row): ChannelSettings {
-  const settings: ChannelSettings = { channel: row.channel, updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by };
-  if (row.daily_time !== null) {
-    const daily: DailySettings = {
-      time: row.daily_time,
-      timeZone: row.daily_time_zone!,
-      weekdaysOnly: row.daily_weekdays_only!,
-      top: row.daily_top!,
-    };
-    if (row.daily_topic !== null) daily.topic = row.daily_topic;
-    settings.daily = daily;
-  }
-  if (row.disabled_at !== null) settings.disabled = { at: row.disabled_at.toISOString(), reason: row.disabled_reason! };
-  return settings;
-}
+import { SYSTEM_ACTOR, type ChannelSettings, type ChannelSettingsStore, type DailySettings } from '../channel-settings.port.ts';
+import { toChannelSettings, type ChannelSettingsRow } from '../rows.ts';
 
 /**
  * Channel settings in `channel_settings`, as in the SQLite store: each method is one statement (an upsert
@@ -40,12 +11,12 @@ export class PostgresChannelSettingsStore implements ChannelSettingsStore {
   constructor(private readonly pool: Pool) {}
 
   async get(channel: string): Promise<ChannelSettings | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM channel_settings WHERE channel = $1', [channel]);
-    return rows[0] && toSettings(rows[0]);
+    const { rows } = await this.pool.query<ChannelSettingsRow>('SELECT * FROM channel_settings WHERE channel = $1', [channel]);
+    return rows[0] && toChannelSettings(rows[0]);
   }
 
   async setDaily(channel: string, daily: DailySettings | undefined, by: string, at: Date): Promise<ChannelSettings> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<ChannelSettingsRow>(
       `INSERT INTO channel_settings
          (channel, daily_time, daily_time_zone, daily_weekdays_only, daily_top, daily_topic, updated_at, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -60,7 +31,7 @@ export class PostgresChannelSettingsStore implements ChannelSettingsStore {
        RETURNING *`,
       [channel, daily?.time ?? null, daily?.timeZone ?? null, daily?.weekdaysOnly ?? null, daily?.top ?? null, daily?.topic ?? null, at, by],
     );
-    return toSettings(rows[0]!);
+    return toChannelSettings(rows[0]!);
   }
 
   async disable(channel: string, reason: string, at: Date): Promise<void> {
@@ -79,14 +50,14 @@ export class PostgresChannelSettingsStore implements ChannelSettingsStore {
   }
 
   async listDaily(): Promise<ChannelSettings[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<ChannelSettingsRow>(
       'SELECT * FROM channel_settings WHERE daily_time IS NOT NULL AND disabled_at IS NULL ORDER BY channel',
     );
-    return rows.map(toSettings);
+    return rows.map(toChannelSettings);
   }
 
   async listDisabled(): Promise<ChannelSettings[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM channel_settings WHERE disabled_at IS NOT NULL ORDER BY channel');
-    return rows.map(toSettings);
+    const { rows } = await this.pool.query<ChannelSettingsRow>('SELECT * FROM channel_settings WHERE disabled_at IS NOT NULL ORDER BY channel');
+    return rows.map(toChannelSettings);
   }
 }

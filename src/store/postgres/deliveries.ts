@@ -1,34 +1,6 @@
 import type { Pool } from 'pg';
-import type { Delivery, DeliveryKind, DeliveryStatus, DeliveryStore } from '../delivery-store.port.ts';
-
-interface Row {
-  key: string;
-  channel: string;
-  kind: DeliveryKind;
-  status: DeliveryStatus;
-  paper_ids: string[];
-  message: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toDelivery(row: Row): Delivery {
-  const delivery: Delivery = {
-    key: row.key,
-    channel: row.channel,
-    kind: row.kind,
-    status: row.status,
-    paperIds: row.paper_ids,
-    message: row.message,
-    attempts: row.attempts,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-  if (row.last_error !== null) delivery.lastError = row.last_error;
-  return delivery;
-}
+import type { Delivery, DeliveryStatus, DeliveryStore } from '../delivery-store.port.ts';
+import { toDelivery, type DeliveryRow } from '../rows.ts';
 
 /**
  * The post log in `deliveries` and `shown_papers`, as in the SQLite store.
@@ -71,7 +43,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   async get(key: string): Promise<Delivery | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM deliveries WHERE key = $1', [key]);
+    const { rows } = await this.pool.query<DeliveryRow>('SELECT * FROM deliveries WHERE key = $1', [key]);
     return rows[0] && toDelivery(rows[0]);
   }
 
@@ -89,7 +61,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   async unfinished(): Promise<Delivery[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<DeliveryRow>(
       "SELECT * FROM deliveries WHERE status IN ('claimed', 'sending', 'retrying') ORDER BY created_at, seq",
     );
     return rows.map(toDelivery);
@@ -106,7 +78,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async recent(channel: string, limit: number): Promise<Delivery[]> {
     if (limit <= 0) return [];
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<DeliveryRow>(
       'SELECT * FROM deliveries WHERE channel = $1 ORDER BY created_at DESC, seq DESC LIMIT $2',
       [channel, Math.floor(limit)],
     );

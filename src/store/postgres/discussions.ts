@@ -1,25 +1,6 @@
 import type { Pool } from 'pg';
 import type { Discussion, DiscussionStore } from '../discussion-store.port.ts';
-
-interface Row {
-  channel: string;
-  paper_id: string;
-  thread: string;
-  opened_by: string;
-  created_at: Date;
-  reply_count: number;
-  last_activity_at: Date;
-}
-
-const toDiscussion = (row: Row): Discussion => ({
-  channel: row.channel,
-  paperId: row.paper_id,
-  thread: row.thread,
-  openedBy: row.opened_by,
-  createdAt: row.created_at.toISOString(),
-  replyCount: row.reply_count,
-  lastActivityAt: row.last_activity_at.toISOString(),
-});
+import { discussionRow, toDiscussion, type DiscussionRow } from '../rows.ts';
 
 /**
  * Discussion threads in `discussions`, one per (channel, paper) and one per thread. `open` inserts with
@@ -31,21 +12,14 @@ export class PostgresDiscussionStore implements DiscussionStore {
   constructor(private readonly pool: Pool) {}
 
   async open(discussion: Discussion): Promise<{ discussion: Discussion; created: boolean }> {
+    const row = discussionRow(discussion);
     for (;;) {
-      const inserted = await this.pool.query<Row>(
+      const inserted = await this.pool.query<DiscussionRow>(
         `INSERT INTO discussions (channel, paper_id, thread, opened_by, created_at, reply_count, last_activity_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (channel, paper_id) DO NOTHING
          RETURNING *`,
-        [
-          discussion.channel,
-          discussion.paperId,
-          discussion.thread,
-          discussion.openedBy,
-          discussion.createdAt,
-          discussion.replyCount,
-          discussion.lastActivityAt,
-        ],
+        [row.channel, row.paper_id, row.thread, row.opened_by, row.created_at, row.reply_count, row.last_activity_at],
       );
       if (inserted.rows[0]) return { discussion: toDiscussion(inserted.rows[0]), created: true };
       const existing = await this.get(discussion.channel, discussion.paperId);
@@ -54,7 +28,7 @@ export class PostgresDiscussionStore implements DiscussionStore {
   }
 
   async get(channel: string, paperId: string): Promise<Discussion | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM discussions WHERE channel = $1 AND paper_id = $2', [channel, paperId]);
+    const { rows } = await this.pool.query<DiscussionRow>('SELECT * FROM discussions WHERE channel = $1 AND paper_id = $2', [channel, paperId]);
     return rows[0] && toDiscussion(rows[0]);
   }
 
@@ -67,7 +41,7 @@ export class PostgresDiscussionStore implements DiscussionStore {
   }
 
   async byThread(thread: string): Promise<Discussion | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM discussions WHERE thread = $1', [thread]);
+    const { rows } = await this.pool.query<DiscussionRow>('SELECT * FROM discussions WHERE thread = $1', [thread]);
     return rows[0] && toDiscussion(rows[0]);
   }
 
@@ -79,7 +53,7 @@ export class PostgresDiscussionStore implements DiscussionStore {
   }
 
   async list(channel: string): Promise<Discussion[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<DiscussionRow>(
       'SELECT * FROM discussions WHERE channel = $1 ORDER BY last_activity_at DESC, seq DESC',
       [channel],
     );

@@ -1,17 +1,6 @@
 import type { Pool } from 'pg';
 import type { HeartbeatStore, Replica } from '../heartbeat-store.port.ts';
-
-interface Row {
-  replica_id: string;
-  first_beat_at: Date;
-  last_beat_at: Date;
-}
-
-const toReplica = (row: Row): Replica => ({
-  id: row.replica_id,
-  firstBeatAt: row.first_beat_at.toISOString(),
-  lastBeatAt: row.last_beat_at.toISOString(),
-});
+import { toReplica, type HeartbeatRow } from '../rows.ts';
 
 /** Heartbeats in `replica_heartbeats`, one row per replica; a beat is one upsert that never moves time back. */
 export class PostgresHeartbeatStore implements HeartbeatStore {
@@ -28,7 +17,7 @@ export class PostgresHeartbeatStore implements HeartbeatStore {
   }
 
   async alive(now: Date, withinMs: number): Promise<Replica[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<HeartbeatRow>(
       'SELECT * FROM replica_heartbeats WHERE last_beat_at >= $1 ORDER BY replica_id',
       [new Date(now.getTime() - withinMs)],
     );

@@ -1,22 +1,7 @@
 import type { Pool } from 'pg';
 import type { Lease, LeaseStore } from '../lease-store.port.ts';
 import { leaseExpiry } from '../lease-time.ts';
-
-interface Row {
-  name: string;
-  holder: string;
-  token: number;
-  acquired_at: Date;
-  expires_at: Date;
-}
-
-const toLease = (row: Row): Lease => ({
-  name: row.name,
-  holder: row.holder,
-  token: row.token,
-  acquiredAt: row.acquired_at.toISOString(),
-  expiresAt: row.expires_at.toISOString(),
-});
+import { toLease, type LeaseRow } from '../rows.ts';
 
 /**
  * Leases in `leases`, one row per name, kept after a release (holder and expiry cleared) so the token
@@ -28,7 +13,7 @@ export class PostgresLeaseStore implements LeaseStore {
   constructor(private readonly pool: Pool) {}
 
   async acquire(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease | undefined> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<LeaseRow>(
       `INSERT INTO leases AS l (name, holder, token, acquired_at, expires_at) VALUES ($1, $2, 1, $3, $4)
        ON CONFLICT (name) DO UPDATE SET
          token = CASE WHEN l.holder = excluded.holder THEN l.token ELSE l.token + 1 END,
@@ -43,7 +28,7 @@ export class PostgresLeaseStore implements LeaseStore {
   }
 
   async renew(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease | undefined> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<LeaseRow>(
       'UPDATE leases SET expires_at = $4 WHERE name = $1 AND holder = $2 AND expires_at > $3 RETURNING *',
       [name, holder, now, leaseExpiry(now, ttlMs)],
     );
@@ -59,12 +44,12 @@ export class PostgresLeaseStore implements LeaseStore {
   }
 
   async holder(name: string): Promise<Lease | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM leases WHERE name = $1 AND holder IS NOT NULL', [name]);
+    const { rows } = await this.pool.query<LeaseRow>('SELECT * FROM leases WHERE name = $1 AND holder IS NOT NULL', [name]);
     return rows[0] && toLease(rows[0]);
   }
 
   async all(): Promise<Lease[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM leases WHERE holder IS NOT NULL ORDER BY name');
+    const { rows } = await this.pool.query<LeaseRow>('SELECT * FROM leases WHERE holder IS NOT NULL ORDER BY name');
     return rows.map(toLease);
   }
 }

@@ -10,6 +10,7 @@ import { PostgresDiscussionStore } from './discussions.ts';
 import { PostgresHeartbeatStore } from './heartbeats.ts';
 import { PostgresLeaseStore } from './leases.ts';
 import { applyPostgresMigrations, quoteIdentifier } from './migrations.ts';
+import { rowTypes } from './row-types.ts';
 import { PostgresSavedPaperStore } from './saved-papers.ts';
 import { PostgresSignalSnapshotStore, PostgresSourceStateStore } from './source-state.ts';
 import { PostgresSubscriptionStore } from './subscriptions.ts';
@@ -58,6 +59,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     connectionString: url,
     max: POOL_SIZE,
     connectionTimeoutMillis: connectTimeoutMs,
+    types: rowTypes,
     ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)}` } : {}),
   });
   // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool

@@ -1,19 +1,6 @@
 import type { Pool } from 'pg';
+import { toSavedPaper, type SavedPaperRow } from '../rows.ts';
 import type { SavedPaper, SavedPaperStore } from '../saved-paper-store.port.ts';
-
-interface Row {
-  channel: string;
-  paper_id: string;
-  saved_by: string;
-  saved_at: Date;
-}
-
-const toSaved = (row: Row): SavedPaper => ({
-  channel: row.channel,
-  paperId: row.paper_id,
-  savedBy: row.saved_by,
-  savedAt: row.saved_at.toISOString(),
-});
 
 /** Reading lists in `saved_papers`, one row per (channel, paper): a second save is a no-op returning false. */
 export class PostgresSavedPaperStore implements SavedPaperStore {
@@ -33,7 +20,7 @@ export class PostgresSavedPaperStore implements SavedPaperStore {
   }
 
   async list(channel: string): Promise<SavedPaper[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM saved_papers WHERE channel = $1 ORDER BY saved_at, seq', [channel]);
-    return rows.map(toSaved);
+    const { rows } = await this.pool.query<SavedPaperRow>('SELECT * FROM saved_papers WHERE channel = $1 ORDER BY saved_at, seq', [channel]);
+    return rows.map(toSavedPaper);
   }
 }

@@ -1,33 +1,7 @@
 import type { Pool } from 'pg';
 import type { NewSubscription, Subscription, SubscriptionStore } from '../subscription-store.port.ts';
-import { topicKey } from '../sqlite/topic-key.ts';
-
-interface Row {
-  id: number;
-  channel: string;
-  topic: string;
-  topic_key: string;
-  min_upvotes: number | null;
-  mention_kind: 'user' | 'role' | null;
-  mention_id: string | null;
-  created_by: string;
-  created_at: Date;
-}
-
-function toSubscription(row: Row): Subscription {
-  const subscription: Subscription = {
-    id: row.id,
-    channel: row.channel,
-    topic: row.topic,
-    createdBy: row.created_by,
-    createdAt: row.created_at.toISOString(),
-  };
-  if (row.min_upvotes !== null) subscription.minUpvotes = row.min_upvotes;
-  if (row.mention_kind !== null && row.mention_id !== null) {
-    subscription.mention = { kind: row.mention_kind, id: row.mention_id };
-  }
-  return subscription;
-}
+import { toSubscription, type SubscriptionRow } from '../rows.ts';
+import { topicKey } from '../topic-key.ts';
 
 /** The largest id an `integer` identity column hands out. */
 const MAX_ID = 2_147_483_647;
@@ -46,7 +20,7 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
     const key = topicKey(subscription.topic);
     if (key === '') throw new RangeError('A subscription needs a topic');
     for (;;) {
-      const inserted = await this.pool.query<Row>(
+      const inserted = await this.pool.query<SubscriptionRow>(
         `INSERT INTO subscriptions (channel, topic, topic_key, min_upvotes, mention_kind, mention_id, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (channel, topic_key) DO NOTHING
@@ -63,7 +37,7 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
         ],
       );
       if (inserted.rows[0]) return { subscription: toSubscription(inserted.rows[0]), created: true };
-      const existing = await this.pool.query<Row>('SELECT * FROM subscriptions WHERE channel = $1 AND topic_key = $2', [
+      const existing = await this.pool.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE channel = $1 AND topic_key = $2', [
         subscription.channel,
         key,
       ]);
@@ -75,8 +49,8 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
     if (typeof idOrTopic === 'number' && !(Number.isInteger(idOrTopic) && idOrTopic >= 1 && idOrTopic <= MAX_ID)) return undefined;
     const { rows } =
       typeof idOrTopic === 'number'
-        ? await this.pool.query<Row>('DELETE FROM subscriptions WHERE channel = $1 AND id = $2 RETURNING *', [channel, idOrTopic])
-        : await this.pool.query<Row>('DELETE FROM subscriptions WHERE channel = $1 AND topic_key = $2 RETURNING *', [
+        ? await this.pool.query<SubscriptionRow>('DELETE FROM subscriptions WHERE channel = $1 AND id = $2 RETURNING *', [channel, idOrTopic])
+        : await this.pool.query<SubscriptionRow>('DELETE FROM subscriptions WHERE channel = $1 AND topic_key = $2 RETURNING *', [
             channel,
             topicKey(idOrTopic),
           ]);
@@ -84,12 +58,12 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
   }
 
   async list(channel: string): Promise<Subscription[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM subscriptions WHERE channel = $1 ORDER BY id', [channel]);
+    const { rows } = await this.pool.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE channel = $1 ORDER BY id', [channel]);
     return rows.map(toSubscription);
   }
 
   async all(): Promise<Subscription[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM subscriptions ORDER BY id');
+    const { rows } = await this.pool.query<SubscriptionRow>('SELECT * FROM subscriptions ORDER BY id');
     return rows.map(toSubscription);
   }
 }

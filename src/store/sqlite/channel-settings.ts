@@ -1,21 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { ChannelSettings, ChannelSettingsStore, DailySettings } from '../channel-settings.port.ts';
-
-/** The actor recorded when the bot itself creates a settings row (by disabling an unknown channel). */
-export const SYSTEM_ACTOR = 'paperboy:system';
-
-interface Row {
-  channel: string;
-  daily_time: string | null;
-  daily_time_zone: string | null;
-  daily_weekdays_only: number | null;
-  daily_top: number | null;
-  daily_topic: string | null;
-  disabled_at: string | null;
-  disabled_reason: string | null;
-  updated_at: string;
-  updated_by: string;
-}
+import { SYSTEM_ACTOR, type ChannelSettings, type ChannelSettingsStore, type DailySettings } from '../channel-settings.port.ts';
+import { toChannelSettings, type ChannelSettingsRow } from '../rows.ts';
 
 interface DailyParams {
   channel: string;
@@ -26,22 +11,6 @@ interface DailyParams {
   topic: string | null;
   at: string;
   by: string;
-}
-
-function toSettings(row: Row): ChannelSettings {
-  const settings: ChannelSettings = { channel: row.channel, updatedAt: row.updated_at, updatedBy: row.updated_by };
-  if (row.daily_time !== null) {
-    const daily: DailySettings = {
-      time: row.daily_time,
-      timeZone: row.daily_time_zone!,
-      weekdaysOnly: row.daily_weekdays_only === 1,
-      top: row.daily_top!,
-    };
-    if (row.daily_topic !== null) daily.topic = row.daily_topic;
-    settings.daily = daily;
-  }
-  if (row.disabled_at !== null) settings.disabled = { at: row.disabled_at, reason: row.disabled_reason! };
-  return settings;
 }
 
 /**
@@ -59,8 +28,8 @@ export class SqliteChannelSettingsStore implements ChannelSettingsStore {
   private readonly selectDisabled;
 
   constructor(db: Database) {
-    this.selectOne = db.prepare<[string], Row>('SELECT * FROM channel_settings WHERE channel = ?');
-    this.upsertDaily = db.prepare<DailyParams, Row>(`
+    this.selectOne = db.prepare<[string], ChannelSettingsRow>('SELECT * FROM channel_settings WHERE channel = ?');
+    this.upsertDaily = db.prepare<DailyParams, ChannelSettingsRow>(`
       INSERT INTO channel_settings
         (channel, daily_time, daily_time_zone, daily_weekdays_only, daily_top, daily_topic, updated_at, updated_by)
       VALUES (@channel, @time, @timeZone, @weekdaysOnly, @top, @topic, @at, @by)
@@ -82,17 +51,17 @@ export class SqliteChannelSettingsStore implements ChannelSettingsStore {
     this.clearDisabled = db.prepare<[string]>(
       'UPDATE channel_settings SET disabled_at = NULL, disabled_reason = NULL WHERE channel = ?',
     );
-    this.selectDaily = db.prepare<[], Row>(
+    this.selectDaily = db.prepare<[], ChannelSettingsRow>(
       'SELECT * FROM channel_settings WHERE daily_time IS NOT NULL AND disabled_at IS NULL ORDER BY channel',
     );
-    this.selectDisabled = db.prepare<[], Row>(
+    this.selectDisabled = db.prepare<[], ChannelSettingsRow>(
       'SELECT * FROM channel_settings WHERE disabled_at IS NOT NULL ORDER BY channel',
     );
   }
 
   async get(channel: string): Promise<ChannelSettings | undefined> {
     const row = this.selectOne.get(channel);
-    return row && toSettings(row);
+    return row && toChannelSettings(row);
   }
 
   async setDaily(channel: string, daily: DailySettings | undefined, by: string, at: Date): Promise<ChannelSettings> {
@@ -106,7 +75,7 @@ export class SqliteChannelSettingsStore implements ChannelSettingsStore {
       at: at.toISOString(),
       by,
     });
-    return toSettings(row!);
+    return toChannelSettings(row!);
   }
 
   async disable(channel: string, reason: string, at: Date): Promise<void> {
@@ -119,10 +88,10 @@ export class SqliteChannelSettingsStore implements ChannelSettingsStore {
   }
 
   async listDaily(): Promise<ChannelSettings[]> {
-    return this.selectDaily.all().map(toSettings);
+    return this.selectDaily.all().map(toChannelSettings);
   }
 
   async listDisabled(): Promise<ChannelSettings[]> {
-    return this.selectDisabled.all().map(toSettings);
+    return this.selectDisabled.all().map(toChannelSettings);
   }
 }

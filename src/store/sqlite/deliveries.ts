@@ -1,18 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Delivery, DeliveryKind, DeliveryStatus, DeliveryStore } from '../delivery-store.port.ts';
-
-interface Row {
-  key: string;
-  channel: string;
-  kind: DeliveryKind;
-  status: DeliveryStatus;
-  paper_ids: string;
-  message: string;
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import type { Delivery, DeliveryStatus, DeliveryStore } from '../delivery-store.port.ts';
+import { toDelivery, type DeliveryRow } from '../rows.ts';
 
 interface InsertParams {
   key: string;
@@ -29,22 +17,6 @@ interface StatusParams {
   status: string;
   at: string;
   error: string | null;
-}
-
-function toDelivery(row: Row): Delivery {
-  const delivery: Delivery = {
-    key: row.key,
-    channel: row.channel,
-    kind: row.kind,
-    status: row.status,
-    paperIds: JSON.parse(row.paper_ids) as string[],
-    message: row.message,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.last_error !== null) delivery.lastError = row.last_error;
-  return delivery;
 }
 
 /**
@@ -74,7 +46,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.insertShown = db.prepare<[string, string, string, string]>(
       'INSERT OR IGNORE INTO shown_papers (channel, paper_id, delivery_key, shown_at) VALUES (?, ?, ?, ?)',
     );
-    this.selectOne = db.prepare<[string], Row>('SELECT * FROM deliveries WHERE key = ?');
+    this.selectOne = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE key = ?');
     this.updateStatus = db.prepare<StatusParams>(`
       UPDATE deliveries SET
         status = @status,
@@ -82,14 +54,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
         attempts = attempts + (CASE WHEN @status = 'sending' THEN 1 ELSE 0 END),
         last_error = COALESCE(@error, last_error)
       WHERE key = @key`);
-    this.selectUnfinished = db.prepare<[], Row>(`
+    this.selectUnfinished = db.prepare<[], DeliveryRow>(`
       SELECT * FROM deliveries WHERE status IN ('claimed', 'sending', 'retrying') ORDER BY created_at, rowid`);
     this.selectShown = db
       .prepare<[string, string], string>(
         'SELECT paper_id FROM shown_papers WHERE channel = ? AND paper_id IN (SELECT value FROM json_each(?))',
       )
       .pluck();
-    this.selectRecent = db.prepare<[string, number], Row>(
+    this.selectRecent = db.prepare<[string, number], DeliveryRow>(
       'SELECT * FROM deliveries WHERE channel = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
     );
     this.claimTx = db.transaction((params: InsertParams, paperIds: readonly string[]): boolean => {

@@ -1,25 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Discussion, DiscussionStore } from '../discussion-store.port.ts';
-
-interface Row {
-  channel: string;
-  paper_id: string;
-  thread: string;
-  opened_by: string;
-  created_at: string;
-  reply_count: number;
-  last_activity_at: string;
-}
-
-const toDiscussion = (row: Row): Discussion => ({
-  channel: row.channel,
-  paperId: row.paper_id,
-  thread: row.thread,
-  openedBy: row.opened_by,
-  createdAt: row.created_at,
-  replyCount: row.reply_count,
-  lastActivityAt: row.last_activity_at,
-});
+import { discussionRow, toDiscussion, type DiscussionRow } from '../rows.ts';
 
 /**
  * Discussion threads in `discussions`, one per (channel, paper) and one per thread. `open` inserts with
@@ -38,36 +19,28 @@ export class SqliteDiscussionStore implements DiscussionStore {
   private readonly deleteOne;
 
   constructor(db: Database) {
-    this.insert = db.prepare<Row>(`
+    this.insert = db.prepare<DiscussionRow>(`
       INSERT INTO discussions (channel, paper_id, thread, opened_by, created_at, reply_count, last_activity_at)
       VALUES (@channel, @paper_id, @thread, @opened_by, @created_at, @reply_count, @last_activity_at)
       ON CONFLICT (channel, paper_id) DO NOTHING`);
-    this.selectOne = db.prepare<[string, string], Row>('SELECT * FROM discussions WHERE channel = ? AND paper_id = ?');
-    this.selectThread = db.prepare<[string], Row>('SELECT * FROM discussions WHERE thread = ?');
+    this.selectOne = db.prepare<[string, string], DiscussionRow>('SELECT * FROM discussions WHERE channel = ? AND paper_id = ?');
+    this.selectThread = db.prepare<[string], DiscussionRow>('SELECT * FROM discussions WHERE thread = ?');
     this.reply = db.prepare<[string, string]>(`
       UPDATE discussions SET reply_count = reply_count + 1, last_activity_at = max(last_activity_at, ?)
       WHERE thread = ?`);
-    this.selectChannel = db.prepare<[string], Row>(
+    this.selectChannel = db.prepare<[string], DiscussionRow>(
       'SELECT * FROM discussions WHERE channel = ? ORDER BY last_activity_at DESC, rowid DESC',
     );
     this.updateThread = db.prepare<[string, string, string]>('UPDATE discussions SET thread = ? WHERE channel = ? AND paper_id = ?');
     this.deleteOne = db.prepare<[string, string]>('DELETE FROM discussions WHERE channel = ? AND paper_id = ?');
-    this.openTx = db.transaction((row: Row): { discussion: Discussion; created: boolean } => {
+    this.openTx = db.transaction((row: DiscussionRow): { discussion: Discussion; created: boolean } => {
       if (this.insert.run(row).changes > 0) return { discussion: toDiscussion(row), created: true };
       return { discussion: toDiscussion(this.selectOne.get(row.channel, row.paper_id)!), created: false };
     });
   }
 
   async open(discussion: Discussion): Promise<{ discussion: Discussion; created: boolean }> {
-    return this.openTx.immediate({
-      channel: discussion.channel,
-      paper_id: discussion.paperId,
-      thread: discussion.thread,
-      opened_by: discussion.openedBy,
-      created_at: discussion.createdAt,
-      reply_count: discussion.replyCount,
-      last_activity_at: discussion.lastActivityAt,
-    });
+    return this.openTx.immediate(discussionRow(discussion));
   }
 
   async get(channel: string, paperId: string): Promise<Discussion | undefined> {

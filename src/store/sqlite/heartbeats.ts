@@ -1,13 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { HeartbeatStore, Replica } from '../heartbeat-store.port.ts';
-
-interface Row {
-  replica_id: string;
-  first_beat_at: string;
-  last_beat_at: string;
-}
-
-const toReplica = (row: Row): Replica => ({ id: row.replica_id, firstBeatAt: row.first_beat_at, lastBeatAt: row.last_beat_at });
+import { toReplica, type HeartbeatRow } from '../rows.ts';
 
 /** Heartbeats in `replica_heartbeats`, one row per replica; a beat is one upsert that never moves time back. */
 export class SqliteHeartbeatStore implements HeartbeatStore {
@@ -20,7 +13,7 @@ export class SqliteHeartbeatStore implements HeartbeatStore {
       ON CONFLICT (replica_id) DO UPDATE SET
         first_beat_at = min(first_beat_at, excluded.first_beat_at),
         last_beat_at = max(last_beat_at, excluded.last_beat_at)`);
-    this.selectSince = db.prepare<[string], Row>('SELECT * FROM replica_heartbeats WHERE last_beat_at >= ? ORDER BY replica_id');
+    this.selectSince = db.prepare<[string], HeartbeatRow>('SELECT * FROM replica_heartbeats WHERE last_beat_at >= ? ORDER BY replica_id');
   }
 
   async beat(replicaId: string, now: Date): Promise<void> {

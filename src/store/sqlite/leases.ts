@@ -1,22 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Lease, LeaseStore } from '../lease-store.port.ts';
 import { leaseExpiry } from '../lease-time.ts';
-
-interface Row {
-  name: string;
-  holder: string;
-  token: number;
-  acquired_at: string;
-  expires_at: string;
-}
-
-const toLease = (row: Row): Lease => ({
-  name: row.name,
-  holder: row.holder,
-  token: row.token,
-  acquiredAt: row.acquired_at,
-  expiresAt: row.expires_at,
-});
+import { toLease, type LeaseRow } from '../rows.ts';
 
 /**
  * Leases in `leases`, one row per name, kept after a release (holder and expiry cleared) so the token
@@ -31,7 +16,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly selectAll;
 
   constructor(db: Database) {
-    this.take = db.prepare<{ name: string; holder: string; now: string; expires: string }, Row>(`
+    this.take = db.prepare<{ name: string; holder: string; now: string; expires: string }, LeaseRow>(`
       INSERT INTO leases (name, holder, token, acquired_at, expires_at) VALUES (@name, @holder, 1, @now, @expires)
       ON CONFLICT (name) DO UPDATE SET
         token = CASE WHEN leases.holder = excluded.holder THEN leases.token ELSE leases.token + 1 END,
@@ -40,13 +25,13 @@ export class SqliteLeaseStore implements LeaseStore {
         expires_at = excluded.expires_at
       WHERE leases.holder IS NULL OR leases.holder = excluded.holder OR leases.expires_at <= excluded.acquired_at
       RETURNING *`);
-    this.extend = db.prepare<{ name: string; holder: string; now: string; expires: string }, Row>(`
+    this.extend = db.prepare<{ name: string; holder: string; now: string; expires: string }, LeaseRow>(`
       UPDATE leases SET expires_at = @expires
       WHERE name = @name AND holder = @holder AND expires_at > @now
       RETURNING *`);
     this.free = db.prepare<[string, string]>('UPDATE leases SET holder = NULL, expires_at = NULL WHERE name = ? AND holder = ?');
-    this.selectOne = db.prepare<[string], Row>('SELECT * FROM leases WHERE name = ? AND holder IS NOT NULL');
-    this.selectAll = db.prepare<[], Row>('SELECT * FROM leases WHERE holder IS NOT NULL ORDER BY name');
+    this.selectOne = db.prepare<[string], LeaseRow>('SELECT * FROM leases WHERE name = ? AND holder IS NOT NULL');
+    this.selectAll = db.prepare<[], LeaseRow>('SELECT * FROM leases WHERE holder IS NOT NULL ORDER BY name');
   }
 
   async acquire(name: string, holder: string, ttlMs: number, now: Date): Promise<Lease | undefined> {

@@ -4,7 +4,7 @@ import { titleKey, type Paper } from '../../corpus/paper.ts';
 import { snapshotOf } from '../../corpus/signal-history.ts';
 import type { PaperChange, PaperStore, PaperUpsertReport } from '../paper-store.port.ts';
 import { fromPaperRow, PAPER_COLUMNS, toPaperRow, type PaperRow } from '../paper-row.ts';
-import { canonicalInstant } from './source-state.ts';
+import { canonicalInstant } from '../rows.ts';
 
 interface StoredRow extends PaperRow {
   seq: number;

@@ -1,19 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { toSavedPaper, type SavedPaperRow } from '../rows.ts';
 import type { SavedPaper, SavedPaperStore } from '../saved-paper-store.port.ts';
-
-interface Row {
-  channel: string;
-  paper_id: string;
-  saved_by: string;
-  saved_at: string;
-}
-
-const toSaved = (row: Row): SavedPaper => ({
-  channel: row.channel,
-  paperId: row.paper_id,
-  savedBy: row.saved_by,
-  savedAt: row.saved_at,
-});
 
 /** Reading lists in `saved_papers`, one row per (channel, paper): a second save is a no-op returning false. */
 export class SqliteSavedPaperStore implements SavedPaperStore {
@@ -26,7 +13,7 @@ export class SqliteSavedPaperStore implements SavedPaperStore {
       'INSERT INTO saved_papers (channel, paper_id, saved_by, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     this.delete = db.prepare<[string, string]>('DELETE FROM saved_papers WHERE channel = ? AND paper_id = ?');
-    this.selectChannel = db.prepare<[string], Row>(
+    this.selectChannel = db.prepare<[string], SavedPaperRow>(
       'SELECT * FROM saved_papers WHERE channel = ? ORDER BY saved_at, rowid',
     );
   }
@@ -40,6 +27,6 @@ export class SqliteSavedPaperStore implements SavedPaperStore {
   }
 
   async list(channel: string): Promise<SavedPaper[]> {
-    return this.selectChannel.all(channel).map(toSaved);
+    return this.selectChannel.all(channel).map(toSavedPaper);
   }
 }

@@ -1,18 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NewSubscription, Subscription, SubscriptionStore } from '../subscription-store.port.ts';
-import { topicKey } from './topic-key.ts';
-
-interface Row {
-  id: number;
-  channel: string;
-  topic: string;
-  topic_key: string;
-  min_upvotes: number | null;
-  mention_kind: 'user' | 'role' | null;
-  mention_id: string | null;
-  created_by: string;
-  created_at: string;
-}
+import { toSubscription, type SubscriptionRow } from '../rows.ts';
+import { topicKey } from '../topic-key.ts';
 
 interface InsertParams {
   channel: string;
@@ -23,21 +12,6 @@ interface InsertParams {
   mentionId: string | null;
   createdBy: string;
   createdAt: string;
-}
-
-function toSubscription(row: Row): Subscription {
-  const subscription: Subscription = {
-    id: row.id,
-    channel: row.channel,
-    topic: row.topic,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-  };
-  if (row.min_upvotes !== null) subscription.minUpvotes = row.min_upvotes;
-  if (row.mention_kind !== null && row.mention_id !== null) {
-    subscription.mention = { kind: row.mention_kind, id: row.mention_id };
-  }
-  return subscription;
 }
 
 /**
@@ -55,18 +29,18 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   private readonly addTx;
 
   constructor(db: Database) {
-    this.insert = db.prepare<InsertParams, Row>(`
+    this.insert = db.prepare<InsertParams, SubscriptionRow>(`
       INSERT INTO subscriptions (channel, topic, topic_key, min_upvotes, mention_kind, mention_id, created_by, created_at)
       VALUES (@channel, @topic, @key, @minUpvotes, @mentionKind, @mentionId, @createdBy, @createdAt)
       ON CONFLICT (channel, topic_key) DO NOTHING
       RETURNING *`);
-    this.selectByKey = db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE channel = ? AND topic_key = ?');
-    this.deleteById = db.prepare<[string, number], Row>('DELETE FROM subscriptions WHERE channel = ? AND id = ? RETURNING *');
-    this.deleteByKey = db.prepare<[string, string], Row>(
+    this.selectByKey = db.prepare<[string, string], SubscriptionRow>('SELECT * FROM subscriptions WHERE channel = ? AND topic_key = ?');
+    this.deleteById = db.prepare<[string, number], SubscriptionRow>('DELETE FROM subscriptions WHERE channel = ? AND id = ? RETURNING *');
+    this.deleteByKey = db.prepare<[string, string], SubscriptionRow>(
       'DELETE FROM subscriptions WHERE channel = ? AND topic_key = ? RETURNING *',
     );
-    this.selectChannel = db.prepare<[string], Row>('SELECT * FROM subscriptions WHERE channel = ? ORDER BY id');
-    this.selectAll = db.prepare<[], Row>('SELECT * FROM subscriptions ORDER BY id');
+    this.selectChannel = db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE channel = ? ORDER BY id');
+    this.selectAll = db.prepare<[], SubscriptionRow>('SELECT * FROM subscriptions ORDER BY id');
     this.addTx = db.transaction((params: InsertParams): { subscription: Subscription; created: boolean } => {
       const inserted = this.insert.get(params);
       if (inserted) return { subscription: toSubscription(inserted), created: true };
