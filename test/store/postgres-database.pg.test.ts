@@ -240,6 +240,18 @@ describe('postgres store: the schema keeps its keys and checks', () => {
       await expect(client.query("INSERT INTO leases (name, holder, token, acquired_at) VALUES ('x', 'a', 1, now())")).rejects.toThrow(
         /check constraint/,
       );
+      // Lists sorted by these come out in byte order (as on SQLite) even on a database whose default collation is not C.
+      const collations = await client.query<{ column: string; collation: string | null }>(
+        `SELECT table_name || '.' || column_name AS column, collation_name AS collation FROM information_schema.columns
+         WHERE table_schema = $1 AND column_name IN ('channel', 'source', 'paper_id', 'name', 'replica_id')
+           AND table_name IN ('channel_settings', 'source_state', 'signal_snapshots', 'leases', 'replica_heartbeats') ORDER BY 1`,
+        [schema],
+      );
+      expect(collations.rows).toEqual(
+        ['channel_settings.channel', 'leases.name', 'replica_heartbeats.replica_id', 'signal_snapshots.paper_id', 'source_state.source'].map(
+          (column) => ({ column, collation: 'C' }),
+        ),
+      );
     } finally {
       await client.end();
     }

@@ -7,6 +7,8 @@ import { DatabaseConnectionError } from './connection-error.ts';
  * The PostgreSQL schema, in order: the same tables, keys and checks as the SQLite one, in PostgreSQL's
  * types. Instants are `timestamptz` (the stores hand them out as `toISOString()` strings), lists of ids
  * are `jsonb` arrays, and tables whose lists break ties by insertion order carry a `seq` identity column.
+ * Text a list is sorted by is `COLLATE "C"`, so it sorts byte-wise as in SQLite whatever the database's
+ * default collation (`en_US.UTF-8` would put `a` before `B`).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -14,7 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'initial_schema',
     sql: `
       CREATE TABLE channel_settings (
-        channel              text PRIMARY KEY,
+        channel              text COLLATE "C" PRIMARY KEY,
         daily_time           text,
         daily_time_zone      text,
         daily_weekdays_only  boolean,
@@ -80,7 +82,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
 
       CREATE TABLE source_state (
-        source                text PRIMARY KEY,
+        source                text COLLATE "C" PRIMARY KEY,
         last_attempt_at       timestamptz,
         last_success_at       timestamptz,
         last_error            text,
@@ -90,7 +92,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
 
       CREATE TABLE signal_snapshots (
-        paper_id      text NOT NULL,
+        paper_id      text COLLATE "C" NOT NULL,
         observed_at   timestamptz NOT NULL,
         upvotes       integer,
         comments      integer,
@@ -113,7 +115,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX discussions_channel_activity ON discussions (channel, last_activity_at);
 
       CREATE TABLE leases (
-        name         text PRIMARY KEY,
+        name         text COLLATE "C" PRIMARY KEY,
         holder       text,
         token        integer NOT NULL CHECK (token >= 1),
         acquired_at  timestamptz NOT NULL,
@@ -122,7 +124,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
 
       CREATE TABLE replica_heartbeats (
-        replica_id     text PRIMARY KEY,
+        replica_id     text COLLATE "C" PRIMARY KEY,
         first_beat_at  timestamptz NOT NULL,
         last_beat_at   timestamptz NOT NULL
       );
