@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
+import { createPaper } from '../../src/corpus/paper.ts';
 import { MemoryLogger, silentLogger } from '../../src/logger.ts';
 import { DatabaseTooNewError, type Migration } from '../../src/store/migration.ts';
 import { DatabaseConnectionError } from '../../src/store/postgres/connection-error.ts';
@@ -214,6 +215,58 @@ describe('postgres store: several processes on one database', () => {
       expect(winners).toHaveLength(1);
       expect(winners[0]!.token).toBe(2);
       expect(await all[2]!.leases.holder('refresh:hf-daily')).toEqual(winners[0]);
+    } finally {
+      await closeAll(all);
+    }
+  });
+});
+
+describe('postgres store: papers written by several processes at once', () => {
+  it('numbers every change in commit order, so a reader polling "after N" sees every paper', async () => {
+    const { all } = await openMany(freshSchema(), 4);
+    const [reader, ...writers] = all;
+    try {
+      const batches = 15;
+      const perBatch = 4;
+      let writing = true;
+      const seen = new Set<string>();
+      let after = 0;
+      let polls = 0;
+      // The reader follows the feed as a replica would, while three writers commit batches in any order.
+      const following = (async () => {
+        for (;;) {
+          const done = !writing;
+          const changes = await reader!.papers.changesSince(after, 1000);
+          polls++;
+          for (const change of changes) {
+            expect(change.seq).toBeGreaterThan(after);
+            after = change.seq;
+            seen.add(change.id);
+          }
+          if (done && changes.length === 0) return;
+        }
+      })();
+      const allWritten = Promise.all(
+        writers.map(async (stores, w) => {
+          for (let b = 0; b < batches; b++) {
+            const papers = Array.from({ length: perBatch }, (_, i) => {
+              const n = String((w * batches + b) * perBatch + i).padStart(5, '0');
+              return createPaper({ arxivId: `2401.${n}`, title: `Paper ${w}.${b}.${i}`, abstract: 'a', source: 'import' });
+            });
+            await stores.papers.upsert(papers);
+          }
+        }),
+      );
+      await allWritten.finally(() => {
+        writing = false;
+        return following.catch(() => undefined);
+      });
+      await following;
+      const total = writers.length * batches * perBatch;
+      expect(seen.size).toBe(total);
+      expect(await reader!.papers.count()).toBe(total);
+      expect(await reader!.papers.lastSeq()).toBe(total);
+      expect(polls).toBeGreaterThan(1);
     } finally {
       await closeAll(all);
     }

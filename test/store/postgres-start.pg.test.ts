@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,30 @@ describe('npm start with DATABASE_URL=postgres://…', () => {
     expect([shown.code, shown.stderr]).toEqual([0, '']);
     expect(shown.stdout).toContain('every day at 08:30 Europe/Berlin');
   }, 40_000);
+
+  it('imports papers into PostgreSQL, where the bot searches them and the export finds them', async () => {
+    const schema = freshSchema();
+    await queryTestDatabase(`CREATE SCHEMA ${schema}`);
+    const env = { DATA_DIR: mkdtempSync(join(dataDir, 'import-')), DATABASE_URL: urlWithSchema(schema) };
+    const file = join(dataDir, 'quokka.jsonl');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ id: '2509.01234', title: 'Quokka Transformers for Marsupial Vision', abstract: 'We teach transformers to count quokkas.' })}\n`,
+    );
+    const imported = await npmScript('import', [file], env);
+    expect([imported.code, imported.stderr]).toEqual([0, '']);
+    expect(imported.stdout).toContain('Added 1');
+    const rows = await queryTestDatabase(`SELECT id, title FROM "${schema}".papers WHERE id = '2509.01234'`);
+    expect(rows).toEqual([{ id: '2509.01234', title: 'Quokka Transformers for Marsupial Vision' }]);
+
+    const search = await npmScript('start', ['--once', 'search quokka marsupial'], env);
+    expect([search.code, search.stderr]).toEqual([0, '']);
+    expect(search.stdout).toContain('Quokka Transformers for Marsupial Vision');
+
+    const exported = await npmScript('export', ['-'], env);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('"Quokka Transformers for Marsupial Vision"');
+  }, 60_000);
 
   it('says which setting to fix when the search_path names no schema that exists', async () => {
     const run = await npmScript('start', ['--once', 'help'], { DATA_DIR: dataDir, DATABASE_URL: urlWithSchema(`${freshSchema()}_missing`) });

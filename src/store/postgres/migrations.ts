@@ -131,6 +131,64 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX replica_heartbeats_last_beat ON replica_heartbeats (last_beat_at);
     `,
   },
+  {
+    version: 2,
+    name: 'papers',
+    sql: `
+      CREATE TABLE papers (
+        id                   text COLLATE "C" PRIMARY KEY,
+        seq                  bigint NOT NULL UNIQUE CHECK (seq > 0),
+        created_seq          bigint NOT NULL CHECK (created_seq > 0),
+        text_seq             bigint NOT NULL CHECK (text_seq > 0),
+        replaced_by          text,
+        arxiv_id             text,
+        version              integer,
+        title                text NOT NULL,
+        title_key            text NOT NULL,
+        abstract             text NOT NULL,
+        ai_summary           text,
+        keywords             jsonb NOT NULL CHECK (jsonb_typeof(keywords) = 'array'),
+        authors              jsonb NOT NULL CHECK (jsonb_typeof(authors) = 'array'),
+        primary_category     text,
+        categories           jsonb NOT NULL CHECK (jsonb_typeof(categories) = 'array'),
+        published_at         text,
+        updated_at           text,
+        featured_on          text,
+        links                jsonb NOT NULL CHECK (jsonb_typeof(links) = 'object'),
+        upvotes              integer,
+        comments             integer,
+        github_stars         integer,
+        signals_observed_at  text,
+        announce_type        text,
+        comment              text,
+        journal_ref          text,
+        doi                  text,
+        bundled_rank         integer,
+        sources              jsonb NOT NULL CHECK (jsonb_typeof(sources) = 'array')
+      );
+      CREATE INDEX papers_title_key ON papers (title_key, created_seq) WHERE replaced_by IS NULL;
+      CREATE INDEX papers_created ON papers (created_seq) WHERE replaced_by IS NULL;
+
+      -- The last sequence number handed out. Writers lock this row for their whole transaction, so they
+      -- take turns and sequence order is commit order: a reader polling seq > N never skips a row.
+      CREATE TABLE paper_sequence (
+        only_row  boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        seq       bigint NOT NULL CHECK (seq >= 0)
+      );
+      INSERT INTO paper_sequence (seq) VALUES (0);
+
+      CREATE TABLE paper_cursors (
+        name  text PRIMARY KEY,
+        seq   bigint NOT NULL CHECK (seq >= 0)
+      );
+
+      CREATE TABLE library_meta (
+        key    text PRIMARY KEY,
+        value  text NOT NULL
+      );
+      INSERT INTO library_meta (key, value) VALUES ('library_id', md5(random()::text || clock_timestamp()::text));
+    `,
+  },
 ];
 
 /** The first key of the advisory lock migrations hold (the second is the schema's name, hashed). */

@@ -10,6 +10,7 @@ import { PostgresDiscussionStore } from './discussions.ts';
 import { PostgresHeartbeatStore } from './heartbeats.ts';
 import { PostgresLeaseStore } from './leases.ts';
 import { applyPostgresMigrations, quoteIdentifier } from './migrations.ts';
+import { PostgresPaperStore } from './papers.ts';
 import { rowTypes } from './row-types.ts';
 import { PostgresSavedPaperStore } from './saved-papers.ts';
 import { PostgresSignalSnapshotStore, PostgresSourceStateStore } from './source-state.ts';
@@ -93,6 +94,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     sources: new PostgresSourceStateStore(pool),
     snapshots: new PostgresSignalSnapshotStore(pool),
     discussions: new PostgresDiscussionStore(pool),
+    papers: new PostgresPaperStore(pool),
     leases: new PostgresLeaseStore(pool),
     heartbeats: new PostgresHeartbeatStore(pool),
     async ping() {

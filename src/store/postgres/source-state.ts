@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { SignalSnapshot } from '../../corpus/signal-history.ts';
 import { snapshotRow, sourceStateRow, toSnapshot, toSourceState, type SnapshotRow, type SourceStateRow } from '../rows.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
@@ -44,17 +44,7 @@ export class PostgresSignalSnapshotStore implements SignalSnapshotStore {
   constructor(private readonly pool: Pool) {}
 
   async append(snapshots: readonly SignalSnapshot[]): Promise<void> {
-    if (snapshots.length === 0) return;
-    const rows = snapshots.map(snapshotRow);
-    await this.pool.query(
-      `INSERT INTO signal_snapshots (paper_id, observed_at, upvotes, comments, github_stars)
-       SELECT paper_id, observed_at, upvotes, comments, github_stars
-       FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[])
-         WITH ORDINALITY AS s (paper_id, observed_at, upvotes, comments, github_stars, n)
-       ORDER BY n
-       ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.paper_id), rows.map((r) => r.observed_at), rows.map((r) => r.upvotes), rows.map((r) => r.comments), rows.map((r) => r.github_stars)],
-    );
+    if (snapshots.length > 0) await insertSnapshots(this.pool, snapshots.map(snapshotRow));
   }
 
   async since(since: Date): Promise<SignalSnapshot[]> {
@@ -69,4 +59,17 @@ export class PostgresSignalSnapshotStore implements SignalSnapshotStore {
     const result = await this.pool.query('DELETE FROM signal_snapshots WHERE observed_at < $1', [before]);
     return result.rowCount ?? 0;
   }
+}
+
+/** Inserts snapshots in order; the first of a paper at an instant is kept (as `append` does). */
+export async function insertSnapshots(client: Pool | PoolClient, rows: readonly SnapshotRow[]): Promise<void> {
+  await client.query(
+    `INSERT INTO signal_snapshots (paper_id, observed_at, upvotes, comments, github_stars)
+     SELECT paper_id, observed_at, upvotes, comments, github_stars
+     FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::integer[])
+       WITH ORDINALITY AS s (paper_id, observed_at, upvotes, comments, github_stars, n)
+     ORDER BY n
+     ON CONFLICT DO NOTHING`,
+    [rows.map((r) => r.paper_id), rows.map((r) => r.observed_at), rows.map((r) => r.upvotes), rows.map((r) => r.comments), rows.map((r) => r.github_stars)],
+  );
 }
