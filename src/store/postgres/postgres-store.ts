@@ -44,9 +44,10 @@ export interface PostgresStoreOptions {
  * parameters such as `sslmode`), brings the schema up to date under an advisory lock (see
  * `migrations.ts`) and returns every store on one pool of at most {@link POOL_SIZE} connections.
  *
- * Any number of processes may open the same database: every write is one statement, and the keys
- * (primary keys and UNIQUE with `ON CONFLICT`) decide races, as in the SQLite store. A server that cannot
- * be reached or refuses the connection is a `DatabaseConnectionError` naming `DATABASE_URL`.
+ * Any number of processes may open the same database: every write is one statement whose keys (primary
+ * keys and UNIQUE with `ON CONFLICT`) decide races, as in the SQLite store, except a papers upsert, one
+ * transaction behind a row lock (see `papers.ts`). A server that cannot be reached or refuses the
+ * connection is a `DatabaseConnectionError` naming `DATABASE_URL`.
  */
 export async function openPostgresStores(url: string, options: PostgresStoreOptions = {}): Promise<Stores> {
   const { server, database } = describeServer(url);
