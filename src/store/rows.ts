@@ -4,9 +4,11 @@
  * are JSON text, and a flag is 0/1 (SQLite) or a boolean (PostgreSQL).
  */
 import type { SignalSnapshot } from '../corpus/signal-history.ts';
+import { PaperTextSchema } from '../fulltext/paper-text.ts';
 import type { ChannelSettings, DailySettings } from './channel-settings.port.ts';
 import type { Delivery, DeliveryKind, DeliveryStatus } from './delivery-store.port.ts';
 import type { Discussion } from './discussion-store.port.ts';
+import type { FullTextRecord, FullTextStatus } from './full-text-store.port.ts';
 import type { Replica } from './heartbeat-store.port.ts';
 import type { Lease } from './lease-store.port.ts';
 import type { SavedPaper } from './saved-paper-store.port.ts';
@@ -241,3 +243,38 @@ export interface HeartbeatRow {
 }
 
 export const toReplica = (row: HeartbeatRow): Replica => ({ id: row.replica_id, firstBeatAt: row.first_beat_at, lastBeatAt: row.last_beat_at });
+
+/** A row of `full_texts`; `text` is the parsed text as JSON. */
+export interface FullTextRow {
+  paper_id: string;
+  url: string;
+  fetched_at: string;
+  status: FullTextStatus;
+  text: string | null;
+}
+
+/**
+ * The record a row holds, or undefined when its JSON no longer validates (written by another build, or
+ * damaged), so the paper is fetched again rather than misread.
+ */
+export function toFullTextRecord(row: FullTextRow): FullTextRecord | undefined {
+  const record: FullTextRecord = { paperId: row.paper_id, url: row.url, fetchedAt: row.fetched_at, status: row.status };
+  if (row.text === null) return record;
+  let json: unknown;
+  try {
+    json = JSON.parse(row.text);
+  } catch {
+    return undefined;
+  }
+  const parsed = PaperTextSchema.safeParse(json);
+  return parsed.success ? { ...record, text: parsed.data } : undefined;
+}
+
+/** The row of a full-text record. */
+export const fullTextRow = (record: FullTextRecord): FullTextRow => ({
+  paper_id: record.paperId,
+  url: record.url,
+  fetched_at: record.fetchedAt,
+  status: record.status,
+  text: record.text ? JSON.stringify(record.text) : null,
+});

@@ -529,6 +529,12 @@ export function describeStoreContract(name: string, open: () => Stores | Promise
         expect(await stores.fullTexts.get('2501.00001')).toStrictEqual({ ...found, fetchedAt: iso(5) });
       });
 
+      it('keeps a text holding a NUL character (which PostgreSQL text and jsonb cannot hold raw)', async () => {
+        const odd = { ...found, text: { ...text, passages: [{ id: 'S1.p1', kind: 'paragraph' as const, section: 'S1', text: 'a\u0000b' }] } };
+        await stores.fullTexts.put(odd);
+        expect(await stores.fullTexts.get(found.paperId)).toStrictEqual(odd);
+      });
+
       it('hands out copies', async () => {
         await stores.fullTexts.put(found);
         (await stores.fullTexts.get('2501.00001'))!.text!.passages[0]!.text = 'changed';

@@ -189,6 +189,28 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO library_meta (key, value) VALUES ('library_id', md5(random()::text || clock_timestamp()::text));
     `,
   },
+  {
+    version: 3,
+    name: 'full_texts_and_model_usage',
+    sql: `
+      -- text is JSON kept as text: jsonb would refuse the escaped NUL character (U+0000) a parsed page may hold.
+      CREATE TABLE full_texts (
+        paper_id    text PRIMARY KEY,
+        url         text NOT NULL,
+        fetched_at  timestamptz NOT NULL,
+        status      text NOT NULL CHECK (status IN ('found', 'missing', 'unusable')),
+        text        text,
+        CHECK ((status = 'found') = (text IS NOT NULL))
+      );
+
+      CREATE TABLE model_usage (
+        channel  text NOT NULL,
+        day      text NOT NULL,
+        tokens   bigint NOT NULL CHECK (tokens >= 0),
+        PRIMARY KEY (channel, day)
+      );
+    `,
+  },
 ];
 
 /** The first key of the advisory lock migrations hold (the second is the schema's name, hashed). */

@@ -7,9 +7,11 @@ import { PostgresChannelSettingsStore } from './channel-settings.ts';
 import { describeServer, explainConnectionError } from './connection-error.ts';
 import { PostgresDeliveryStore } from './deliveries.ts';
 import { PostgresDiscussionStore } from './discussions.ts';
+import { PostgresFullTextStore } from './full-texts.ts';
 import { PostgresHeartbeatStore } from './heartbeats.ts';
 import { PostgresLeaseStore } from './leases.ts';
 import { applyPostgresMigrations, quoteIdentifier } from './migrations.ts';
+import { PostgresModelUsageStore } from './model-usage.ts';
 import { PostgresPaperStore } from './papers.ts';
 import { rowTypes } from './row-types.ts';
 import { PostgresSavedPaperStore } from './saved-papers.ts';
@@ -96,6 +98,8 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     snapshots: new PostgresSignalSnapshotStore(pool),
     discussions: new PostgresDiscussionStore(pool),
     papers: new PostgresPaperStore(pool),
+    fullTexts: new PostgresFullTextStore(pool),
+    modelUsage: new PostgresModelUsageStore(pool),
     leases: new PostgresLeaseStore(pool),
     heartbeats: new PostgresHeartbeatStore(pool),
     async ping() {
