@@ -254,11 +254,41 @@ function cutText(text: string, max: number): string {
   return `${text.slice(0, space > max * 0.8 ? space : end).trimEnd()}…`;
 }
 
+/** C0 control characters other than tab and newline, and DEL: no text field needs them (PostgreSQL cannot store NUL). */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
+
+function withoutControls(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, '');
+}
+
+/** The paper with control characters removed from its text fields (a copy, or the same object when it had none). */
+function withoutControlCharacters(paper: Paper): Paper {
+  const texts = [paper.title, paper.abstract, paper.aiSummary ?? '', paper.comment ?? '', ...paper.authors, ...paper.keywords];
+  if (!texts.some((text) => CONTROL_CHARACTER.test(text))) return paper;
+  const title = withoutControls(paper.title);
+  const abstract = withoutControls(paper.abstract);
+  if (title.trim() === '') throw new InvalidPaperError('the title is empty');
+  return {
+    ...paper,
+    title,
+    titleDisplay: texToDisplay(title),
+    abstract,
+    abstractDisplay: texToDisplay(abstract),
+    ...(paper.aiSummary !== undefined ? { aiSummary: withoutControls(paper.aiSummary) } : {}),
+    ...(paper.comment !== undefined ? { comment: withoutControls(paper.comment) } : {}),
+    authors: paper.authors.map(withoutControls).filter((a) => a.trim() !== ''),
+    keywords: paper.keywords.map(withoutControls).filter((k) => k.trim() !== ''),
+  };
+}
+
 /**
- * Applies {@link FIELD_CAPS}: returns the paper (cut where needed) and the names of the fields that were
- * cut; throws {@link InvalidPaperError} when the title is too long to be a title.
+ * Applies {@link FIELD_CAPS}, after removing control characters (which no text field needs and PostgreSQL
+ * cannot store): returns the paper (cut where needed) and the names of the fields that were cut; throws
+ * {@link InvalidPaperError} when the title is too long to be a title.
  */
-export function capPaper(paper: Paper): { paper: Paper; cut: string[] } {
+export function capPaper(incoming: Paper): { paper: Paper; cut: string[] } {
+  const paper = withoutControlCharacters(incoming);
   const caps = FIELD_CAPS;
   if (paper.title.length > caps.title) throw new InvalidPaperError(`the title is ${paper.title.length} characters long (at most ${caps.title})`);
   const cut: string[] = [];

@@ -408,6 +408,12 @@ export function describeStoreContract(name: string, open: () => Stores | Promise
         expect(await stores.papers.upsert(loadBundledPapers(silentLogger))).toMatchObject({ added: [], updated: [], unchanged: 74 });
       });
 
+      it('stores a paper whose text held control characters (a NUL byte in a title) without them', async () => {
+        const paper = createPaper({ arxivId: '2601.00007', title: 'Null\u0000 bytes\u0007 here', abstract: 'An\u0000 abstract\nwith a line.', authors: ['A\u0001da'], source: 'import' });
+        await stores.papers.upsert([paper]);
+        expect(await stores.papers.get('2601.00007')).toMatchObject({ title: 'Null bytes here', abstract: 'An abstract with a line.', authors: ['Ada'] });
+      });
+
       it('keeps two different arXiv papers that happen to share a title apart', async () => {
         const make = (arxivId: string) => createPaper({ arxivId, title: 'Attention Is All You Need', abstract: 'a', source: 'arxiv-api' });
         await stores.papers.upsert([make('1706.03762'), make('2401.00001')]);
