@@ -1,13 +1,18 @@
-/** What kind of post a delivery is. */
-export type DeliveryKind = 'daily' | 'subscription' | 'empty-day';
+/**
+ * What kind of post a delivery is: scheduled (`daily`, `empty-day`, `subscription`), an answer to someone in a
+ * thread (`reply`), or part of opening a discussion (`discussion`: the paper's card and the thread's first posts).
+ */
+export type DeliveryKind = 'daily' | 'subscription' | 'empty-day' | 'reply' | 'discussion';
 
 /**
  * Where a delivery stands.
  * - `claimed`: recorded, not yet attempted;
- * - `sending`: an attempt is under way (if the process dies now, the outcome is unknown);
- * - `retrying`: an attempt failed (429, 5xx, network) and another will follow: safe to resend;
- * - `sent`: the platform accepted it;
- * - `unknown`: found `sending` after a crash; not resent, because resending could post twice;
+ * - `sending`: an attempt is under way; if the process dies now, the next start looks the post up on the
+ *   platform before sending it again;
+ * - `retrying`: an attempt failed (429, 5xx, network) and another will follow, after a look-up when the
+ *   failure left it open whether the post was made;
+ * - `sent`: the platform accepted it (or the look-up found it);
+ * - `unknown`: it could not be settled whether it was made (left by earlier versions after a crash); not resent;
  * - `skipped`: not sent on purpose (missed beyond the grace period, channel disabled).
  */
 export type DeliveryStatus = 'claimed' | 'sending' | 'retrying' | 'sent' | 'unknown' | 'skipped';
@@ -16,7 +21,10 @@ export type DeliveryStatus = 'claimed' | 'sending' | 'retrying' | 'sent' | 'unkn
 export interface Delivery {
   /** `daily:slack:C123:2025-01-24`, `subscription:slack:C123:<refresh id>`. */
   key: string;
+  /** Encoded channel ref. */
   channel: string;
+  /** Encoded thread ref, for a post that is a reply in a thread of `channel`. */
+  thread?: string;
   kind: DeliveryKind;
   status: DeliveryStatus;
   /** Corpus ids of the papers in the post. */
@@ -25,6 +33,8 @@ export interface Delivery {
   message: string;
   attempts: number;
   lastError?: string;
+  /** The platform's id of the message made (its first part), once sent. */
+  postedId?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,9 +46,11 @@ export interface DeliveryStore {
    * or an earlier run, owns it): the caller must not send. Also records its papers as shown to the
    * channel; papers already shown there are not claimed twice.
    */
-  claim(delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>, at: Date): Promise<boolean>;
+  claim(delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'postedId'>, at: Date): Promise<boolean>;
   get(key: string): Promise<Delivery | undefined>;
   setStatus(key: string, status: DeliveryStatus, at: Date, error?: string): Promise<void>;
+  /** Marks a delivery `sent`, keeping the id of the message it made. Throws for a key never claimed. */
+  markSent(key: string, postedId: string, at: Date): Promise<void>;
   /** Deliveries left `claimed`, `sending` or `retrying` (after a restart). */
   unfinished(): Promise<Delivery[]>;
   /** Of these papers, the ones this channel has already been shown. */

@@ -77,12 +77,14 @@ export function toSubscription(row: SubscriptionRow): Subscription {
 export interface DeliveryRow {
   key: string;
   channel: string;
+  thread: string | null;
   kind: DeliveryKind;
   status: DeliveryStatus;
   paper_ids: string;
   message: string;
   attempts: number;
   last_error: string | null;
+  posted_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -99,7 +101,9 @@ export function toDelivery(row: DeliveryRow): Delivery {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+  if (row.thread !== null) delivery.thread = row.thread;
   if (row.last_error !== null) delivery.lastError = row.last_error;
+  if (row.posted_id !== null) delivery.postedId = row.posted_id;
   return delivery;
 }
 

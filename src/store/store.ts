@@ -6,6 +6,7 @@ import type { LeaseStore } from './lease-store.port.ts';
 import type { PaperStore } from './paper-store.port.ts';
 import type { FullTextStore } from './full-text-store.port.ts';
 import type { ModelUsageStore } from './model-usage-store.port.ts';
+import type { InboundEventStore } from './inbound-event-store.port.ts';
 import type { SavedPaperStore } from './saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceStateStore } from './source-state-store.port.ts';
 import type { SubscriptionStore } from './subscription-store.port.ts';
@@ -32,6 +33,8 @@ export interface Stores {
    * check). Cheap: one trivial query.
    */
   ping(): Promise<void>;
+  /** Inbound requests already handled (event retries, redelivered envelopes, replays). */
+  inbound: InboundEventStore;
   /** Closes the database (after finishing writes). */
   close(): Promise<void>;
 }

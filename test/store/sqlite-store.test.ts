@@ -150,6 +150,30 @@ describe('sqlite store: files, migrations and other connections', () => {
     db.close();
   });
 
+  it('brings a database of the first schema up to date, keeping its deliveries and the papers they showed', async () => {
+    const file = freshFile();
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = ON');
+    applyMigrations(raw, { now: () => at(), log: silentLogger, migrations: MIGRATIONS.slice(0, 1) });
+    raw.prepare("INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at) VALUES ('k1', 'slack:C1', 'daily', 'sending', '[\"p1\"]', '{}', 1, 'HTTP 503', 't0', 't1')").run();
+    raw.prepare("INSERT INTO shown_papers VALUES ('slack:C1', 'p1', 'k1', 't0')").run();
+    raw.close();
+
+    const stores = openSqliteStores(file);
+    try {
+      expect(await stores.deliveries.get('k1')).toStrictEqual({
+        key: 'k1', channel: 'slack:C1', kind: 'daily', status: 'sending', paperIds: ['p1'], message: '{}', attempts: 1, lastError: 'HTTP 503', createdAt: 't0', updatedAt: 't1',
+      });
+      expect(await stores.deliveries.alreadyShown('slack:C1', ['p1'])).toEqual(new Set(['p1']));
+      await stores.deliveries.markSent('k1', '1.000100', at(1));
+    } finally {
+      await stores.close();
+    }
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('foreign_key_check')).toEqual([]);
+    check.close();
+  });
+
   it('keeps the keys and checks in the schema itself', () => {
     const db = new Database(':memory:');
     applyMigrations(db, { now: () => at(), log: silentLogger });
@@ -158,6 +182,7 @@ describe('sqlite store: files, migrations and other connections', () => {
       "INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, created_at, updated_at) VALUES (?, 'c', 'daily', ?, ?, '{}', 't', 't')",
     );
     expect(() => insertDelivery.run('k1', 'lost', '[]')).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, created_at, updated_at) VALUES ('k0', 'c', 'shout', 'claimed', '[]', '{}', 't', 't')").run()).toThrow(/CHECK/);
     expect(() => insertDelivery.run('k1', 'claimed', 'not json')).toThrow(/CHECK/);
     insertDelivery.run('k1', 'claimed', '[]');
     expect(() => insertDelivery.run('k1', 'claimed', '[]')).toThrow(/UNIQUE/);

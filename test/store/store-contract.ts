@@ -26,7 +26,7 @@ const sub = (channel: string, topic: string, extra: Partial<NewSubscription> = {
   ...extra,
 });
 
-const delivery = (key: string, paperIds: string[], channel = 'slack:C1'): Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'> => ({
+const delivery = (key: string, paperIds: string[], channel = 'slack:C1'): Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'postedId'> => ({
   key,
   channel,
   kind: 'daily',
@@ -223,6 +223,22 @@ export function describeStoreContract(name: string, open: () => Stores | Promise
 
       it('refuses a status for a key never claimed', async () => {
         await expect(stores.deliveries.setStatus('missing', 'sent', at())).rejects.toThrow(/missing/);
+        await expect(stores.deliveries.markSent('missing', '1.2', at())).rejects.toThrow(/missing/);
+      });
+
+      it('keeps a reply’s thread, and the id of the message a sent delivery made', async () => {
+        const reply = { ...delivery('reply:slack:C1:9.9', []), kind: 'reply' as const, thread: 'slack:C1:1700000000.000100' };
+        expect(await stores.deliveries.claim(reply, at(0))).toBe(true);
+        expect(await stores.deliveries.get(reply.key)).toStrictEqual({ ...reply, status: 'claimed', attempts: 0, createdAt: iso(0), updatedAt: iso(0) });
+        await stores.deliveries.setStatus(reply.key, 'sending', at(1));
+        await stores.deliveries.markSent(reply.key, '1700000001.000100', at(2));
+        expect(await stores.deliveries.get(reply.key)).toStrictEqual({
+          ...reply, status: 'sent', attempts: 1, postedId: '1700000001.000100', createdAt: iso(0), updatedAt: iso(2),
+        });
+        const card = { ...delivery('discussion:slack:C1:p1:card', []), kind: 'discussion' as const };
+        expect(await stores.deliveries.claim(card, at(3))).toBe(true);
+        expect(await stores.deliveries.get(card.key)).not.toHaveProperty('thread');
+        expect(await stores.deliveries.get(card.key)).not.toHaveProperty('postedId');
       });
 
       it('lists unfinished deliveries (claimed, sending, retrying), oldest first', async () => {
@@ -243,6 +259,37 @@ export function describeStoreContract(name: string, open: () => Stores | Promise
         expect((await stores.deliveries.recent('slack:C1', 10)).map((d) => d.key)).toEqual(['new', 'mid-2', 'mid-1', 'old']);
         expect((await stores.deliveries.recent('slack:C1', 2)).map((d) => d.key)).toEqual(['new', 'mid-2']);
         expect(await stores.deliveries.recent('slack:C1', 0)).toEqual([]);
+      });
+    });
+
+    describe('inbound events', () => {
+      it('tells the first sighting of a key from a repeat within its window', async () => {
+        expect(await stores.inbound.firstSeen('slack:event:Ev1', at(0), at(60))).toBe(true);
+        expect(await stores.inbound.firstSeen('slack:event:Ev1', at(1), at(61))).toBe(false);
+        expect(await stores.inbound.firstSeen('slack:event:Ev1', at(59), at(119))).toBe(false);
+        expect(await stores.inbound.firstSeen('slack:event:Ev2', at(1), at(61))).toBe(true);
+      });
+
+      it('takes a key again once its record expired, keeping the new window', async () => {
+        expect(await stores.inbound.firstSeen('k', at(0), at(5))).toBe(true);
+        expect(await stores.inbound.firstSeen('k', at(5), at(10))).toBe(true);
+        expect(await stores.inbound.firstSeen('k', at(9), at(14))).toBe(false);
+        expect(await stores.inbound.firstSeen('k', at(10), at(15))).toBe(true);
+      });
+
+      it('prunes records expired at an instant, and only those', async () => {
+        await stores.inbound.firstSeen('old', at(0), at(5));
+        await stores.inbound.firstSeen('edge', at(0), at(10));
+        await stores.inbound.firstSeen('new', at(0), at(20));
+        expect(await stores.inbound.prune(at(10))).toBe(2);
+        expect(await stores.inbound.prune(at(10))).toBe(0);
+        expect(await stores.inbound.firstSeen('new', at(11), at(30))).toBe(false);
+        expect(await stores.inbound.firstSeen('old', at(11), at(30))).toBe(true);
+      });
+
+      it('lets exactly one of many concurrent callers handle a key', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, () => stores.inbound.firstSeen('race', at(0), at(60))));
+        expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
 

@@ -6,6 +6,7 @@ import type { ModelUsageStore } from '../model-usage-store.port.ts';
 import type { HeartbeatStore, Replica } from '../heartbeat-store.port.ts';
 import type { Lease, LeaseStore } from '../lease-store.port.ts';
 import { leaseExpiry } from '../lease-time.ts';
+import type { InboundEventStore } from '../inbound-event-store.port.ts';
 import type { SavedPaper, SavedPaperStore } from '../saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
 import type { Stores } from '../store.ts';
@@ -92,6 +93,11 @@ function deliveryStore(): DeliveryStore {
       Object.assign(delivery, { status, updatedAt: at.toISOString() }, error === undefined ? {} : { lastError: error });
       if (status === 'sending') delivery.attempts++;
     },
+    async markSent(key, postedId, at) {
+      const delivery = rows.find((d) => d.key === key);
+      if (!delivery) throw new Error(`No delivery with key ${key}: claim it before marking it sent`);
+      Object.assign(delivery, { status: 'sent', postedId, updatedAt: at.toISOString() });
+    },
     unfinished: async () =>
       rows.filter((d) => UNFINISHED.has(d.status)).sort(byKey((d) => d.createdAt)).map(copy),
     alreadyShown: async (channel, paperIds) => new Set(paperIds.filter((id) => shown.has(shownKey(channel, id)))),
@@ -102,6 +108,28 @@ function deliveryStore(): DeliveryStore {
         .reverse()
         .slice(0, Math.max(0, Math.floor(limit)))
         .map(copy),
+  };
+}
+
+function inboundStore(): InboundEventStore {
+  const rows = new Map<string, string>();
+  return {
+    async firstSeen(key, at, until) {
+      const expires = rows.get(key);
+      if (expires !== undefined && expires > at.toISOString()) return false;
+      rows.set(key, until.toISOString());
+      return true;
+    },
+    async prune(at) {
+      let count = 0;
+      for (const [key, expires] of rows) {
+        if (expires <= at.toISOString()) {
+          rows.delete(key);
+          count++;
+        }
+      }
+      return count;
+    },
   };
 }
 
@@ -394,6 +422,7 @@ export function createMemoryStores(): Stores {
     leases: leaseStore(),
     heartbeats: heartbeatStore(),
     async ping() {},
+    inbound: inboundStore(),
     async close() {},
   };
 }

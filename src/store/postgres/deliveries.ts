@@ -14,11 +14,11 @@ import { toDelivery, type DeliveryRow } from '../rows.ts';
 export class PostgresDeliveryStore implements DeliveryStore {
   constructor(private readonly pool: Pool) {}
 
-  async claim(delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>, at: Date): Promise<boolean> {
+  async claim(delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'postedId'>, at: Date): Promise<boolean> {
     const { rows } = await this.pool.query<{ claimed: boolean }>(
       `WITH claimed AS (
-         INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at)
-         VALUES ($1, $2, $3, 'claimed', $4::jsonb, $5, 0, $6, $7, $7)
+         INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at, thread)
+         VALUES ($1, $2, $3, 'claimed', $4::jsonb, $5, 0, $6, $7, $7, $9)
          ON CONFLICT (key) DO NOTHING
          RETURNING key, channel, created_at
        ), shown AS (
@@ -37,6 +37,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
         delivery.lastError ?? null,
         at,
         delivery.paperIds,
+        delivery.thread ?? null,
       ],
     );
     return rows[0]!.claimed;
@@ -58,6 +59,11 @@ export class PostgresDeliveryStore implements DeliveryStore {
       [key, status, at, error ?? null],
     );
     if (result.rowCount === 0) throw new Error(`No delivery with key ${key}: claim it before setting its status`);
+  }
+
+  async markSent(key: string, postedId: string, at: Date): Promise<void> {
+    const result = await this.pool.query("UPDATE deliveries SET status = 'sent', posted_id = $2, updated_at = $3 WHERE key = $1", [key, postedId, at]);
+    if (result.rowCount === 0) throw new Error(`No delivery with key ${key}: claim it before marking it sent`);
   }
 
   async unfinished(): Promise<Delivery[]> {

@@ -211,6 +211,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'inbound_events',
+    // Inbound requests handled once (Slack event ids, Socket Mode envelopes, signed request signatures).
+    sql: `
+      CREATE TABLE inbound_events (
+        key         text PRIMARY KEY,
+        seen_at     timestamptz NOT NULL,
+        expires_at  timestamptz NOT NULL
+      );
+      CREATE INDEX inbound_events_expiry ON inbound_events (expires_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'delivery_targets',
+    // Every outbound post is a delivery: replies in threads (answers, discussion posts) name their thread, and a
+    // sent delivery keeps the id of the message it made.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN thread text, ADD COLUMN posted_id text;
+      ALTER TABLE deliveries DROP CONSTRAINT deliveries_kind_check;
+      ALTER TABLE deliveries ADD CONSTRAINT deliveries_kind_check
+        CHECK (kind IN ('daily', 'subscription', 'empty-day', 'reply', 'discussion'));
+    `,
+  },
 ];
 
 /** The first key of the advisory lock migrations hold (the second is the schema's name, hashed). */

@@ -9,6 +9,7 @@ import { PostgresDeliveryStore } from './deliveries.ts';
 import { PostgresDiscussionStore } from './discussions.ts';
 import { PostgresFullTextStore } from './full-texts.ts';
 import { PostgresHeartbeatStore } from './heartbeats.ts';
+import { PostgresInboundEventStore } from './inbound-events.ts';
 import { PostgresLeaseStore } from './leases.ts';
 import { applyPostgresMigrations, quoteIdentifier } from './migrations.ts';
 import { PostgresModelUsageStore } from './model-usage.ts';
@@ -102,6 +103,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     modelUsage: new PostgresModelUsageStore(pool),
     leases: new PostgresLeaseStore(pool),
     heartbeats: new PostgresHeartbeatStore(pool),
+    inbound: new PostgresInboundEventStore(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -5,6 +5,7 @@ import { toDelivery, type DeliveryRow } from '../rows.ts';
 interface InsertParams {
   key: string;
   channel: string;
+  thread: string | null;
   kind: string;
   paperIds: string;
   message: string;
@@ -33,6 +34,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private readonly insertShown;
   private readonly selectOne;
   private readonly updateStatus;
+  private readonly updateSent;
   private readonly selectUnfinished;
   private readonly selectShown;
   private readonly selectRecent;
@@ -40,8 +42,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   constructor(db: Database) {
     this.insert = db.prepare<InsertParams>(`
-      INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at)
-      VALUES (@key, @channel, @kind, 'claimed', @paperIds, @message, 0, @lastError, @at, @at)
+      INSERT INTO deliveries (key, channel, thread, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at)
+      VALUES (@key, @channel, @thread, @kind, 'claimed', @paperIds, @message, 0, @lastError, @at, @at)
       ON CONFLICT (key) DO NOTHING`);
     this.insertShown = db.prepare<[string, string, string, string]>(
       'INSERT OR IGNORE INTO shown_papers (channel, paper_id, delivery_key, shown_at) VALUES (?, ?, ?, ?)',
@@ -54,6 +56,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
         attempts = attempts + (CASE WHEN @status = 'sending' THEN 1 ELSE 0 END),
         last_error = COALESCE(@error, last_error)
       WHERE key = @key`);
+    this.updateSent = db.prepare<[string, string, string]>(
+      "UPDATE deliveries SET status = 'sent', posted_id = ?, updated_at = ? WHERE key = ?",
+    );
     this.selectUnfinished = db.prepare<[], DeliveryRow>(`
       SELECT * FROM deliveries WHERE status IN ('claimed', 'sending', 'retrying') ORDER BY created_at, rowid`);
     this.selectShown = db
@@ -72,12 +77,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async claim(
-    delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>,
+    delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'postedId'>,
     at: Date,
   ): Promise<boolean> {
     const params: InsertParams = {
       key: delivery.key,
       channel: delivery.channel,
+      thread: delivery.thread ?? null,
       kind: delivery.kind,
       paperIds: JSON.stringify(delivery.paperIds),
       message: delivery.message,
@@ -95,6 +101,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async setStatus(key: string, status: DeliveryStatus, at: Date, error?: string): Promise<void> {
     const result = this.updateStatus.run({ key, status, at: at.toISOString(), error: error ?? null });
     if (result.changes === 0) throw new Error(`No delivery with key ${key}: claim it before setting its status`);
+  }
+
+  async markSent(key: string, postedId: string, at: Date): Promise<void> {
+    if (this.updateSent.run(postedId, at.toISOString(), key).changes === 0) {
+      throw new Error(`No delivery with key ${key}: claim it before marking it sent`);
+    }
   }
 
   async unfinished(): Promise<Delivery[]> {

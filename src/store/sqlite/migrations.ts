@@ -200,6 +200,61 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX replica_heartbeats_last_beat ON replica_heartbeats (last_beat_at);
     `,
   },
+  {
+    version: 5,
+    name: 'inbound_events',
+    // Inbound requests handled once (Slack event ids, Socket Mode envelopes, signed request signatures).
+    sql: `
+      CREATE TABLE inbound_events (
+        key         TEXT PRIMARY KEY,
+        seen_at     TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+      );
+      CREATE INDEX inbound_events_expiry ON inbound_events (expires_at);
+    `,
+  },
+  {
+    version: 6,
+    name: 'delivery_targets',
+    // Every outbound post is a delivery: replies in threads (answers, discussion seeds) need the thread they go
+    // to, and a sent delivery keeps the id of the message it made (a discussion's thread hangs from its card).
+    // SQLite cannot widen a CHECK, so the table is rebuilt, and shown_papers with it (its foreign key follows
+    // deliveries_new through the rename), so no row ever lacks its delivery.
+    sql: `
+      CREATE TABLE deliveries_new (
+        key         TEXT PRIMARY KEY,
+        channel     TEXT NOT NULL,
+        thread      TEXT,
+        kind        TEXT NOT NULL CHECK (kind IN ('daily', 'subscription', 'empty-day', 'reply', 'discussion')),
+        status      TEXT NOT NULL CHECK (status IN ('claimed', 'sending', 'retrying', 'sent', 'unknown', 'skipped')),
+        paper_ids   TEXT NOT NULL CHECK (json_valid(paper_ids) AND json_type(paper_ids) = 'array'),
+        message     TEXT NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error  TEXT,
+        posted_id   TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      INSERT INTO deliveries_new (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at)
+        SELECT key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at FROM deliveries;
+      CREATE TABLE shown_papers_new (
+        channel       TEXT NOT NULL,
+        paper_id      TEXT NOT NULL,
+        delivery_key  TEXT NOT NULL REFERENCES deliveries_new (key),
+        shown_at      TEXT NOT NULL,
+        PRIMARY KEY (channel, paper_id)
+      );
+      INSERT INTO shown_papers_new (channel, paper_id, delivery_key, shown_at)
+        SELECT channel, paper_id, delivery_key, shown_at FROM shown_papers;
+      DROP TABLE shown_papers;
+      DROP TABLE deliveries;
+      ALTER TABLE deliveries_new RENAME TO deliveries;
+      ALTER TABLE shown_papers_new RENAME TO shown_papers;
+      CREATE INDEX deliveries_channel_created ON deliveries (channel, created_at);
+      CREATE INDEX deliveries_unfinished ON deliveries (created_at)
+        WHERE status IN ('claimed', 'sending', 'retrying');
+    `,
+  },
 ];
 
 /**

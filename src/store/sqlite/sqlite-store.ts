@@ -10,6 +10,7 @@ import { SqliteDiscussionStore } from './discussions.ts';
 import { SqliteFullTextStore } from './full-texts.ts';
 import { SqliteHeartbeatStore } from './heartbeats.ts';
 import { SqliteLeaseStore } from './leases.ts';
+import { SqliteInboundEventStore } from './inbound-events.ts';
 import { applyMigrations } from './migrations.ts';
 import { SqlitePaperStore } from './papers.ts';
 import { SqliteModelUsageStore } from './model-usage.ts';
@@ -90,6 +91,7 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
       if (openedFile && (now?.ino !== openedFile.ino || now.dev !== openedFile.dev)) throw new Error(`${path} was moved or deleted while the bot was running`);
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     },
+    inbound: new SqliteInboundEventStore(db),
     async close() {
       if (db.open) db.close();
     },
