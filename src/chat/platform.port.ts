@@ -12,10 +12,17 @@ export interface Capabilities {
 /** How a post is made. */
 export interface PostOptions {
   /**
-   * Names this post across retries of the same delivery, so a platform that can deduplicate (Discord's
-   * message nonce) makes it once even if an earlier attempt's answer was lost after the post was made.
+   * Names this post across retries of the same delivery: the platform marks the post with it where it can
+   * (Slack message metadata, Discord's message nonce), so the post can be recognised later.
    */
   idempotencyKey?: string;
+  /**
+   * An earlier attempt of this `idempotencyKey` may have made (part of) the post since this instant (it
+   * timed out, or the connection broke after sending). The platform first looks among its recent messages
+   * there for the parts already made, then posts only the missing ones, and returns the first part's ref
+   * either way. A look-up that fails throws like a post that fails.
+   */
+  mayExistSince?: Date;
 }
 
 /**

@@ -11,6 +11,13 @@
  * has to be awaited between taking the tokens and calling the platform, the buckets forget any refill for
  * that gap, which only ever errs on the slow side. Channels are granted in the order they became ready, so
  * many channels share the global limit fairly and go out in parallel.
+ *
+ * No guessing after an ambiguous failure. A 429 or a refused connection says the post was not made, so it is
+ * simply sent again. A timeout, a connection reset after sending or a 5xx leaves that open: from then on every
+ * attempt of the send carries `mayExistSince`, and the platform looks the post up before making what is
+ * missing. The platform clients themselves never retry a post (they are configured not to), and a hung call is
+ * ended by the client's request timeout, which aborts the request, so no earlier attempt is still under way
+ * when the next one looks.
  */
 import type { OutgoingMessage } from '../chat/message.ts';
 import type { ChatPlatform } from '../chat/platform.port.ts';
@@ -18,7 +25,7 @@ import { encodeRef, type ChannelRef, type PostedRef, type ThreadRef } from '../c
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { noMetrics, type DeliveryMetrics } from '../metrics/metrics.port.ts';
-import { ChannelGoneError, RateLimitedError, TransientPlatformError } from './platform-errors.ts';
+import { ChannelGoneError, mayHaveLanded, RateLimitedError, TransientPlatformError } from './platform-errors.ts';
 import { MinHeap } from '../util/min-heap.ts';
 
 /** A token-bucket limit: `perSecond` tokens refill every second, up to `burst` banked. */
@@ -49,6 +56,11 @@ export interface SendJob {
   /** Posts as a reply in this thread (of `channel`) instead of in the channel. */
   thread?: ThreadRef;
   message: OutgoingMessage;
+  /**
+   * An earlier attempt (before a crash) may have made the post since this instant: look it up before
+   * posting. Set by the sender itself after an ambiguous failure.
+   */
+  mayExistSince?: Date;
 }
 
 /**
@@ -153,6 +165,8 @@ interface Pending {
   notBefore: number;
   /** When it may be granted, as far as its channel is concerned (set while in the delayed heap). */
   readyAt: number;
+  /** Since when an earlier attempt may have made the post (absent: none may have). */
+  mayExistSince: Date | undefined;
   resolve(result: SendResult): void;
   reject(error: unknown): void;
 }
@@ -257,6 +271,7 @@ export class PacedSender {
         transientFailures: 0,
         notBefore: -Infinity,
         readyAt: -Infinity,
+        mayExistSince: job.mayExistSince,
         resolve,
         reject,
       };
@@ -409,9 +424,11 @@ export class PacedSender {
   private call(pending: Pending): void {
     const { job } = pending;
     pending.channel.bucket.settle(this.now());
+    // An attempt that fails ambiguously may have made the post from the moment it was sent.
+    const attemptStartedAt = this.clock.now();
     let result: Promise<PostedRef>;
     try {
-      const options = { idempotencyKey: job.key };
+      const options = { idempotencyKey: job.key, ...(pending.mayExistSince ? { mayExistSince: pending.mayExistSince } : {}) };
       result = job.thread ? this.platform.reply(job.thread, job.message, options) : this.platform.post(job.channel, job.message, options);
     } catch (error) {
       result = Promise.reject(error);
@@ -419,7 +436,10 @@ export class PacedSender {
     this.startDone();
     result.then(
       (posted) => this.finish(pending, { status: 'sent', posted }),
-      (error: unknown) => this.failed(pending, error),
+      (error: unknown) => {
+        if (mayHaveLanded(error)) pending.mayExistSince ??= attemptStartedAt;
+        this.failed(pending, error);
+      },
     );
   }
 
@@ -454,9 +474,10 @@ export class PacedSender {
       if (error instanceof TransientPlatformError && error.retryAfterMs !== undefined) waitMs = Math.max(waitMs, Math.ceil(error.retryAfterMs));
       pending.notBefore = now + waitMs;
       const persistent = pending.transientFailures >= this.maxTransientAttempts;
-      const log = { ...fields, failures: pending.transientFailures, waitMs, error: describeError(error) };
+      const landed = mayHaveLanded(error);
+      const log = { ...fields, failures: pending.transientFailures, waitMs, mayHaveLanded: landed, error: describeError(error) };
       if (persistent) this.logger.error(log, 'post keeps failing; retrying at the longest backoff');
-      else this.logger.warn(log, 'post failed; retrying after backoff');
+      else this.logger.warn(log, landed ? 'post failed and may have been made; looking it up before retrying' : 'post failed; retrying after backoff');
     }
     let hook: unknown;
     try {

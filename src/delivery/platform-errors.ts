@@ -30,22 +30,31 @@ export class RateLimitedError extends Error {
 
 /**
  * A failure that says nothing about the message and is likely to pass: HTTP 5xx, a timeout, a reset
- * connection, DNS trouble. The post is assumed not made and is retried with backoff; `retryAfterMs`, when the
- * platform sent one (a 503 with `Retry-After`), is the least the sender waits.
+ * connection, DNS trouble. The sender retries it with backoff; `retryAfterMs`, when the platform sent one (a 503
+ * with `Retry-After`), is the least it waits.
+ *
+ * `mayHaveLanded` says whether the platform may have made the post all the same: true (the default) when the
+ * request may have reached it (a timeout, a connection reset after sending, a 5xx), false only when the request
+ * certainly never arrived (the connection was refused). After a failure that may have landed, the sender's next
+ * attempt looks the post up first and makes only what is missing, so it is never made twice.
  */
 export class TransientPlatformError extends Error {
   /** The least wait before retrying, in milliseconds, when the platform asked for one. */
   readonly retryAfterMs: number | undefined;
   /** The HTTP status, when there was a response. */
   readonly status: number | undefined;
+  /** Whether the platform may have made the post despite the failure. */
+  readonly mayHaveLanded: boolean;
 
-  constructor(message: string, options: { retryAfterMs?: number; status?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: { retryAfterMs?: number; status?: number; mayHaveLanded?: boolean; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'TransientPlatformError';
     this.retryAfterMs = options.retryAfterMs === undefined ? undefined : Math.max(0, options.retryAfterMs);
     this.status = options.status;
+    this.mayHaveLanded = options.mayHaveLanded ?? true;
   }
 }
+
 
 /**
  * The channel cannot receive posts from the bot any more, and retrying will not change that: not found,
@@ -61,4 +70,11 @@ export class ChannelGoneError extends Error {
     this.name = 'ChannelGoneError';
     this.reason = reason;
   }
+}
+
+/** Whether a failed attempt may have made the post after all: anything but a definite refusal may have. */
+export function mayHaveLanded(error: unknown): boolean {
+  if (error instanceof RateLimitedError || error instanceof ChannelGoneError) return false;
+  if (error instanceof TransientPlatformError) return error.mayHaveLanded;
+  return true;
 }

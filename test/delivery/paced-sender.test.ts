@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../bench/rng.ts';
 import { textMessage, type OutgoingMessage } from '../../src/chat/message.ts';
-import type { Capabilities, ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { PacedSender, type PacedSenderOptions, type SendResult } from '../../src/delivery/paced-sender.ts';
@@ -18,7 +18,14 @@ interface Call {
   at: number;
   /** The error thrown, if the call failed. */
   error?: Error;
+  /** The `mayExistSince` the sender passed, as clock milliseconds since the test started. */
+  lookupSince?: number;
+  /** Whether this call made a post (a look-up that found one made none). */
+  made: boolean;
 }
+
+/** A failure after which the post turns out to have been made: the platform stored it, then the answer was lost. */
+class LandedThenFailed extends TransientPlatformError {}
 
 type Plan = (call: { channelId: string; text: string; attemptOfText: number }) => Error | undefined;
 
@@ -36,21 +43,28 @@ class FakePlatform implements ChatPlatform {
     public plan: Plan = () => undefined,
   ) {}
 
-  async post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef> {
-    return this.record(channel, undefined, message);
+  async post(channel: ChannelRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+    return this.record(channel, undefined, message, options);
   }
-  async reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
-    return this.record(thread, thread.threadId, message);
+  async reply(thread: ThreadRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+    return this.record(thread, thread.threadId, message, options);
   }
-  private record(channel: ChannelRef, threadId: string | undefined, message: OutgoingMessage): PostedRef {
+  private record(channel: ChannelRef, threadId: string | undefined, message: OutgoingMessage, options: PostOptions = {}): PostedRef {
     const text = message.fallbackText;
     const attemptOfText = (this.attempts.get(text) ?? 0) + 1;
     this.attempts.set(text, attemptOfText);
-    const error = this.plan({ channelId: channel.channelId, text, attemptOfText });
-    const call: Call = { channelId: channel.channelId, text, at: this.clock.now().getTime() - this.start };
+    const call: Call = { channelId: channel.channelId, text, at: this.clock.now().getTime() - this.start, made: false };
     if (threadId !== undefined) call.threadId = threadId;
-    if (error) call.error = error;
     this.calls.push(call);
+    if (options.mayExistSince) {
+      const since = options.mayExistSince.getTime() - this.start;
+      call.lookupSince = since;
+      // The look-up: a post of this text made since then is returned instead of a new one.
+      if (this.calls.some((c) => c.made && c.text === text && c.at >= since)) return { platform: this.name, channelId: channel.channelId, messageId: 'found' };
+    }
+    const error = this.plan({ channelId: channel.channelId, text, attemptOfText });
+    if (error) call.error = error;
+    call.made = !error || error instanceof LandedThenFailed;
     if (error) throw error;
     this.posted += 1;
     return { platform: this.name, channelId: channel.channelId, messageId: `m${this.posted}` };
@@ -58,9 +72,9 @@ class FakePlatform implements ChatPlatform {
   async startThread(posted: PostedRef): Promise<ThreadRef> {
     return { platform: posted.platform, channelId: posted.channelId, threadId: posted.messageId };
   }
-  /** Successful posts only. */
+  /** The posts made (including those whose answer was lost). */
   get posts(): Call[] {
-    return this.calls.filter((call) => !call.error);
+    return this.calls.filter((call) => call.made);
   }
   postsTo(channelId: string): Call[] {
     return this.posts.filter((call) => call.channelId === channelId);
@@ -296,6 +310,35 @@ describe('PacedSender failures', () => {
     expect(platform.posts.map((p) => p.text)).toEqual(['good']);
   });
 
+  it('after a failure that may have landed, looks the post up (from that attempt on) instead of guessing', async () => {
+    const { platform, send } = setup({}, ({ text, attemptOfText }) =>
+      text === 'lost-answer' && attemptOfText === 1 ? new LandedThenFailed('socket hang up after sending') : text === 'timeout' && attemptOfText <= 2 ? new TransientPlatformError('timed out') : undefined,
+    );
+    expect((await send('A', 'lost-answer')).status).toBe('sent');
+    expect((await send('B', 'timeout')).status).toBe('sent');
+    // The post whose answer was lost is found by the look-up and not made again.
+    expect(platform.posts.map((p) => p.text)).toEqual(['lost-answer', 'timeout']);
+    expect(platform.calls.filter((c) => c.text === 'lost-answer').map((c) => [c.at, c.lookupSince])).toEqual([[0, undefined], [750, 0]]);
+    // Every attempt after the first ambiguous one looks from that first attempt.
+    expect(platform.calls.filter((c) => c.text === 'timeout').map((c) => [c.at, c.lookupSince])).toEqual([[750, undefined], [1500, 750], [3000, 750]]);
+  });
+
+  it('does not look up after a 429 or a refused connection: those posts were certainly not made', async () => {
+    const { platform, send } = setup({}, ({ attemptOfText }) =>
+      attemptOfText === 1 ? new RateLimitedError(1000) : attemptOfText === 2 ? new TransientPlatformError('ECONNREFUSED', { mayHaveLanded: false }) : undefined,
+    );
+    expect((await send('C1', 'x')).status).toBe('sent');
+    expect(platform.calls.map((c) => c.lookupSince)).toEqual([undefined, undefined, undefined]);
+    expect(platform.posts).toHaveLength(1);
+  });
+
+  it('looks first on the first attempt of a send that may have been made before a crash', async () => {
+    const { platform, sender, clock } = setup();
+    const since = new Date(clock.now().getTime() - 60_000);
+    await sender.send({ key: 'resumed', channel: { platform: 'fake', channelId: 'C1' }, message: textMessage('resumed'), mayExistSince: since });
+    expect(platform.calls.map((c) => c.lookupSince)).toEqual([-60_000]);
+  });
+
   it('never posts twice nor loses a message across 200 random sends with random failures', async () => {
     const rng = createRng(20250124);
     const channels = Array.from({ length: 12 }, (_, i) => `C${i}`);
@@ -306,6 +349,7 @@ describe('PacedSender failures', () => {
       if (roll < 0.15) return new RateLimitedError(rng.between(200, 2000), { global: true });
       if (roll < 0.27) return new TransientPlatformError('500', { status: 500 });
       if (roll < 0.3) return new Error('ECONNRESET');
+      if (roll < 0.36) return new LandedThenFailed('reset after Slack accepted it');
       return undefined;
     };
     const global = { perSecond: 8, burst: 8 };
@@ -333,6 +377,7 @@ describe('PacedSender failures', () => {
     expect(platform.calls.filter((c) => c.channelId === 'GONE')).toHaveLength(sent.filter((s) => s.channelId === 'GONE').length);
     expect(platform.calls.some((c) => c.error instanceof RateLimitedError)).toBe(true);
     expect(platform.calls.some((c) => c.error instanceof TransientPlatformError)).toBe(true);
+    expect(platform.calls.some((c) => c.error instanceof LandedThenFailed)).toBe(true);
     // Every attempt, failed or not, kept to the limits.
     expect(maxInWindow(platform.calls.map((c) => c.at))).toBeLessThanOrEqual(global.burst + global.perSecond - 1);
     expect(maxPerChannelInWindow(platform.calls)).toBeLessThanOrEqual(3);
