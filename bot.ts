@@ -22,7 +22,7 @@ import type { PaperLibrary } from './src/library/paper-library.ts';
 import type { Logger } from './src/logger.ts';
 import type { BotMetrics } from './src/metrics/metrics.port.ts';
 import { DailyPosts } from './src/scheduler/daily-posts.ts';
-import { DeliveryService, type ChannelSender } from './src/scheduler/delivery.ts';
+import { DeliveryService, type ChannelSender } from './src/delivery/delivery-service.ts';
 import { JobLoop, type ScheduledJob } from './src/scheduler/job-loop.ts';
 import { PaperSync } from './src/scheduler/paper-sync.ts';
 import { SourceRefresh, type PaperSource } from './src/scheduler/source-refresh.ts';

@@ -7,13 +7,16 @@ import type { ChannelSettings, ChannelSettingsStore, DailySettings } from '../st
 import type { DeliveryStore } from '../store/delivery-store.port.ts';
 import type { SourceStateStore } from '../store/source-state-store.port.ts';
 import { nextDailyRun, previousDailyRun } from './daily-schedule.ts';
-import type { DeliveryService } from './delivery.ts';
+import type { DeliveryService } from '../delivery/delivery-service.ts';
 import { weekdayOf } from './local-time.ts';
 import type { ScheduledJob } from './job-loop.ts';
 import type { PostContent, PostPresenter } from './post-content.ts';
 
 /** A post missed while the bot was down is still made this long after its time; later it is skipped. */
 export const DEFAULT_GRACE_MS = 6 * 3_600_000;
+
+/** A post this late or later is logged as late (a scheduled run normally starts within milliseconds). */
+const LATE_NOTE_MS = 60_000;
 
 /** The key that makes a channel's daily post exactly once per local day. */
 export function dailyKey(channel: string, localDate: string): string {
@@ -51,12 +54,20 @@ export class DailyPosts implements ScheduledJob {
     return best;
   }
 
+  /**
+   * Makes the posts due at `at`, every channel at once (the sender paces them and keeps one channel's trouble
+   * to that channel). A run that comes late, after the process was frozen (a suspended laptop or VM) or the
+   * clock stepped forward, goes by the same rule as the catch-up at start: within the grace period the post is
+   * made once, beyond it it is skipped with a log line.
+   */
   async run(at: Date): Promise<void> {
     const justBefore = new Date(at.getTime() - 1);
+    const due: { settings: ChannelSettings; localDate: string }[] = [];
     for (const settings of await this.deps.channels.listDaily()) {
       const next = nextDailyRun(settings.daily!, justBefore);
-      if (next.at.getTime() === at.getTime()) await this.post(settings, next.localDate);
+      if (next.at.getTime() === at.getTime()) due.push({ settings, localDate: next.localDate });
     }
+    await Promise.all(due.map(({ settings, localDate }) => this.postIfOnTime(settings, localDate, at)));
   }
 
   /**
@@ -65,20 +76,27 @@ export class DailyPosts implements ScheduledJob {
    */
   async catchUp(): Promise<void> {
     const now = this.deps.clock.now();
-    const grace = this.deps.graceMs ?? DEFAULT_GRACE_MS;
+    const missed: { settings: ChannelSettings; localDate: string; at: Date }[] = [];
     for (const settings of await this.deps.channels.listDaily()) {
-      const missed = previousDailyRun(settings.daily!, now);
-      if (await this.deps.deliveries.get(dailyKey(settings.channel, missed.localDate))) continue;
+      const run = previousDailyRun(settings.daily!, now);
+      if (await this.deps.deliveries.get(dailyKey(settings.channel, run.localDate))) continue;
       // Only a run after the daily post was switched on counts as missed.
-      if (missed.at < new Date(settings.updatedAt)) continue;
-      const late = now.getTime() - missed.at.getTime();
-      if (late <= grace) {
-        this.deps.log.info({ channel: settings.channel, localDate: missed.localDate, lateMinutes: Math.round(late / 60_000) }, 'making a daily post missed while the bot was down');
-        await this.post(settings, missed.localDate);
-      } else {
-        this.deps.log.warn({ channel: settings.channel, localDate: missed.localDate, lateMinutes: Math.round(late / 60_000) }, 'skipped a daily post missed beyond the grace period');
-      }
+      if (run.at < new Date(settings.updatedAt)) continue;
+      missed.push({ settings, ...run });
     }
+    await Promise.all(missed.map(({ settings, localDate, at }) => this.postIfOnTime(settings, localDate, at)));
+  }
+
+  /** The one lateness rule: a post more than the grace period after its time is skipped, else made (once). */
+  private async postIfOnTime(settings: ChannelSettings, localDate: string, scheduledAt: Date): Promise<void> {
+    const late = this.deps.clock.now().getTime() - scheduledAt.getTime();
+    const fields = { channel: settings.channel, localDate, lateMinutes: Math.round(late / 60_000) };
+    if (late > (this.deps.graceMs ?? DEFAULT_GRACE_MS)) {
+      this.deps.log.warn(fields, 'skipped a daily post missed beyond the grace period');
+      return;
+    }
+    if (late >= LATE_NOTE_MS) this.deps.log.info(fields, 'making a late daily post, within the grace period');
+    await this.post(settings, localDate);
   }
 
   /** Exactly what the channel's next daily post would contain, without posting or recording anything. */

@@ -3,8 +3,8 @@ import type { Papers } from '../library/papers.ts';
 import type { Logger } from '../logger.ts';
 import { SUBSCRIPTION_CURSOR, type PaperStore } from '../store/paper-store.port.ts';
 import type { DeliveryStore } from '../store/delivery-store.port.ts';
-import type { SubscriptionStore } from '../store/subscription-store.port.ts';
-import type { DeliveryService } from './delivery.ts';
+import type { Subscription, SubscriptionStore } from '../store/subscription-store.port.ts';
+import type { DeliveryOutcome, DeliveryService } from '../delivery/delivery-service.ts';
 import type { PostPresenter } from './post-content.ts';
 
 /** The most papers in one subscription post; the rest are counted and linked to a search. */
@@ -53,28 +53,41 @@ export class SubscriptionPosts {
     return posted;
   }
 
+  /**
+   * Channels at once (the sender paces them, and one channel's trouble holds up only that channel); within a
+   * channel one subscription after another, so a paper two of them match is posted there once.
+   */
   private async post(fresh: readonly string[], range: string): Promise<number> {
-    let posted = 0;
+    const byChannel = new Map<string, Subscription[]>();
     for (const subscription of await this.deps.subscriptions.all()) {
-      const matching = this.deps.papers.matchAmong(subscription.topic, fresh, {
-        ...(subscription.minUpvotes !== undefined ? { minUpvotes: subscription.minUpvotes } : {}),
-      });
-      if (matching.length === 0) continue;
-      const shown = await this.deps.deliveries.alreadyShown(subscription.channel, matching);
-      const unseen = matching.filter((id) => !shown.has(id));
-      if (unseen.length === 0) continue;
-      const papers = await this.deps.papers.getMany(unseen.slice(0, SUBSCRIPTION_POST_CAP));
-      const outcome = await this.deps.delivery.deliver({
-        key: `subscription:${subscription.channel}:${subscription.id}:${range}`,
-        channel: subscription.channel,
-        kind: 'subscription',
-        // Only the papers in the post count as shown; the rest are counted in it, with a search to see them.
-        paperIds: papers.map((paper) => paper.id),
-        message: this.deps.present({ kind: 'subscription', subscription, papers, more: unseen.length - papers.length }),
-      });
-      if (outcome === 'sent') posted++;
-      this.deps.log.info({ channel: subscription.channel, subscription: subscription.id, papers: papers.length, outcome }, 'subscription post');
+      byChannel.set(subscription.channel, [...(byChannel.get(subscription.channel) ?? []), subscription]);
     }
-    return posted;
+    const outcomes: (DeliveryOutcome | undefined)[] = [];
+    await Promise.all([...byChannel.values()].map(async (subscriptions) => {
+      for (const subscription of subscriptions) outcomes.push(await this.postMatches(subscription, fresh, range));
+    }));
+    return outcomes.filter((outcome) => outcome === 'sent').length;
+  }
+
+  /** Posts the papers of `fresh` that match the subscription and its channel has not been shown. */
+  private async postMatches(subscription: Subscription, fresh: readonly string[], range: string): Promise<DeliveryOutcome | undefined> {
+    const matching = this.deps.papers.matchAmong(subscription.topic, fresh, {
+      ...(subscription.minUpvotes !== undefined ? { minUpvotes: subscription.minUpvotes } : {}),
+    });
+    if (matching.length === 0) return undefined;
+    const shown = await this.deps.deliveries.alreadyShown(subscription.channel, matching);
+    const unseen = matching.filter((id) => !shown.has(id));
+    if (unseen.length === 0) return undefined;
+    const papers = await this.deps.papers.getMany(unseen.slice(0, SUBSCRIPTION_POST_CAP));
+    const outcome = await this.deps.delivery.deliver({
+      key: `subscription:${subscription.channel}:${subscription.id}:${range}`,
+      channel: subscription.channel,
+      kind: 'subscription',
+      // Only the papers in the post count as shown; the rest are counted in it, with a search to see them.
+      paperIds: papers.map((paper) => paper.id),
+      message: this.deps.present({ kind: 'subscription', subscription, papers, more: unseen.length - papers.length }),
+    });
+    this.deps.log.info({ channel: subscription.channel, subscription: subscription.id, papers: papers.length, outcome }, 'subscription post');
+    return outcome;
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../src/clock.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
-import type { Capabilities, ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 
 /** One message the fake platform accepted. */
@@ -13,11 +13,14 @@ export interface FakePost {
   id: string;
   /** How many times `update` replaced it. */
   edits: number;
+  /** The idempotency key the post was made with (the delivery key), if any. */
+  key?: string;
 }
 
 /**
  * A ChatPlatform that records what it is sent, as neutral messages, with the clock time. `failNext`
- * scripts errors (a 429 storm, a 5xx, a vanished channel) thrown by the next calls for a channel.
+ * scripts errors (a 429 storm, a 5xx, a vanished channel) thrown by the next calls for a channel. A post made
+ * with `mayExistSince` is looked up first among the posts of its key, like the real platforms do.
  */
 export class FakePlatform implements ChatPlatform {
   readonly capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
@@ -42,18 +45,34 @@ export class FakePlatform implements ChatPlatform {
     return this.posts.filter((post) => post.channelId === channelId);
   }
 
-  async post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef> {
-    this.throwScripted(channel.channelId);
-    const id = String(++this.counter);
-    this.posts.push({ channelId: channel.channelId, message, at: this.clock.now(), id, edits: 0 });
-    return { ...channel, messageId: id };
+  async post(channel: ChannelRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+    return this.make(channel, undefined, message, options);
   }
 
-  async reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
-    this.throwScripted(thread.channelId);
-    const id = String(++this.counter);
-    this.posts.push({ channelId: thread.channelId, threadId: thread.threadId, message, at: this.clock.now(), id, edits: 0 });
-    return { platform: thread.platform, channelId: thread.channelId, messageId: id };
+  async reply(thread: ThreadRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+    return this.make(thread, thread.threadId, message, options);
+  }
+
+  /** Records a post as if an earlier process had made it just before dying (for crash tests). */
+  seed(post: Omit<FakePost, 'id' | 'edits'>): FakePost {
+    const made = { ...post, id: String(++this.counter), edits: 0 };
+    this.posts.push(made);
+    return made;
+  }
+
+  private make(channel: ChannelRef, threadId: string | undefined, message: OutgoingMessage, options: PostOptions = {}): PostedRef {
+    const ref = { platform: channel.platform, channelId: channel.channelId };
+    if (options.mayExistSince && options.idempotencyKey !== undefined) {
+      const since = options.mayExistSince.getTime();
+      const earlier = this.posts.find((p) => p.key === options.idempotencyKey && p.at.getTime() >= since);
+      if (earlier) return { ...ref, messageId: earlier.id };
+    }
+    this.throwScripted(channel.channelId);
+    const post: FakePost = { channelId: channel.channelId, message, at: this.clock.now(), id: String(++this.counter), edits: 0 };
+    if (threadId !== undefined) post.threadId = threadId;
+    if (options.idempotencyKey !== undefined) post.key = options.idempotencyKey;
+    this.posts.push(post);
+    return { ...ref, messageId: post.id };
   }
 
   /** Replaces a posted message (scripted failures apply as for posts). */

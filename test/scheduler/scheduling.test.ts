@@ -131,6 +131,31 @@ describe('daily posts over days of simulated time', () => {
     expect(after.platform.posts.map((p) => p.at.toISOString())).toEqual(['2025-01-21T09:00:00.000Z']);
   });
 
+  it('after the process was frozen for 48 hours, skips the post beyond the grace period and makes the one within it once', async () => {
+    const bot = await testBot({ now: '2025-01-20T08:00:00Z' });
+    await bot.stores.channels.setDaily('test:C1', daily('09:00', 'UTC'), 'test:U1', bot.clock.now());
+    await bot.jobs.runUntil(new Date('2025-01-20T10:00:00Z'));
+    // Suspended (a laptop lid, a paused VM, SIGSTOP) from Monday 10:00 to Wednesday 10:00.
+    bot.clock.advance(48 * 3_600_000);
+    await bot.jobs.runUntil(new Date('2025-01-22T12:00:00Z'));
+    expect(bot.platform.posts.map((p) => p.at.toISOString())).toEqual(['2025-01-20T09:00:00.000Z', '2025-01-22T10:00:00.000Z']);
+    expect(bot.log.records.filter((r) => r.message === 'skipped a daily post missed beyond the grace period').map((r) => r.fields))
+      .toEqual([{ part: 'daily', channel: 'test:C1', localDate: '2025-01-21', lateMinutes: 25 * 60 }]);
+    expect(bot.log.records.find((r) => r.message === 'making a late daily post, within the grace period')?.fields)
+      .toEqual({ part: 'daily', channel: 'test:C1', localDate: '2025-01-22', lateMinutes: 60 });
+    expect((await bot.stores.deliveries.get('daily:test:C1:2025-01-21'))).toBeUndefined();
+  });
+
+  it('posts to every channel at once: one channel answering 429 twenty times delays only itself', async () => {
+    const bot = await testBot({ now: '2025-01-20T08:00:00Z' });
+    const channels = ['a-slow', ...Array.from({ length: 12 }, (_, i) => `c${i}`)];
+    for (const channel of channels) await bot.stores.channels.setDaily(`test:${channel}`, daily('09:00', 'UTC'), 'test:U1', bot.clock.now());
+    bot.platform.failNext('a-slow', ...Array.from({ length: 20 }, () => new RateLimitedError(30_000)));
+    await bot.jobs.runUntil(new Date('2025-01-20T09:30:00Z'));
+    for (const channel of channels.slice(1)) expect(bot.platform.postsTo(channel).map((p) => p.at.toISOString())).toEqual(['2025-01-20T09:00:00.000Z']);
+    expect(bot.platform.postsTo('a-slow').map((p) => p.at.toISOString())).toEqual(['2025-01-20T09:10:00.000Z']);
+  });
+
   it('says in one line why a day has nothing new, instead of silence', async () => {
     const bot = await testBot({ now: '2025-01-20T00:00:00Z' });
     await bot.stores.channels.setDaily('test:C1', daily('09:00', 'UTC', { top: 20, topic: 'optimal transport' }), 'test:U1', bot.clock.now());
@@ -166,21 +191,29 @@ describe('delivery under failure', () => {
     expect((await bot.exec('status')).reply.fallbackText).toContain('Disabled channels: test:gone (channel_not_found)');
   });
 
-  it('after a crash, resends what never left and does not resend what may have', async () => {
+  it('after a crash, resends what never left, and looks up what may have been made before resending it', async () => {
     const path = sqliteFile();
     const library = await testLibrary({ now: '2025-01-20T08:00:00Z' });
     const stores = openStores(path);
     const message = (text: string) => JSON.stringify({ fallbackText: text, blocks: [], visibility: 'channel' });
-    await stores.deliveries.claim({ key: 'k-retrying', channel: 'test:C1', kind: 'subscription', paperIds: [], message: message('retry me') }, library.clock.now());
-    await stores.deliveries.setStatus('k-retrying', 'retrying', library.clock.now(), 'HTTP 503');
-    await stores.deliveries.claim({ key: 'k-sending', channel: 'test:C1', kind: 'subscription', paperIds: [], message: message('maybe sent') }, library.clock.now());
-    await stores.deliveries.setStatus('k-sending', 'sending', library.clock.now());
+    const claim = async (key: string, text: string, status: 'claimed' | 'sending' | 'retrying') => {
+      await stores.deliveries.claim({ key, channel: 'test:C1', kind: 'subscription', paperIds: [], message: message(text) }, library.clock.now());
+      if (status !== 'claimed') await stores.deliveries.setStatus(key, status, library.clock.now(), status === 'retrying' ? 'HTTP 503' : undefined);
+    };
+    await claim('k-claimed', 'never tried', 'claimed');
+    await claim('k-retrying', 'retry me', 'retrying');
+    await claim('k-landed', 'made before the crash', 'sending');
+    await claim('k-lost', 'lost in the crash', 'sending');
+    library.clock.advance(60_000);
     const bot = await testBot({ clock: library.clock, stores: openStores(path) });
+    // The process died after the platform made this one, before it could record so.
+    const landed = bot.platform.seed({ channelId: 'C1', message: JSON.parse(message('made before the crash')), at: new Date('2025-01-20T08:00:00Z'), key: 'k-landed' });
     await bot.bot.start();
     await bot.bot.stop();
-    expect(bot.platform.posts.map((p) => p.message.fallbackText)).toEqual(['retry me']);
-    expect((await bot.stores.deliveries.get('k-sending'))?.status).toBe('unknown');
-    expect((await bot.stores.deliveries.get('k-retrying'))?.status).toBe('sent');
+    const texts = bot.platform.posts.map((p) => p.message.fallbackText);
+    expect(texts.sort()).toEqual(['lost in the crash', 'made before the crash', 'never tried', 'retry me']);
+    for (const key of ['k-claimed', 'k-retrying', 'k-landed', 'k-lost']) expect((await bot.stores.deliveries.get(key))?.status).toBe('sent');
+    expect((await bot.stores.deliveries.get('k-landed'))?.postedId).toBe(landed.id);
   });
 });
 
