@@ -7,14 +7,16 @@ import { ActionCodec } from './commands/framework/actions.ts';
 import type { BotStatus, CommandResult, CommandSpec } from './commands/framework/command-spec.ts';
 import { Dispatcher } from './commands/framework/dispatcher.ts';
 import type { BotInbound, InboundContext } from './commands/framework/inbound.ts';
-import { threadNote } from './commands/presenters/discussion.ts';
+import { thinkingMessage, threadNote } from './commands/presenters/discussion.ts';
 import { commandRegistry } from './commands/registry.ts';
 import { ArgumentSuggester } from './commands/framework/suggest.ts';
 import { createPostPresenter } from './commands/presenters/posts.ts';
+import type { OutgoingMessage } from './src/chat/message.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
-import { encodeRef, type ThreadRef } from './src/chat/refs.ts';
+import { encodeRef, type ThreadMessage, type ThreadRef } from './src/chat/refs.ts';
+import { replyWhenReady } from './src/chat/thinking-reply.ts';
 import { ChannelGoneError } from './src/delivery/platform-errors.ts';
-import { openDiscussionThread } from './src/discussions/open-thread.ts';
+import { DiscussionOpener } from './src/discussions/open-thread.ts';
 import { FullTextLibrary } from './src/fulltext/full-text-library.ts';
 import type { PaperWriter } from './src/llm/paper-writer.ts';
 import type { Clock } from './src/clock.ts';
@@ -38,8 +40,10 @@ export interface BotOptions {
   stores: Stores;
   /** The sender of each running platform (by `ChannelRef.platform`): paced, for scheduled posts. */
   senderFor: (platform: string) => ChannelSender | undefined;
-  /** Each running platform itself, for replies to people (opening a discussion thread). */
+  /** Each running platform itself, for opening threads and editing a "thinking" message (posts go through `senderFor`). */
   platformFor?: (platform: string) => ChatPlatform | undefined;
+  /** How long an answer in a thread may take before a "thinking" message is posted (default `THINKING_AFTER_MS`). */
+  thinkingAfterMs?: number;
   status: BotStatus;
   defaultTimeZone: string;
   sources?: readonly PaperSource[];
@@ -115,29 +119,64 @@ export function createBot(options: BotOptions): Bot {
       nextRuns: () => jobs.nextRuns(),
     },
   }, registry, options.metrics);
+  const opener = new DiscussionOpener();
+  const noThreads = (): CommandResult => ({
+    reply: { ...threadNote('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' },
+    outcome: 'user-error',
+  });
+
+  /**
+   * A message in a thread: counted, and a question to the bot answered. When the adapter names the message, the
+   * answer is posted here, once, through the delivery records and the paced sender (a 429 waits, a redelivered
+   * event is not answered twice), after a "thinking" message when it takes a while; otherwise it is returned for
+   * the adapter to show (the terminal).
+   */
+  async function threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined> {
+    const answer = dispatcher.threadMessage(message);
+    if (message.messageId === undefined) return answer;
+    const key = `reply:${encodeRef(message.thread)}:${message.messageId}`;
+    const channel = encodeRef({ platform: message.thread.platform, channelId: message.thread.channelId });
+    const platform = options.platformFor?.(message.thread.platform);
+    const edit = platform?.update && platform.capabilities.editing ? platform.update.bind(platform) : undefined;
+    await replyWhenReady({
+      async post(reply, part) {
+        const made = await delivery.ensure({ key: part === 'answer' ? key : `${key}:${part}`, channel, thread: message.thread, kind: 'reply', paperIds: [], message: reply });
+        if (made.status === 'sent') return made.posted;
+        log.warn({ thread: encodeRef(message.thread), part, outcome: made.status }, 'could not answer in a thread');
+        return undefined;
+      },
+      ...(edit ? { edit } : {}),
+    }, answer, { thinking: thinkingMessage(), ...(options.thinkingAfterMs !== undefined ? { thinkingAfterMs: options.thinkingAfterMs } : {}) });
+    return undefined;
+  }
+
   /** Carries out what a result asks beyond its reply: opening a discussion thread. */
   async function complete(result: CommandResult, where: InboundContext): Promise<CommandResult> {
     if (!result.discussion) return result.thread ? reopenExisting(result, result.thread.ref, where) : result;
     const platform = options.platformFor?.(where.channel.platform);
-    if (!platform) {
-      return { reply: { ...threadNote('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' }, outcome: 'user-error' };
-    }
+    if (!platform) return noThreads();
     const { paperId, title, seed } = result.discussion;
-    let opened: Awaited<ReturnType<typeof openDiscussionThread>>;
+    let opened: Awaited<ReturnType<DiscussionOpener['open']>>;
     try {
-      opened = await openDiscussionThread({
-        platform, store: stores.discussions, channel: where.channel, opener: where.actor, paperId, title, card: result.reply, seed, at: clock.now(),
+      opened = await opener.open({
+        platform, ensure: (request) => delivery.ensure(request), store: stores.discussions,
+        channel: where.channel, opener: where.actor, paperId, title, card: result.reply, seed, at: clock.now(),
       });
     } catch (error) {
-      if (error instanceof ChannelGoneError) {
-        // Not a passing failure: the bot may not post or open threads here, and retrying will not change that.
-        log.warn({ paperId, channel: where.channel.channelId, reason: error.reason }, 'not allowed to open a discussion thread here');
-        const text = `I cannot post or open a thread in this channel (${error.reason}). Ask an admin to let Paperboy send messages and create threads here.`;
-        return { reply: { ...threadNote(text), visibility: 'user' }, outcome: 'user-error' };
+      if (!(error instanceof ChannelGoneError)) {
+        // The discussion stays claimed with what was posted: the next attempt continues it, never a second card.
+        log.error({ paperId, channel: where.channel.channelId, error: String(error) }, 'could not open a discussion thread');
+        return { reply: { ...threadNote('Sorry, the thread could not be opened just now. Try /papers discuss again in a moment: it continues where this stopped.'), visibility: 'user' }, outcome: 'failed' };
       }
-      log.error({ paperId, channel: where.channel.channelId, error: String(error) }, 'could not open a discussion thread');
-      return { reply: { ...threadNote('Sorry, the thread could not be opened just now. Please try again in a moment.'), visibility: 'user' }, outcome: 'failed' };
+      opened = { refused: error.reason };
     }
+    if ('refused' in opened) {
+      // Not a passing failure: the bot may not post or open threads here, and retrying will not change that.
+      log.warn({ paperId, channel: where.channel.channelId, reason: opened.refused }, 'not allowed to open a discussion thread here');
+      const text = `I cannot post or open a thread in this channel (${opened.refused}). Ask an admin to let Paperboy send messages and create threads here.`;
+      return { reply: { ...threadNote(text), visibility: 'user' }, outcome: 'user-error' };
+    }
+    if ('unavailable' in opened) return noThreads();
     if ('pending' in opened) {
       return { reply: { ...threadNote(`The thread for "${title}" is being opened right now; it will appear in a moment.`), visibility: 'user' }, outcome: 'ok' };
     }
@@ -179,7 +218,7 @@ export function createBot(options: BotOptions): Bot {
     dispatcher, jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery,
     command: async (line, where) => complete(await dispatcher.dispatchLine(line, where), where),
     press: async (actionId, where) => complete(await dispatcher.pressButton(actionId, where), where),
-    threadMessage: (message) => dispatcher.threadMessage(message),
+    threadMessage,
     async suggest(command, argument, partial, channel) {
       const spec = registry.find((s) => s.name === command);
       const wanted = spec?.arguments.find((a) => a.name === argument);

@@ -21,7 +21,7 @@ export async function measureDiscordRoundTrip(library: PaperLibrary, stores: Sto
     clock: systemClock, log: silentLogger, library, stores, senderFor: () => undefined,
     status: { startedAt: new Date(), version: 'bench', sources: [] }, defaultTimeZone: 'UTC',
   });
-  const adapter = createDiscordAdapter({ token, applicationId: appId, apiBase, managers: [], retries: 0, timeoutMs: 10_000 }, { inbound: bot, clock: systemClock, log: silentLogger });
+  const adapter = createDiscordAdapter({ token, applicationId: appId, apiBase, managers: [], requestTimeoutMs: 10_000 }, { inbound: bot, clock: systemClock, log: silentLogger });
   await adapter.start();
   try {
     load.send({ texts });

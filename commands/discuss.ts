@@ -34,10 +34,8 @@ export const discussCommand = defineCommand({
   run: async (args, ctx) => {
     const paper = await resolvePaper(ctx.papers, args.paper, 'discuss');
     const existing = await ctx.stores.discussions.get(encodeRef(ctx.channel), paper.id);
-    if (existing && isPendingThread(existing.thread)) {
-      return { ...threadNote(`The thread for "${paper.titleDisplay}" is being opened right now; it will appear in a moment.`), visibility: 'user' as const };
-    }
-    if (existing) {
+    // A thread still being opened is asked for again: the opener continues it if the first attempt stopped.
+    if (existing && !isPendingThread(existing.thread)) {
       const count = `${existing.replyCount} ${existing.replyCount === 1 ? 'reply' : 'replies'}`;
       return {
         reply: { ...threadNote(`"${paper.titleDisplay}" already has a thread here, opened ${existing.createdAt.slice(0, 10)} (${count}). Continue there.`), visibility: 'user' as const },

@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   HF_SCHEDULE: cronSchedule('15 * * * *').default('15 * * * *'),
   ARXIV_RSS_SCHEDULE: cronSchedule('30 5 * * 1-5').default('30 5 * * *'),
   ARXIV_API_SCHEDULE: cronSchedule('0 */6 * * *').default('0 */6 * * *'),
+  CHAT_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions page of your Slack app)').optional(),
   SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the signing secret from Basic Information (hex)').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp- (for Socket Mode)').optional(),
@@ -142,9 +143,10 @@ export interface SlackConfig {
   /** Known bot ids skip the `auth.test` call at start. */
   botId?: string;
   botUserId?: string;
-  /** Tests: answer HTTP only after handlers finish, and fail fast on a broken fake. */
+  /** Tests: answer HTTP only after handlers finish. */
   processBeforeResponse?: boolean;
-  retries?: number;
+  /** Every Web API call is abandoned (aborted) after this long; the paced sender then looks the post up. */
+  requestTimeoutMs: number;
 }
 
 /** Settings of the Discord adapter; present only when Discord is configured. */
@@ -159,9 +161,8 @@ export interface DiscordConfig {
   guildId?: string;
   /** User ids that may change channel settings besides members with Manage Channels; `*` for everyone. */
   managers: string[];
-  /** Tests: fail fast on a broken fake (REST retries and timeout). */
-  retries?: number;
-  timeoutMs?: number;
+  /** Every REST call is abandoned (aborted) after this long; the paced sender then looks the post up. */
+  requestTimeoutMs: number;
 }
 
 /** Settings of the terminal adapter. */
@@ -252,6 +253,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         managers: e.SLACK_MANAGERS,
         ...(e.SLACK_BOT_ID ? { botId: e.SLACK_BOT_ID } : {}),
         ...(e.SLACK_BOT_USER_ID ? { botUserId: e.SLACK_BOT_USER_ID } : {}),
+        requestTimeoutMs: e.CHAT_REQUEST_TIMEOUT_MS,
       }
     : undefined;
   const discord: DiscordConfig | undefined = e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
@@ -261,6 +263,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         apiBase: e.DISCORD_API_BASE.replace(/\/+$/, ''),
         ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
         managers: e.DISCORD_MANAGERS,
+        requestTimeoutMs: e.CHAT_REQUEST_TIMEOUT_MS,
       }
     : undefined;
   const languageModel: LanguageModelConfig | undefined =

@@ -88,7 +88,7 @@ describe('Discord settings', () => {
   it('is off without a token, on with a token and an application id', () => {
     expect(readConfig({}).discord).toBeUndefined();
     expect(readConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '109876543210987654', DISCORD_MANAGERS: '1,2', DISCORD_API_BASE: 'http://127.0.0.1:9/api/' }).discord)
-      .toEqual({ token, applicationId: '109876543210987654', apiBase: 'http://127.0.0.1:9/api', managers: ['1', '2'] });
+      .toEqual({ token, applicationId: '109876543210987654', apiBase: 'http://127.0.0.1:9/api', managers: ['1', '2'], requestTimeoutMs: 10_000 });
   });
 
   it('names what is missing or malformed, without echoing the token', () => {

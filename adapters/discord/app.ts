@@ -30,10 +30,8 @@ import type { Clock } from '../../src/clock.ts';
 import type { DiscordConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import { withinDeadline } from '../../src/util/deadline.ts';
-import { replyWhenReady } from '../../src/chat/thinking-reply.ts';
-import { thinkingMessage } from '../../commands/presenters/discussion.ts';
 import { lineFromOptions, MAX_CHOICE_TEXT, type OptionValue } from './command-schema.ts';
-import { createDiscordPlatform, DISCORD } from './platform.ts';
+import { createDiscordPlatform, DISCORD, rejectMessageRateLimits } from './platform.ts';
 import { baseCustomId, renderDiscordMessages, type DiscordMessage } from './render.ts';
 
 /** How long an interaction's work may run before it is deferred (Discord allows 3 s for the first answer). */
@@ -61,8 +59,6 @@ export interface DiscordAdapterDeps {
   registry?: readonly CommandSpec<any>[];
   /** Default {@link DEFER_AFTER_MS}; tests shorten it. */
   deferAfterMs?: number;
-  /** How long an answer in a thread may take before a "thinking" message is posted (default `THINKING_AFTER_MS`). */
-  thinkingAfterMs?: number;
 }
 
 /** A rendered message as discord.js message options (camelCase mentions; no empty content). */
@@ -105,8 +101,17 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     intents: [...DISCORD_INTENTS],
     rest: {
       api: config.apiBase,
-      ...(config.retries !== undefined ? { retries: config.retries } : {}),
-      ...(config.timeoutMs !== undefined ? { timeout: config.timeoutMs } : {}),
+      // No hidden retries: @discordjs/rest repeats a request after a 5xx or a network error (3 times by default),
+      // which for a message post may make it twice. The paced sender decides instead (the post's nonce and a look
+      // at the channel settle whether it was made). Interaction answers are not repeated either: a lost one is
+      // better than two.
+      retries: 0,
+      // A hung call is aborted, so no request is still in flight when the sender looks the post up.
+      timeout: config.requestTimeoutMs,
+      // A 429 on a channel's messages goes back to the paced sender, which pauses that channel alone (and counts
+      // it); anything else (interaction answers, thread creation) is queued by discord.js until the limit passes,
+      // which is safe: a 429 means the request was not carried out.
+      rejectOnRateLimit: rejectMessageRateLimits,
     },
     // Nothing the bot sends pings anyone unless a message lists the one id it may ping.
     allowedMentions: { parse: [] },
@@ -116,7 +121,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });
   client.rest.setToken(config.token);
-  const platform = createDiscordPlatform(client.rest, log);
+  const platform = createDiscordPlatform(client.rest, log, () => client.user?.id);
 
   const canManage = (userId: string, permissions: Readonly<{ has(bit: bigint): boolean }> | null): boolean =>
     config.managers.includes('*') || config.managers.includes(userId) || Boolean(permissions?.has(PermissionFlagsBits.ManageChannels));
@@ -202,19 +207,15 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     // People type @Paperboy and Discord may insert the bot's own role instead of its user: both ask the bot.
     const botRole = message.guild?.members.me?.roles.botRole;
     const addressedToBot = (client.user !== null && message.mentions.users.has(client.user.id)) || (botRole != null && message.mentions.roles.has(botRole.id));
-    const reply = deps.inbound.threadMessage({
+    // The bot posts the answer itself, once per message, through the paced sender.
+    await deps.inbound.threadMessage({
       thread,
       actor: { platform: DISCORD, userId: message.author.id, displayName: message.author.globalName ?? message.author.username, canManageChannel: false },
       text: withoutMentions(message.content),
       at: deps.clock.now(),
       addressedToBot,
+      messageId: message.id,
     });
-    if (!addressedToBot) {
-      const answer = await reply;
-      if (answer) await platform.reply(thread, answer);
-      return;
-    }
-    await replyWhenReady(platform, thread, reply, { thinking: thinkingMessage(), ...(deps.thinkingAfterMs !== undefined ? { thinkingAfterMs: deps.thinkingAfterMs } : {}) });
   }
 
   client.on(Events.InteractionCreate, (interaction: Interaction) => {

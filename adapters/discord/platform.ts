@@ -1,7 +1,10 @@
 /*
- * Discord as a ChatPlatform: neutral messages posted through discord.js's REST client (whose per-route
- * queue waits out rate limits and retries a 429 by itself), Discord errors mapped to the core's. A post
- * with an idempotency key carries a nonce Discord enforces, so a retried delivery is never made twice.
+ * Discord as a ChatPlatform: neutral messages posted through discord.js's REST client, Discord errors mapped to
+ * the core's. A message post's 429 comes back to the paced sender (the REST client is told to reject it), which
+ * pauses that channel alone. A post with an idempotency key carries a nonce Discord enforces, so a retry within
+ * Discord's nonce window returns the first message; after an attempt that may have landed, the bot's recent
+ * messages in the channel are looked at first (a fetched message does not carry its nonce, so they are matched
+ * on what they show), and only the parts not found are posted.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -39,6 +42,35 @@ export const CHANNEL_GONE_CODES: ReadonlySet<number> = new Set([
 /** A message nonce: at most 25 characters, the same for the same delivery and part on every attempt. */
 export const MAX_NONCE = 25;
 
+/** Discord's clock and ours may differ: a look-up starts this much before the instant it was given. */
+export const LOOKUP_SKEW_MS = 5 * 60_000;
+/** Messages per page of a look-up (Discord's most). */
+const LOOKUP_PAGE = 100;
+/** Pages a look-up reads at most before giving up (and failing, to be tried again). */
+const LOOKUP_MAX_PAGES = 50;
+/** The first second of 2015, where Discord's snowflake clock starts. */
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+/** The smallest snowflake of an instant: `after` it lists the messages made from then on. */
+function snowflakeAt(ms: number): string {
+  return String((BigInt(Math.max(Number(DISCORD_EPOCH), Math.floor(ms))) - DISCORD_EPOCH) << 22n);
+}
+
+/**
+ * What a message shows, as Discord hands it back (whitespace trimmed), to tell a post of ours among the channel's
+ * messages: the text, each embed's title, description, fields and footer, and the buttons' ids and links.
+ */
+export function messageFingerprint(message: { content?: string; embeds?: readonly unknown[]; components?: readonly unknown[] }): string {
+  type Embed = { title?: string; description?: string; footer?: { text?: string }; fields?: { name?: string; value?: string }[] };
+  type Row = { components?: { custom_id?: string; url?: string; label?: string }[] };
+  const trim = (text: string | undefined): string => (text ?? '').trim();
+  return JSON.stringify([
+    trim(message.content),
+    ((message.embeds ?? []) as Embed[]).map((e) => [trim(e.title), trim(e.description), trim(e.footer?.text), (e.fields ?? []).map((f) => [trim(f.name), trim(f.value)])]),
+    ((message.components ?? []) as Row[]).map((row) => (row.components ?? []).map((c) => [c.custom_id ?? c.url ?? '', trim(c.label)])),
+  ]);
+}
+
 /** The nonce of part `index` of the delivery `key` (Discord makes a message once per nonce for a few minutes). */
 export function messageNonce(key: string, index: number): string {
   return createHash('sha256').update(`${key}#${index}`).digest('base64url').slice(0, MAX_NONCE);
@@ -50,7 +82,16 @@ function requestBody(message: DiscordMessage): Omit<DiscordMessage, 'content'> &
   return content === '' ? rest : { content, ...rest };
 }
 
-/** Turns a REST failure into the core's vocabulary (rate limited, transient, channel gone). */
+/** The error code of a failed network request (undici sets it on the error or its cause). */
+function networkCode(error: Error): string | undefined {
+  const e = error as Error & { code?: string; cause?: { code?: string } };
+  return e.code ?? e.cause?.code;
+}
+
+/**
+ * Turns a REST failure into the core's vocabulary (rate limited, transient, channel gone). A 5xx, a timeout or a
+ * broken connection may have made the post; a refused connection or a 4xx did not.
+ */
 export function mapDiscordError(error: unknown): unknown {
   if (error instanceof RateLimitError) {
     return new RateLimitedError(error.retryAfter, { global: error.global, cause: error });
@@ -62,25 +103,62 @@ export function mapDiscordError(error: unknown): unknown {
     if (error.status >= 500) return new TransientPlatformError(error.message, { status: error.status, cause: error });
     return error;
   }
-  if (error instanceof HTTPError) return new TransientPlatformError(error.message, { status: error.status, cause: error });
-  // Timeouts and refused connections from undici.
-  if (error instanceof Error && /abort|timeout|ECONN|socket|fetch failed/i.test(`${error.name} ${error.message}`)) {
-    return new TransientPlatformError(error.message, { cause: error });
+  if (error instanceof HTTPError) return new TransientPlatformError(error.message, { status: error.status, mayHaveLanded: error.status >= 500, cause: error });
+  // Timeouts and broken or refused connections from undici.
+  if (error instanceof Error && /abort|timeout|ECONN|socket|fetch failed|other side closed|UND_ERR/i.test(`${error.name} ${error.message} ${networkCode(error) ?? ''}`)) {
+    return new TransientPlatformError(error.message, { mayHaveLanded: networkCode(error) !== 'ECONNREFUSED', cause: error });
   }
   return error;
 }
 
-/** Creates the Discord ChatPlatform on a REST client that has the bot token. */
-export function createDiscordPlatform(rest: REST, log: Logger): ChatPlatform {
+/** Rejects (instead of queueing) a rate limit on a channel's messages, so the paced sender pauses only that channel. */
+export function rejectMessageRateLimits(data: { route: string }): boolean {
+  return data.route === '/channels/:id/messages';
+}
+
+/**
+ * Creates the Discord ChatPlatform on a REST client that has the bot token (and rejects message rate limits with
+ * {@link rejectMessageRateLimits}). `botUserId` tells the bot's own messages in a look-up.
+ */
+export function createDiscordPlatform(rest: REST, log: Logger, botUserId: () => string | undefined = () => undefined): ChatPlatform {
   const capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
 
+  /** The parts already posted by the bot in the channel since `since`: part number → message id. */
+  async function findParts(channelId: string, parts: readonly DiscordMessage[], since: Date): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    const bot = botUserId();
+    if (bot === undefined) return found;
+    const wanted = parts.map((part) => messageFingerprint(requestBody(part)));
+    let after = snowflakeAt(since.getTime() - LOOKUP_SKEW_MS);
+    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+      let messages: (APIMessage & { interaction_metadata?: unknown })[];
+      try {
+        messages = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after, limit: String(LOOKUP_PAGE) }) })) as typeof messages;
+      } catch (error) {
+        throw mapDiscordError(error);
+      }
+      // Posts of the bot itself: not interaction answers (also authored by the bot), not webhooks.
+      for (const message of messages) {
+        if (message.author.id !== bot || message.webhook_id !== undefined || message.interaction_metadata !== undefined) continue;
+        const index = wanted.indexOf(messageFingerprint(message));
+        if (index >= 0 && !found.has(index)) found.set(index, message.id);
+      }
+      if (messages.length < LOOKUP_PAGE) return found;
+      after = messages.reduce((newest, m) => (BigInt(m.id) > BigInt(newest) ? m.id : newest), after);
+    }
+    throw new TransientPlatformError(`looking up a post in ${channelId}: more than ${LOOKUP_MAX_PAGES * LOOKUP_PAGE} messages since ${since.toISOString()}`);
+  }
+
   async function send(channelId: string, message: OutgoingMessage, options: PostOptions = {}): Promise<string> {
-    let first: string | undefined;
-    for (const [index, part] of renderDiscordMessages(message).entries()) {
+    const parts = renderDiscordMessages(message);
+    const made = options.mayExistSince ? await findParts(channelId, parts, options.mayExistSince) : new Map<number, string>();
+    let first = made.get(0);
+    for (const [index, part] of parts.entries()) {
+      if (made.has(index)) continue;
       const once = options.idempotencyKey === undefined ? {} : { nonce: messageNonce(options.idempotencyKey, index), enforce_nonce: true };
       try {
         const posted = (await rest.post(Routes.channelMessages(channelId), { body: { ...requestBody(part), ...once } })) as APIMessage;
-        first ??= posted.id;
+        if (index === 0) first = posted.id;
       } catch (error) {
         const mapped = mapDiscordError(error);
         if (mapped instanceof ChannelGoneError) log.warn({ channel: channelId, reason: mapped.reason }, 'discord channel refused a post');
@@ -140,6 +218,10 @@ export function createDiscordPlatform(rest: REST, log: Logger): ChatPlatform {
         })) as APIChannel;
         return { platform: posted.platform, channelId: posted.channelId, threadId: thread.id };
       } catch (error) {
+        // An earlier attempt opened it already (its answer was lost): a message's thread has the message's id.
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) {
+          return { platform: posted.platform, channelId: posted.channelId, threadId: posted.messageId };
+        }
         throw mapDiscordError(error);
       }
     },

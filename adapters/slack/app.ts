@@ -13,8 +13,6 @@ import type { Clock } from '../../src/clock.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import { withinDeadline } from '../../src/util/deadline.ts';
-import { replyWhenReady } from '../../src/chat/thinking-reply.ts';
-import { thinkingMessage } from '../../commands/presenters/discussion.ts';
 import { SlackManagers } from './permissions.ts';
 import { createSlackPlatform, SLACK } from './platform.ts';
 import { baseActionId, renderSlackMessages } from './render.ts';
@@ -72,7 +70,7 @@ function startProblem(error: unknown, setting: string, what: string): string {
 /** Creates the Bolt app and wires it to the bot. */
 export function createSlackAdapter(
   config: SlackConfig,
-  deps: { inbound: BotInbound; clock: Clock; log: Logger; /** Default `THINKING_AFTER_MS`; tests shorten it. */ thinkingAfterMs?: number },
+  deps: { inbound: BotInbound; clock: Clock; log: Logger },
 ): SlackAdapter {
   const log = deps.log.child({ platform: SLACK });
   const app = new App({
@@ -90,9 +88,14 @@ export function createSlackAdapter(
     logger: boltLogger(log),
     clientOptions: {
       slackApiUrl: config.apiUrl,
-      // The paced sender waits out 429s itself, so the post is never lost or sent twice.
+      // No hidden retries: the WebClient's own (10 in about 30 minutes, on 5xx and network errors) would repeat a
+      // chat.postMessage that Slack may have made already, and it would wait out 429s inside a call. The paced
+      // sender decides instead: a 429 is waited out, a failure that may have landed is looked up before any resend.
+      // Reads (users.info, history) fail fast too and are simply asked again later.
       rejectRateLimitedCalls: true,
-      ...(config.retries !== undefined ? { retryConfig: { retries: config.retries } } : {}),
+      retryConfig: { retries: 0 },
+      // A hung call is aborted, so no request is still in flight when the sender looks the post up.
+      timeout: config.requestTimeoutMs,
     },
   });
   const platform = createSlackPlatform(app.client);
@@ -151,11 +154,16 @@ export function createSlackAdapter(
   app.event('app_mention', async ({ event }) => {
     if (!event.user) return;
     const context = await where(event.user, undefined, event.channel);
-    const thread = { platform: SLACK, channelId: event.channel, threadId: event.thread_ts ?? event.ts };
-    const reply = deps.inbound.threadMessage({
-      thread, actor: context.actor, text: withoutMention(event.text, botUserId), at: context.receivedAt, addressedToBot: true,
+    const threadTs = event.thread_ts ?? event.ts;
+    // The bot posts the answer itself, once per mention (keyed by its ts), through the paced sender.
+    await deps.inbound.threadMessage({
+      thread: { platform: SLACK, channelId: event.channel, threadId: threadTs },
+      actor: context.actor,
+      text: withoutMention(event.text, botUserId),
+      at: context.receivedAt,
+      addressedToBot: true,
+      messageId: event.ts,
     });
-    await replyWhenReady(platform, thread, reply, { thinking: thinkingMessage(), ...(deps.thinkingAfterMs !== undefined ? { thinkingAfterMs: deps.thinkingAfterMs } : {}) });
   });
 
   // Messages in threads count as replies of a paper's discussion (mentions are answered above); one that
@@ -164,15 +172,15 @@ export function createSlackAdapter(
     const m = message as { subtype?: string; thread_ts?: string; ts: string; user?: string; text?: string; channel: string };
     if (m.subtype || !m.thread_ts || m.thread_ts === m.ts || !m.user) return;
     if (botUserId && m.text?.includes(`<@${botUserId}`)) return;
-    const thread = { platform: SLACK, channelId: m.channel, threadId: m.thread_ts };
-    const reply = await deps.inbound.threadMessage({
-      thread,
+    // A question among them (`ask …`) is answered in the thread by the bot itself, once per message.
+    await deps.inbound.threadMessage({
+      thread: { platform: SLACK, channelId: m.channel, threadId: m.thread_ts },
       actor: { platform: SLACK, userId: m.user, displayName: m.user, canManageChannel: false },
       text: m.text ?? '',
       at: deps.clock.now(),
       addressedToBot: false,
+      messageId: m.ts,
     });
-    if (reply) await platform.reply(thread, reply);
   });
 
   app.error(async (error) => {

@@ -1,7 +1,12 @@
-/* Slack as a ChatPlatform: neutral messages posted through the Web API, Slack errors mapped to the core's. */
+/*
+ * Slack as a ChatPlatform: neutral messages posted through the Web API, Slack errors mapped to the core's. A post
+ * made with an idempotency key carries it in its message metadata, so after an attempt that may have landed (a
+ * timeout, a reset connection, a 5xx) the post is looked up in the channel's (or thread's) recent history before
+ * anything is posted again.
+ */
 import type { webApi } from '@slack/bolt';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
-import type { Capabilities, ChatPlatform } from '../../src/chat/platform.port.ts';
+import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from '../../src/delivery/platform-errors.ts';
 import { renderSlackMessages } from './render.ts';
@@ -11,45 +16,108 @@ export const CHANNEL_GONE_ERRORS: ReadonlySet<string> = new Set([
   'channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive', 'team_access_not_granted', 'restricted_action',
 ]);
 
+/** `ok:false` errors that mean Slack failed on its side: the post may have been made. */
+const SERVER_ERRORS: ReadonlySet<string> = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
 /** The platform name in refs (`slack:C123`). */
 export const SLACK = 'slack';
 
+/** The message metadata event type of a delivery's posts; its payload is `{ key, part }`. */
+export const DELIVERY_EVENT_TYPE = 'paperboy_delivery';
+
+/** Slack's clock and ours may differ: a look-up starts this much before the instant it was given. */
+export const LOOKUP_SKEW_MS = 5 * 60_000;
+/** Messages per page of a look-up (Slack allows up to 999 for history). */
+const LOOKUP_PAGE = 200;
+/** Pages a look-up reads at most before giving up (and failing, to be tried again). */
+const LOOKUP_MAX_PAGES = 50;
+
+/** The error code of a failed network request (undici puts it on the cause). */
+function networkCode(error: unknown): string | undefined {
+  const original = (error as { original?: { code?: string; cause?: { code?: string } } }).original;
+  return original?.code ?? original?.cause?.code;
+}
+
 /** Turns a Web API failure into the core's vocabulary (rate limited, transient, channel gone). */
 export function mapSlackError(error: unknown): unknown {
-  const e = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
+  const e = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; message?: string };
   if (e?.code === 'slack_webapi_rate_limited_error') return new RateLimitedError((e.retryAfter ?? 1) * 1000, { cause: error });
   if (e?.code === 'slack_webapi_platform_error') {
     const reason = e.data?.error ?? 'unknown_error';
     if (CHANNEL_GONE_ERRORS.has(reason)) return new ChannelGoneError(reason, { cause: error });
     if (reason === 'ratelimited') return new RateLimitedError(1000, { cause: error });
-    return error;
+    // Slack answered: it made nothing, unless the error is its own failure.
+    return new TransientPlatformError(`Slack refused the call: ${reason}`, { mayHaveLanded: SERVER_ERRORS.has(reason), cause: error });
   }
-  if (e?.code === 'slack_webapi_http_error' || e?.code === 'slack_webapi_request_error') {
-    return new TransientPlatformError(String((error as Error).message), { ...(e.statusCode ? { status: e.statusCode } : {}), cause: error });
+  if (e?.code === 'slack_webapi_http_error') {
+    const status = e.statusCode ?? 0;
+    return new TransientPlatformError(String(e.message), { status, mayHaveLanded: status >= 500 || status === 0, cause: error });
+  }
+  if (e?.code === 'slack_webapi_request_error') {
+    // A refused connection never reached Slack; a timeout or a connection cut after sending may have.
+    return new TransientPlatformError(String(e.message), { mayHaveLanded: networkCode(error) !== 'ECONNREFUSED', cause: error });
   }
   return error;
 }
 
+interface HistoryMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
+/** `<seconds>.<microseconds>` for an instant, as Slack's `oldest` takes it. */
+function slackTs(ms: number): string {
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
+}
+
 /**
- * The Slack ChatPlatform. `client` should reject rate-limited calls (`rejectRateLimitedCalls: true`) so
- * the core's paced sender, not the client, waits out a 429 and keeps the post.
+ * The Slack ChatPlatform. `client` must reject rate-limited calls (`rejectRateLimitedCalls: true`) and never retry
+ * on its own (`retryConfig: { retries: 0 }`), with a request timeout: the core's paced sender waits out a 429, and
+ * decides whether a failed post is looked up or sent again, so a post is never made twice.
  */
 export function createSlackPlatform(client: webApi.WebClient): ChatPlatform {
   const capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
 
-  async function send(channel: string, message: OutgoingMessage, threadTs?: string): Promise<string> {
-    let first: string | undefined;
-    for (const part of renderSlackMessages(message)) {
+  /** The parts of delivery `key` already in the channel (or thread) since `since`: part number → ts. */
+  async function findParts(channel: string, threadTs: string | undefined, key: string, since: Date): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    const oldest = slackTs(Math.max(0, since.getTime() - LOOKUP_SKEW_MS));
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+      const args = { channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE, ...(cursor ? { cursor } : {}) };
+      let result: { messages?: HistoryMessage[]; response_metadata?: { next_cursor?: string } };
+      try {
+        result = threadTs ? await client.conversations.replies({ ...args, ts: threadTs }) : await client.conversations.history(args);
+      } catch (error) {
+        throw mapSlackError(error);
+      }
+      for (const message of result.messages ?? []) {
+        const payload = message.metadata?.event_type === DELIVERY_EVENT_TYPE ? message.metadata.event_payload : undefined;
+        if (payload?.key === key && typeof payload.part === 'number' && message.ts) found.set(payload.part, message.ts);
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) return found;
+    }
+    throw new TransientPlatformError(`looking up ${key}: more than ${LOOKUP_MAX_PAGES * LOOKUP_PAGE} messages since ${since.toISOString()}`);
+  }
+
+  async function send(channel: string, message: OutgoingMessage, threadTs: string | undefined, options: PostOptions = {}): Promise<string> {
+    const key = options.idempotencyKey;
+    const made = key !== undefined && options.mayExistSince ? await findParts(channel, threadTs, key, options.mayExistSince) : new Map<number, string>();
+    let first = made.get(0);
+    for (const [part, rendered] of renderSlackMessages(message).entries()) {
+      if (made.has(part)) continue;
       try {
         const result = await client.chat.postMessage({
           channel,
-          text: part.text,
-          blocks: part.blocks,
+          text: rendered.text,
+          blocks: rendered.blocks,
           unfurl_links: false,
           unfurl_media: false,
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(key !== undefined ? { metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part } } } : {}),
         });
-        first ??= result.ts;
+        if (part === 0) first = result.ts;
       } catch (error) {
         throw mapSlackError(error);
       }
@@ -60,11 +128,11 @@ export function createSlackPlatform(client: webApi.WebClient): ChatPlatform {
   return {
     name: SLACK,
     capabilities,
-    async post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef> {
-      return { ...channel, messageId: await send(channel.channelId, message) };
+    async post(channel: ChannelRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+      return { ...channel, messageId: await send(channel.channelId, message, undefined, options) };
     },
-    async reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
-      return { platform: thread.platform, channelId: thread.channelId, messageId: await send(thread.channelId, message, thread.threadId) };
+    async reply(thread: ThreadRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+      return { platform: thread.platform, channelId: thread.channelId, messageId: await send(thread.channelId, message, thread.threadId, options) };
     },
     async update(posted: PostedRef, message: OutgoingMessage): Promise<void> {
       const [part] = renderSlackMessages(message);

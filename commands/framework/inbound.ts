@@ -22,7 +22,10 @@ export interface BotInbound {
   command(line: string, where: InboundContext): Promise<CommandResult>;
   /** A pressed button's action id. */
   press(actionId: string, where: InboundContext): Promise<CommandResult>;
-  /** A message in a thread; the answer to post in the thread, if the bot was asked something. */
+  /**
+   * A message in a thread. If the bot was asked something, its answer is posted in the thread when the message
+   * names its `messageId`; otherwise the answer is returned for the adapter to show.
+   */
   threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined>;
   /** Values to offer while `argument` of `command` is typed in `channel` (autocomplete); none for an unknown one. */
   suggest(command: string, argument: string, partial: string, channel: ChannelRef): Promise<Suggestion[]>;

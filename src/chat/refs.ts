@@ -52,4 +52,9 @@ export interface ThreadMessage {
   at: Date;
   /** Whether it mentions the bot (a question to it) rather than being talk between people. */
   addressedToBot: boolean;
+  /**
+   * The platform's id of the message (Slack `ts`, Discord message id). When given, the bot posts its answer in
+   * the thread itself, once per message id; without it the answer is handed back to the adapter.
+   */
+  messageId?: string;
 }

@@ -3,6 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { chatAdapters } from '../../adapters/chat-adapters.ts';
 import { createBot } from '../../bot.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
+import { PacedSender } from '../../src/delivery/paced-sender.ts';
 import { readConfig } from '../../src/config.ts';
 import { MemoryLogger } from '../../src/logger.ts';
 import { startFakeDiscord } from '../fakes/discord/fake-discord.ts';
@@ -39,15 +40,17 @@ it('serves Slack and Discord from one process when both are configured', async (
   });
   const library = await testLibrary({ withSources: true });
   const platforms = new Map<string, ChatPlatform>();
+  const senders = new Map<string, PacedSender>();
   const bot = createBot({
     clock: library.clock, log: new MemoryLogger(), library: library.library, stores: library.stores,
-    senderFor: () => undefined, platformFor: (name) => platforms.get(name),
+    senderFor: (name) => senders.get(name), platformFor: (name) => platforms.get(name),
     status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
   });
   const adapters = await chatAdapters(config, { inbound: bot, clock: library.clock, log: new MemoryLogger() });
   expect(adapters.map((a) => a.name)).toEqual(['slack', 'discord']);
   for (const adapter of adapters) {
     platforms.set(adapter.name, adapter.platform);
+    senders.set(adapter.name, new PacedSender({ platform: adapter.platform, clock: library.clock, logger: new MemoryLogger(), ...adapter.pacing }));
     await adapter.start();
     cleanup.push(() => adapter.stop());
   }

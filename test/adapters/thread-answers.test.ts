@@ -12,6 +12,7 @@ import { createBot } from '../../bot.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import { ChatCompletionsClient } from '../../src/llm/chat-completions.ts';
 import { PaperWriter } from '../../src/llm/paper-writer.ts';
+import { PacedSender } from '../../src/delivery/paced-sender.ts';
 import { MemoryLogger } from '../../src/logger.ts';
 import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
 import { startFakeDiscord } from '../fakes/discord/fake-discord.ts';
@@ -32,6 +33,7 @@ afterEach(async () => {
 
 /** The whole bot with the full-text fixtures on a fake arXiv, and a language model on a fake server. */
 async function wiredBot(platformFor: (name: string) => ChatPlatform | undefined) {
+  const senders = new Map<string, PacedSender>();
   const arxiv = await new FakeSourcesServer().start();
   const model = await new FakeOpenAi().start();
   running.push({ stop: () => arxiv.close() }, { stop: () => model.close() });
@@ -41,8 +43,15 @@ async function wiredBot(platformFor: (name: string) => ChatPlatform | undefined)
   const log = new MemoryLogger();
   const bot = createBot({
     clock, log, library, stores,
-    senderFor: () => undefined,
+    // Answers go through the paced sender of their platform, as in the bot.
+    senderFor: (name) => {
+      const platform = platformFor(name);
+      if (!platform) return undefined;
+      if (!senders.has(name)) senders.set(name, new PacedSender({ platform, clock, logger: log }));
+      return senders.get(name);
+    },
     platformFor,
+    thinkingAfterMs: 50,
     status: { startedAt: clock.now(), version: 't', sources: [] },
     defaultTimeZone: 'UTC',
     fullText: fakeArxivLibrary(arxiv, { store: stores.fullTexts, clock, log }),
@@ -61,8 +70,8 @@ describe('the thinking state', () => {
     let adapter: SlackAdapter | undefined;
     const { bot, model, clock, log } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
     adapter = createSlackAdapter(
-      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: false, retries: 0 },
-      { inbound: bot, clock, log, thinkingAfterMs: 50 },
+      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: false, requestTimeoutMs: 5000 },
+      { inbound: bot, clock, log },
     );
     const { port } = await adapter.start();
     running.push({ stop: () => adapter!.stop() });
@@ -95,8 +104,8 @@ describe('the thinking state', () => {
     let adapter: DiscordAdapter | undefined;
     const { bot, model, clock, log } = await wiredBot((name) => (name === 'discord' ? adapter?.platform : undefined));
     adapter = createDiscordAdapter(
-      { token: fake.token, applicationId: fake.appId, apiBase: fake.apiBase, managers: [], retries: 0, timeoutMs: 5000 },
-      { inbound: bot, clock, log, thinkingAfterMs: 50 },
+      { token: fake.token, applicationId: fake.appId, apiBase: fake.apiBase, managers: [], requestTimeoutMs: 5000 },
+      { inbound: bot, clock, log },
     );
     await adapter.start();
     running.push({ stop: () => adapter!.stop() });
@@ -155,7 +164,7 @@ describe('the thinking state', () => {
     let adapter: SlackAdapter | undefined;
     const { bot, model, clock, log } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
     adapter = createSlackAdapter(
-      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, retries: 0 },
+      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: 5000 },
       { inbound: bot, clock, log },
     );
     const { port } = await adapter.start();

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { textMessage } from '../../src/chat/message.ts';
-import { replyWhenReady } from '../../src/chat/thinking-reply.ts';
+import { replyWhenReady, type ThreadPoster } from '../../src/chat/thinking-reply.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { FakePlatform } from '../fakes/fake-platform.ts';
 
 const thread = { platform: 'test', channelId: 'C1', threadId: 't1' };
 const thinking = textMessage('Reading the paper…');
 const answer = textMessage('The answer.');
+
+/** Posts straight to the fake platform (the bot posts through its delivery records, which end there too). */
+function poster(platform: FakePlatform): ThreadPoster {
+  return {
+    post: (message) => platform.reply(thread, message),
+    ...(platform.capabilities.editing ? { edit: (posted, message) => platform.update(posted, message) } : {}),
+  };
+}
 
 /** A promise settled by the test, and a way to see that the reply is waiting on it. */
 function later<T>() {
@@ -18,14 +26,14 @@ function later<T>() {
 describe('replyWhenReady', () => {
   it('posts a quick answer as it is, with no thinking message', async () => {
     const platform = new FakePlatform(new ManualClock());
-    await replyWhenReady(platform, thread, Promise.resolve(answer), { thinking, thinkingAfterMs: 1000 });
+    await replyWhenReady(poster(platform), Promise.resolve(answer), { thinking, thinkingAfterMs: 1000 });
     expect(platform.posts.map((p) => p.message)).toEqual([answer]);
   });
 
   it('posts the thinking message when the answer is slow, then replaces it', async () => {
     const platform = new FakePlatform(new ManualClock());
     const slow = later<typeof answer>();
-    const done = replyWhenReady(platform, thread, slow.promise, { thinking, thinkingAfterMs: 10 });
+    const done = replyWhenReady(poster(platform), slow.promise, { thinking, thinkingAfterMs: 10 });
     await expect.poll(() => platform.posts.length).toBe(1);
     expect(platform.posts[0]!.message).toEqual(thinking);
     slow.resolve(answer);
@@ -39,7 +47,7 @@ describe('replyWhenReady', () => {
     const platform = new FakePlatform(new ManualClock());
     (platform.capabilities as { editing: boolean }).editing = false;
     const slow = later<typeof answer>();
-    const done = replyWhenReady(platform, thread, slow.promise, { thinking, thinkingAfterMs: 10 });
+    const done = replyWhenReady(poster(platform), slow.promise, { thinking, thinkingAfterMs: 10 });
     await expect.poll(() => platform.posts.length).toBe(1);
     slow.resolve(answer);
     await done;
@@ -49,7 +57,7 @@ describe('replyWhenReady', () => {
   it('still gets the answer through when the edit fails', async () => {
     const platform = new FakePlatform(new ManualClock());
     const slow = later<typeof answer>();
-    const done = replyWhenReady(platform, thread, slow.promise, { thinking, thinkingAfterMs: 10 });
+    const done = replyWhenReady(poster(platform), slow.promise, { thinking, thinkingAfterMs: 10 });
     await expect.poll(() => platform.posts.length).toBe(1);
     platform.failNext('C1', new Error('message deleted'));
     slow.resolve(answer);
@@ -59,7 +67,7 @@ describe('replyWhenReady', () => {
 
   it('posts nothing when there is nothing to answer', async () => {
     const platform = new FakePlatform(new ManualClock());
-    expect(await replyWhenReady(platform, thread, Promise.resolve(undefined), { thinking, thinkingAfterMs: 1000 })).toBeUndefined();
+    expect(await replyWhenReady(poster(platform), Promise.resolve(undefined), { thinking, thinkingAfterMs: 1000 })).toBeUndefined();
     expect(platform.posts).toEqual([]);
   });
 });

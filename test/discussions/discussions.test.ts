@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createShellAdapter } from '../../adapters/shell/repl.ts';
 import type { ThreadRef } from '../../src/chat/refs.ts';
+import { ChannelGoneError, RateLimitedError } from '../../src/delivery/platform-errors.ts';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Stores } from '../../src/store/store.ts';
 import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';
@@ -80,11 +81,71 @@ describe('discuss', () => {
     expect(await bot.stores.discussions.list('test:C1')).toHaveLength(1);
   });
 
-  it('releases the claim when the card cannot be posted, so a later discuss works', async () => {
+  it('waits out a 429 on the first thread post and opens the thread with one card', async () => {
     const bot = await threadBot();
-    bot.platform.failNext('C1', new Error('network down'));
-    expect((await bot.discuss('discuss monge gap')).outcome).toBe('failed');
+    bot.platform.failNext('C1', new RateLimitedError(5000)); // the card
+    bot.platform.failNext('C1', new RateLimitedError(5000)); // the seed, in the thread
+    const result = await bot.discuss('discuss monge gap');
+    expect(result.reply.fallbackText).toMatch(/^Opened a thread/);
+    const [card, seed, ...more] = bot.platform.posts;
+    expect(more).toEqual([]);
+    expect(card!.threadId).toBeUndefined();
+    expect(seed!.threadId).toBe(result.thread!.ref.threadId);
+  });
+
+  it('keeps the card when opening fails after posting it: discuss again continues that thread, never a second card', async () => {
+    const bot = await threadBot();
+    const startThread = bot.platform.startThread.bind(bot.platform);
+    let broken = true;
+    bot.platform.startThread = async (posted, title) => {
+      if (broken) throw new Error('thread creation timed out');
+      return startThread(posted, title);
+    };
+    const first = await bot.discuss('discuss monge gap');
+    expect(first.outcome).toBe('failed');
+    expect(first.reply.fallbackText).toContain('continues where this stopped');
+    expect(bot.platform.posts).toHaveLength(1);
+    expect((await bot.stores.discussions.list('test:C1'))[0]!.thread).toMatch(/^pending:/);
+
+    broken = false;
+    const second = await bot.discuss('discuss monge gap');
+    expect(second.reply.fallbackText).toMatch(/^Opened a thread/);
+    const [card, seed, ...more] = bot.platform.posts;
+    expect(more).toEqual([]);
+    expect(bot.platform.threads).toEqual([{ from: card!.id, title: 'The Monge Gap: A Regularizer to Learn All Transport Maps' }]);
+    expect(seed!.threadId).toBe(second.thread!.ref.threadId);
+    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/already has a thread here/);
+    expect(bot.platform.posts).toHaveLength(2);
+  });
+
+  it('after a crash while opening, a new process continues the same claim once it is stale, finding the card already made', async () => {
+    const bot = await threadBot();
+    const paperId = (await bot.library.search({ text: 'monge gap', limit: 1 })).papers[0]!.paper.id;
+    const claim = await bot.stores.discussions.open({
+      channel: 'test:C1', paperId, thread: 'pending:crashed', openedBy: 'test:U9',
+      createdAt: bot.clock.now().toISOString(), replyCount: 0, lastActivityAt: bot.clock.now().toISOString(),
+    });
+    expect(claim.created).toBe(true);
+    // The dead process had made the card (its delivery row says sending) before it died.
+    const key = `discussion:test:C1:${paperId}:crashed:card`;
+    await bot.stores.deliveries.claim({ key, channel: 'test:C1', kind: 'discussion', paperIds: [], message: '{"fallbackText":"card","blocks":[],"visibility":"channel"}' }, bot.clock.now());
+    await bot.stores.deliveries.setStatus(key, 'sending', bot.clock.now());
+    bot.platform.seed({ channelId: 'C1', message: { fallbackText: 'card', blocks: [], visibility: 'channel' }, at: bot.clock.now(), key });
+    // Within the first minutes the claim may still be another process's: wait.
+    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/being opened right now/);
+    bot.clock.advance(3 * 60_000);
+    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/^Opened a thread/);
+    expect(bot.platform.posts.map((p) => [p.threadId === undefined ? 'channel' : 'thread', p.message.fallbackText.slice(0, 10)])).toEqual([
+      ['channel', 'card'], ['thread', 'Discussion'],
+    ]);
+  });
+
+  it('releases the claim when the bot may not post the card, so a later discuss works', async () => {
+    const bot = await threadBot();
+    bot.platform.failNext('C1', new ChannelGoneError('not_in_channel'));
+    expect((await bot.discuss('discuss monge gap')).outcome).toBe('user-error');
     expect(await bot.stores.discussions.list('test:C1')).toEqual([]);
+    await bot.stores.channels.enable('test:C1');
     expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/^Opened a thread/);
   });
 

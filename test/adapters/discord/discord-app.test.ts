@@ -38,7 +38,7 @@ async function discordBot(options: { managers?: string[]; now?: string; registry
     ...(options.registry ? { registry: options.registry } : {}),
   });
   const config: DiscordConfig = {
-    token: fake.token, applicationId: fake.appId, apiBase: fake.apiBase, managers: options.managers ?? [], retries: 0, timeoutMs: 2000,
+    token: fake.token, applicationId: fake.appId, apiBase: fake.apiBase, managers: options.managers ?? [], requestTimeoutMs: 2000,
   };
   adapter = createDiscordAdapter(config, {
     inbound: bot, clock: library.clock, log,
@@ -316,16 +316,34 @@ describe('the Discord adapter against a fake Discord', () => {
     expect((await stores.channels.get(`discord:${fake.channelId}`))?.disabled?.reason).toMatch(/Unknown Channel/);
   });
 
-  it('never posts a scheduled post twice when Discord made it but the answer was lost: the retry carries the same nonce', async () => {
-    const { fake, command, bot } = await discordBot();
+  it('never posts a scheduled post twice when Discord made it but the answer was lost: it looks at the channel first', async () => {
+    const { fake, command, bot, stores } = await discordBot();
     await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }, { name: 'timezone', type: 3, value: 'UTC' }], { permissions: MANAGER });
     fake.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, { status: 503, message: 'upstream timed out', afterEffect: true });
     await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
-    const attempts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`);
-    expect(attempts.map((r) => r.status)).toEqual([503, 200]);
-    const nonces = attempts.map((r) => (r.body as { nonce?: string; enforce_nonce?: boolean }));
-    expect(nonces[0]!.enforce_nonce).toBe(true);
-    expect(nonces[1]!.nonce).toBe(nonces[0]!.nonce);
+    const calls = fake.requests.filter((r) => r.path === `/channels/${fake.channelId}/messages`);
+    expect(calls.map((r) => [r.method, r.status])).toEqual([['POST', 503], ['GET', 200]]);
+    expect((calls[0]!.body as { enforce_nonce?: boolean }).enforce_nonce).toBe(true);
+    const posted = fake.messages.filter((m) => m.via === 'channel');
+    expect(posted).toHaveLength(1);
+    expect(await stores.deliveries.get(`daily:discord:${fake.channelId}:2025-01-24`)).toMatchObject({ status: 'sent', postedId: posted[0]!.id });
+  });
+
+  it('after a hung call, failed look-ups and a reset after Discord made the post: one message, every attempt with the same nonce', async () => {
+    const { fake, command, bot } = await discordBot();
+    await command('daily', [{ name: 'action', type: 3, value: 'on' }, { name: 'time', type: 3, value: '10:00' }, { name: 'timezone', type: 3, value: 'UTC' }], { permissions: MANAGER });
+    // The first attempt hangs (the request timeout ends it); the look-ups before the next one fail twice with a 502;
+    // the next post is cut after Discord made it; the look-up after that finds it.
+    fake.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, { hang: true });
+    fake.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, { reset: true, afterEffect: true });
+    fake.failNext({ method: 'GET', path: /^\/channels\/\d+\/messages$/ }, { status: 502 });
+    fake.failNext({ method: 'GET', path: /^\/channels\/\d+\/messages$/ }, { status: 502 });
+    await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
+    const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(posts.map((r) => r.status)).toEqual([0, 0]);
+    expect(new Set(posts.map((r) => (r.body as { nonce?: string }).nonce)).size).toBe(1);
+    const lookups = fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${fake.channelId}/messages`);
+    expect(lookups.map((r) => r.status)).toEqual([502, 502, 200, 200]);
     expect(fake.messages.filter((m) => m.via === 'channel')).toHaveLength(1);
   });
 
@@ -363,7 +381,7 @@ describe('the Discord adapter against a fake Discord', () => {
       status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
     });
     const adapter = createDiscordAdapter(
-      { token: 'wrong.token.value', applicationId: fake.appId, apiBase: fake.apiBase, managers: [], retries: 0, timeoutMs: 2000 },
+      { token: 'wrong.token.value', applicationId: fake.appId, apiBase: fake.apiBase, managers: [], requestTimeoutMs: 2000 },
       { inbound: bot, clock: library.clock, log: new MemoryLogger() },
     );
     await expect(adapter.start()).rejects.toThrow('Discord refused DISCORD_TOKEN. Copy the token again from the Bot page of your application (Reset Token) into .env.');

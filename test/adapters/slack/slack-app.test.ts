@@ -37,7 +37,7 @@ async function slackBot(options: { users?: Record<string, FakeSlackUser>; manage
     botToken: 'xoxb-test',
     ...(options.mode === 'socket' ? { appToken: 'xapp-test' } : { signingSecret: SECRET }),
     port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: options.managers ?? [],
-    botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, retries: 0,
+    botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: 2000,
   };
   adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log });
   sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5 });
@@ -199,7 +199,7 @@ describe('the Slack app (real Bolt against a fake Slack)', () => {
       clock: library.clock, log: new MemoryLogger(), library: library.library, stores: library.stores, senderFor: () => undefined,
       status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
     });
-    const base = { botToken: 'xoxb-revoked', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], processBeforeResponse: true, retries: 0 };
+    const base = { botToken: 'xoxb-revoked', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], processBeforeResponse: true, requestTimeoutMs: 2000 };
     fake.failNext('auth.test', { error: 'token_revoked' });
     const http = createSlackAdapter({ ...base, mode: 'http', signingSecret: SECRET }, { inbound: bot, clock: library.clock, log: new MemoryLogger() });
     await expect(http.start()).rejects.toThrow('Slack refused SLACK_BOT_TOKEN (token_revoked). Put the Bot User OAuth Token (xoxb-…) from OAuth & Permissions into .env.');

@@ -387,6 +387,34 @@ describe('fake Discord: REST', () => {
     expect(fake.messages.filter((m) => m.content === 'after the limit')).toHaveLength(1);
   });
 
+  it('returns the first message for an enforced nonce within its window, echoes the nonce in the answer only, and pages by after', async () => {
+    let now = Date.parse('2025-01-24T12:00:00Z');
+    const { fake, client } = await boot({ clock: () => now, nonceWindowMs: 60_000 });
+    const route = Routes.channelMessages(fake.channelId);
+    const body = { content: 'daily post', nonce: 'n1', enforce_nonce: true };
+    const first = (await client.rest.post(route, { body })) as { id: string; nonce?: string };
+    const again = (await client.rest.post(route, { body })) as { id: string; nonce?: string };
+    expect([first.nonce, again.id]).toEqual(['n1', first.id]);
+    const listed = (await client.rest.get(route)) as { id: string; nonce?: string }[];
+    expect(listed.map((m) => [m.id, m.nonce])).toEqual([[first.id, undefined]]);
+    now += 61_000;
+    const late = (await client.rest.post(route, { body })) as { id: string };
+    expect(late.id).not.toBe(first.id);
+    for (const content of ['a', 'b', 'c']) await client.rest.post(route, { body: { content } });
+    const after = (await client.rest.get(route, { query: new URLSearchParams({ after: first.id, limit: '2' }) })) as { content: string }[];
+    expect(after.map((m) => m.content)).toEqual(['a', 'daily post']);
+  });
+
+  it('can fail a request after it took effect: a reset connection, a hang the client times out', async () => {
+    const { fake, client } = await boot();
+    const route = Routes.channelMessages(fake.channelId);
+    fake.failNext({ method: 'POST', path: /\/messages$/ }, { reset: true, afterEffect: true });
+    fake.failNext({ method: 'POST', path: /\/messages$/ }, { hang: true });
+    await expect(client.rest.post(route, { body: { content: 'made' } })).rejects.toThrow();
+    await expect(client.rest.post(route, { body: { content: 'never made' } })).rejects.toThrow(/abort/i);
+    expect(fake.messages.map((m) => m.content)).toEqual(['made']);
+  });
+
   it('advertises a bucket that discord.js paces itself by, so no 429 is needed', async () => {
     const { fake, client } = await boot({ rateLimit: { limit: 2, windowMs: 300 } });
     const channel = textChannel(client, fake.channelId);

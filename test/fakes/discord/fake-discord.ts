@@ -252,6 +252,11 @@ export interface FakeDiscordOptions {
    * this way, where a `waitFor` per request would cost it time proportional to the number in flight.
    */
   onRequest?: (request: RecordedRequest) => void;
+  /**
+   * How long (by `clock`) an enforced nonce returns the message first made with it (default 120000: Discord says "a
+   * few minutes"). Discord does not keep nonces: fetched messages never carry one.
+   */
+  nonceWindowMs?: number;
 }
 
 /** One REST request the fake received. */
@@ -415,7 +420,11 @@ export type FakeFailure =
    * request first takes effect (the message is created) and only the answer is lost, as when Discord times out
    * or fails after doing the work.
    */
-  | { status: number; code?: number; message?: string; afterEffect?: boolean };
+  | { status: number; code?: number; message?: string; afterEffect?: boolean }
+  /** The connection is cut without an answer; with `afterEffect`, after the request took effect. */
+  | { reset: true; afterEffect?: boolean }
+  /** No answer until the client gives up (or the fake closes); with `afterEffect`, after the request took effect. */
+  | { hang: true; afterEffect?: boolean };
 
 /** A 400 the fake answered, with the error lines (`embeds[0].title: Must be 256 or fewer in length.`). */
 export interface FakeValidationError {
@@ -1093,6 +1102,8 @@ interface Reply {
   /** undefined → no body and no Content-Type (204). */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Instead of answering: cut the connection, or leave the request hanging. */
+  abort?: 'reset' | 'hang';
 }
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
@@ -1224,8 +1235,11 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly commandIds = new Map<string, string>();
   private readonly registered = new Map<string, Json>();
   private readonly failures: { match: { method?: string; path: RegExp }; failure: FakeFailure }[] = [];
-  /** `channel:nonce` → the message made with it (for `enforce_nonce`). */
-  private readonly nonces = new Map<string, string>();
+  /** `channel:nonce` → the message made with it and when (for `enforce_nonce`). */
+  private readonly nonces = new Map<string, { id: string; at: number }>();
+  private readonly nonceWindowMs: number;
+  /** Requests left hanging, cut when the fake closes. */
+  private readonly hanging = new Set<ServerResponse>();
   private readonly buckets = new Map<string, { count: number; resetAt: number }>();
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly connectionsBySocket = new Map<WebSocket, Connection>();
@@ -1246,6 +1260,7 @@ class FakeDiscordServer implements FakeDiscord {
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? INTERACTION_DEADLINE_MS;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
     this.onRequest = options.onRequest;
+    this.nonceWindowMs = options.nonceWindowMs ?? 120_000;
     const guilds = options.guilds ?? [{ id: DEFAULT_GUILD_ID, name: 'Paperboy Test', channels: [{ id: DEFAULT_CHANNEL_ID, name: 'papers', type: 0 }] }];
     if (guilds.length === 0 || guilds[0]!.channels.length === 0) throw new Error('fake Discord: the first guild needs at least one channel');
     for (const guild of guilds) this.addGuild(guild);
@@ -1423,6 +1438,8 @@ class FakeDiscordServer implements FakeDiscord {
     this.waiters.closeAll(error);
     for (const ws of this.wss.clients) ws.terminate();
     this.sessions.clear();
+    for (const res of this.hanging) res.socket?.destroy();
+    this.hanging.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
@@ -1982,6 +1999,15 @@ class FakeDiscordServer implements FakeDiscord {
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.headersSent) return;
+    if (reply.abort === 'reset') {
+      res.socket?.destroy();
+      return;
+    }
+    if (reply.abort === 'hang') {
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
+      return;
+    }
     if (reply.body === undefined) {
       res.writeHead(reply.status, { ...reply.headers });
       res.end();
@@ -2064,6 +2090,8 @@ class FakeDiscordServer implements FakeDiscord {
     );
     if (index < 0) return undefined;
     const { failure } = this.failures.splice(index, 1)[0]!;
+    if ('reset' in failure) return { failure, reply: { status: 0, abort: 'reset' } };
+    if ('hang' in failure) return { failure, reply: { status: 0, abort: 'hang' } };
     if (failure.status === 429 && 'retryAfter' in failure) {
       const global = failure.global ?? false;
       const headers: Record<string, string> = {
@@ -2254,13 +2282,20 @@ class FakeDiscordServer implements FakeDiscord {
     return ok(object);
   }
 
+  /**
+   * `GET /channels/:id/messages`: newest first, at most `limit` (1–100, default 50). With `after`, the oldest `limit`
+   * messages after that id (still listed newest first); with `before`, the newest `limit` before it.
+   */
   private listMessages(ctx: RequestContext, channelId: string): Reply {
     this.channelFor(channelId);
     const limit = Math.min(100, Math.max(1, Number(ctx.query.get('limit') ?? 50) || 50));
-    const list = [...this.stored.values()]
+    const after = ctx.query.get('after');
+    const before = ctx.query.get('before');
+    const all = [...this.stored.values()]
       .filter((m) => m.channel_id === channelId && !(m.flags & MESSAGE_FLAGS.Ephemeral) && (m.via === 'user' || this.published.has(m.id)))
-      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
-      .slice(0, limit);
+      .filter((m) => (after === null || BigInt(m.id) > BigInt(after)) && (before === null || BigInt(m.id) < BigInt(before)))
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+    const list = after !== null && before === null ? all.slice(-limit) : all.slice(0, limit);
     return ok(list.map((m) => this.messageObject(m)));
   }
 
@@ -2348,13 +2383,16 @@ class FakeDiscordServer implements FakeDiscord {
     }
     this.writableChannel(channelId);
     // With enforce_nonce, a nonce seen recently in the channel returns that message instead of a second one.
-    const nonceKey = body.enforce_nonce === true && (typeof body.nonce === 'string' || typeof body.nonce === 'number') ? `${channelId}:${body.nonce}` : undefined;
-    const earlier = nonceKey === undefined ? undefined : this.stored.get(this.nonces.get(nonceKey) ?? '');
-    if (earlier) return ok(this.messageObject(earlier));
+    const nonce = typeof body.nonce === 'string' || typeof body.nonce === 'number' ? body.nonce : undefined;
+    const nonceKey = body.enforce_nonce === true && nonce !== undefined ? `${channelId}:${nonce}` : undefined;
+    const seen = nonceKey === undefined ? undefined : this.nonces.get(nonceKey);
+    const earlier = seen && this.now() - seen.at < this.nonceWindowMs ? this.stored.get(seen.id) : undefined;
+    if (earlier && this.published.has(earlier.id)) return ok({ ...this.messageObject(earlier), nonce });
     const message = this.newBotMessage(channel, body, 'channel', reference ? { message_reference: reference, type: 19 } : {});
     this.storeBotMessage(message);
-    if (nonceKey !== undefined) this.nonces.set(nonceKey, message.id);
-    return ok(this.messageObject(message));
+    if (nonceKey !== undefined) this.nonces.set(nonceKey, { id: message.id, at: this.now() });
+    // The answer (and MESSAGE_CREATE) echo the nonce; the stored message does not keep it.
+    return ok(nonce === undefined ? this.messageObject(message) : { ...this.messageObject(message), nonce });
   }
 
   /** Applies an edit payload to a stored message (validated against the result), and dispatches MESSAGE_UPDATE. */

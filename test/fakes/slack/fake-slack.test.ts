@@ -115,7 +115,7 @@ describe('fake Slack Web API, driven by the real WebClient', () => {
     const answer = await web.chat.postMessage({ channel: 'C1', thread_ts: parent.ts, text: 'Here you go' });
     await web.chat.update({ channel: 'C1', ts: answer.ts!, text: 'Here you go (edited)' });
     const ephemeral = await web.chat.postEphemeral({ channel: 'C1', user: 'U1', thread_ts: parent.ts, text: 'only you' });
-    expect(ephemeral).toMatchObject({ ok: true, message_ts: expect.stringMatching(/\.000100$/) });
+    expect(ephemeral).toMatchObject({ ok: true, message_ts: expect.stringMatching(/^\d+\.\d{6}$/) });
 
     const replies = await web.conversations.replies({ channel: 'C1', ts: parent.ts });
     expect(replies.messages?.map((m) => m.text)).toEqual(['what is new in RL?', 'Here you go (edited)']);
@@ -232,6 +232,52 @@ describe('fake Slack Web API, driven by the real WebClient', () => {
       code: 'slack_webapi_http_error',
       statusCode: 500,
     });
+  });
+
+  it('keeps message metadata and returns it from conversations.history and .replies only with include_all_metadata', async () => {
+    const web = client();
+    const metadata = { event_type: 'paperboy_delivery', event_payload: { key: 'daily:slack:C1:2025-01-24', part: 0 } };
+    const parent = await web.chat.postMessage({ channel: 'C1', text: 'daily', metadata });
+    await web.chat.postMessage({ channel: 'C1', thread_ts: parent.ts!, text: 'seed', metadata: { ...metadata, event_payload: { key: 'seed', part: 0 } } });
+    await web.chat.postMessage({ channel: 'C2', text: 'elsewhere' });
+    const history = await web.conversations.history({ channel: 'C1', include_all_metadata: true });
+    // Thread replies are not in the channel's history.
+    expect(history.messages?.map((m) => [m.text, m.metadata])).toEqual([['daily', metadata]]);
+    expect((await web.conversations.history({ channel: 'C1' })).messages?.[0]).not.toHaveProperty('metadata');
+    const replies = await web.conversations.replies({ channel: 'C1', ts: parent.ts!, include_all_metadata: true });
+    expect(replies.messages?.map((m) => (m.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key)).toEqual(['daily:slack:C1:2025-01-24', 'seed']);
+    expect((await errorOf(web.chat.postMessage({ channel: 'C1', text: 'x', metadata: { event_type: 'bad type!', event_payload: {} } }))).data?.error).toBe('invalid_metadata_format');
+  });
+
+  it('pages conversations.history newest first within oldest/latest, with a cursor', async () => {
+    const web = client();
+    const posted: string[] = [];
+    for (let i = 0; i < 7; i++) posted.push((await web.chat.postMessage({ channel: 'C1', text: `m${i}` })).ts!);
+    const texts: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await web.conversations.history({ channel: 'C1', oldest: posted[1]!, limit: 2, ...(cursor ? { cursor } : {}) });
+      texts.push(...(page.messages ?? []).map((m) => m.text!));
+      cursor = page.response_metadata?.next_cursor || undefined;
+      expect(page.has_more).toBe(cursor !== undefined);
+    } while (cursor);
+    expect(texts).toEqual(['m6', 'm5', 'm4', 'm3', 'm2']);
+    const inclusive = await web.conversations.history({ channel: 'C1', oldest: posted[1]!, latest: posted[3]!, inclusive: true });
+    expect(inclusive.messages?.map((m) => m.text)).toEqual(['m3', 'm2', 'm1']);
+  });
+
+  it('fails only the calls a failWhere matches, and can fail after taking effect: 503, reset, hang', async () => {
+    const web = client({ timeout: 300 });
+    fake.failWhere('chat.postMessage', (args) => args.channel === 'CBAD', { status: 503, afterEffect: true }, { reset: true, afterEffect: true }, { hang: true, afterEffect: true }, { reset: true }, { hang: true });
+    await expect(web.chat.postMessage({ channel: 'COK', text: 'unaffected' })).resolves.toMatchObject({ ok: true });
+    expect(await errorOf(web.chat.postMessage({ channel: 'CBAD', text: 'a' }))).toMatchObject({ code: 'slack_webapi_http_error', statusCode: 503 });
+    expect(await errorOf(web.chat.postMessage({ channel: 'CBAD', text: 'b' }))).toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(await errorOf(web.chat.postMessage({ channel: 'CBAD', text: 'c' }))).toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(await errorOf(web.chat.postMessage({ channel: 'CBAD', text: 'd' }))).toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(await errorOf(web.chat.postMessage({ channel: 'CBAD', text: 'e' }))).toMatchObject({ code: 'slack_webapi_request_error' });
+    // The first three took effect before failing; the last two never did.
+    expect(fake.messages.map((m) => m.text)).toEqual(['unaffected', 'a', 'b', 'c']);
+    expect(fake.calls.map((c) => c.error)).toEqual([undefined, 'http_503', 'reset', 'hang', 'reset', 'hang']);
   });
 
   it('opens a Socket Mode connection only for an app-level token', async () => {

@@ -146,10 +146,17 @@ export interface Injection {
 export type ScriptedFailure =
   /** HTTP 429 with `Retry-After: <retryAfter>` (seconds). */
   | { status: 429; retryAfter: number }
-  /** Any other HTTP status (e.g. 500), with an optional body. */
-  | { status: number; body?: string }
+  /**
+   * Any other HTTP status (e.g. 500), with an optional body. With `afterEffect` the call first takes effect (the
+   * message is stored) and only then fails, as when Slack errs after doing the work.
+   */
+  | { status: number; body?: string; afterEffect?: boolean }
   /** HTTP 200 `{ok:false, error}`: a platform error such as `channel_not_found`, `not_in_channel`, `is_archived`. */
-  | { error: string };
+  | { error: string }
+  /** The connection is cut without an answer; with `afterEffect`, after the call took effect. */
+  | { reset: true; afterEffect?: boolean }
+  /** No answer until the client gives up (or the fake closes); with `afterEffect`, after the call took effect. */
+  | { hang: true; afterEffect?: boolean };
 
 /** The Socket Mode envelope types Slack sends. */
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
@@ -201,6 +208,11 @@ export interface FakeSlack extends FakeSlackState {
   readonly socketUrl: string;
   /** The next calls of `method` fail like this, one failure per call, in order. `response_url` scripts the response sink. */
   failNext(method: string, ...failures: ScriptedFailure[]): void;
+  /**
+   * The next calls of `method` whose arguments satisfy `where` (e.g. one channel) fail like this, one failure per
+   * matching call, in order; other calls are unaffected.
+   */
+  failWhere(method: string, where: (args: Record<string, unknown>) => boolean, ...failures: ScriptedFailure[]): void;
   /** A fresh response URL: `${baseUrl}/response/<uuid>`. */
   responseUrl(): string;
   /** Stores a message as if a user had posted it (e.g. a thread's parent), for `conversations.replies`. */
@@ -242,6 +254,8 @@ interface Reply {
   type: string;
   body: string;
   headers?: Record<string, string>;
+  /** Instead of answering: cut the connection, or leave the request hanging. */
+  abort?: 'reset' | 'hang';
 }
 
 const json = (value: unknown, status = 200, headers?: Record<string, string>): Reply => ({
@@ -517,6 +531,35 @@ function authError(method: string, token: string | undefined): string | undefine
   return /^xox[bpa]-/.test(token) ? undefined : 'invalid_auth';
 }
 
+/** Orders Slack timestamps (`<seconds>.<microseconds>`) by time. */
+function compareTs(a: string, b: string): number {
+  const parts = (ts: string): [number, number] => {
+    const [seconds = '0', fraction = ''] = ts.split('.');
+    return [Number(seconds), Number(fraction.padEnd(6, '0').slice(0, 6))];
+  };
+  const [as, au] = parts(a);
+  const [bs, bu] = parts(b);
+  return as - bs || au - bu;
+}
+
+/** The messages within `oldest`/`latest` (exclusive unless `inclusive`), as conversations.history filters them. */
+function inWindow(messages: StoredMessage[], args: Record<string, unknown>): StoredMessage[] {
+  const oldest = optionalString(String(args.oldest ?? ''));
+  const latest = optionalString(String(args.latest ?? ''));
+  const inclusive = truthy(args.inclusive);
+  return messages.filter((m) => {
+    if (oldest !== undefined) {
+      const c = compareTs(m.ts, oldest);
+      if (c < 0 || (c === 0 && !inclusive)) return false;
+    }
+    if (latest !== undefined) {
+      const c = compareTs(m.ts, latest);
+      if (c > 0 || (c === 0 && !inclusive)) return false;
+    }
+    return true;
+  });
+}
+
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** The message object Slack returns: the stored one without its channel and internal fields. */
@@ -547,11 +590,14 @@ class FakeSlackServer implements FakeSlack {
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
-  private readonly failures = new Map<string, ScriptedFailure[]>();
+  private readonly failures = new Map<string, { where?: (args: Record<string, unknown>) => boolean; failure: ScriptedFailure }[]>();
+  /** Requests left hanging, answered (cut) when the fake closes. */
+  private readonly hanging = new Set<ServerResponse>();
   private readonly pendingAcks = new Map<string, { resolve: (ack: SocketAck) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private readonly waiters = new StateWaiters<FakeSlackState>('fake Slack', () => this.summary());
   private readonly responseUses = new Map<string, number>();
   private lastTsSeconds = 0;
+  private tsInSecond = 0;
   private closed = false;
 
   constructor(options: FakeSlackOptions) {
@@ -590,7 +636,18 @@ class FakeSlackServer implements FakeSlack {
   }
 
   failNext(method: string, ...failures: ScriptedFailure[]): void {
-    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures.map((failure) => ({ failure }))]);
+  }
+
+  failWhere(method: string, where: (args: Record<string, unknown>) => boolean, ...failures: ScriptedFailure[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures.map((failure) => ({ where, failure }))]);
+  }
+
+  /** Takes the first scripted failure of `method` that applies to these arguments. */
+  private takeFailure(method: string, args: Record<string, unknown>): ScriptedFailure | undefined {
+    const queue = this.failures.get(method);
+    const index = queue?.findIndex((entry) => !entry.where || entry.where(args)) ?? -1;
+    return index < 0 ? undefined : queue!.splice(index, 1)[0]!.failure;
   }
 
   responseUrl(): string {
@@ -662,6 +719,8 @@ class FakeSlackServer implements FakeSlack {
       pending.reject(error);
     }
     this.pendingAcks.clear();
+    for (const res of this.hanging) res.socket?.destroy();
+    this.hanging.clear();
     // Finish close handshakes first (Bolt's stop() does not wait for its own), then cut what is left.
     const sockets = [...this.sockets];
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.close(1001, 'fake Slack closing');
@@ -686,11 +745,19 @@ class FakeSlackServer implements FakeSlack {
     return this.clock ? this.clock.now().getTime() : Date.now();
   }
 
-  /** `<seconds>.000100`, strictly increasing even within one second. */
+  /** `<seconds>.000100` for the first message of a second, then `.000101`, …: strictly increasing, like Slack's. */
   private nextTs(): string {
-    const seconds = Math.max(Math.floor(this.now() / 1000), this.lastTsSeconds + 1);
-    this.lastTsSeconds = seconds;
-    return `${seconds}.000100`;
+    const seconds = Math.floor(this.now() / 1000);
+    if (seconds > this.lastTsSeconds) {
+      this.lastTsSeconds = seconds;
+      this.tsInSecond = 0;
+    } else if (this.tsInSecond >= 399_899) {
+      this.lastTsSeconds += 1;
+      this.tsInSecond = 0;
+    } else {
+      this.tsInSecond += 1;
+    }
+    return `${this.lastTsSeconds}.${String(100 + this.tsInSecond).padStart(6, '0')}`;
   }
 
   private changed(): void {
@@ -708,6 +775,15 @@ class FakeSlackServer implements FakeSlack {
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.headersSent) return;
+    if (reply.abort === 'reset') {
+      res.socket?.destroy();
+      return;
+    }
+    if (reply.abort === 'hang') {
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
+      return;
+    }
     res.writeHead(reply.status, { 'content-type': reply.type, ...reply.headers });
     res.end(reply.body);
   }
@@ -724,6 +800,8 @@ class FakeSlackServer implements FakeSlack {
 
   private scripted(failure: ScriptedFailure): Reply {
     if ('error' in failure) return platformError(failure.error);
+    if ('reset' in failure) return { status: 0, type: '', body: '', abort: 'reset' };
+    if ('hang' in failure) return { status: 0, type: '', body: '', abort: 'hang' };
     if (failure.status === 429) {
       const retryAfter = 'retryAfter' in failure ? failure.retryAfter : 1;
       return json({ ok: false, error: 'ratelimited' }, 429, { 'retry-after': String(retryAfter) });
@@ -742,8 +820,9 @@ class FakeSlackServer implements FakeSlack {
     }
     const call: RecordedCall = { method, args, bearer: bearerOf(req, args), at: this.now(), status: 200 };
     this.calls.push(call);
-    const failure = this.failures.get(method)?.shift();
-    if (failure) reply = this.scripted(failure);
+    const failure = this.takeFailure(method, args);
+    const afterEffect = failure !== undefined && 'afterEffect' in failure && failure.afterEffect === true;
+    if (failure && !afterEffect) reply = this.scripted(failure);
     else if (parseError) reply = platformError(parseError);
     else {
       const denied = authError(method, call.bearer);
@@ -756,10 +835,13 @@ class FakeSlackServer implements FakeSlack {
           reply = platformError(error.error, error.extra);
         }
       }
+      // The call took effect; then the answer is lost or an error.
+      if (failure) reply = this.scripted(failure);
     }
     call.status = reply.status;
     const answered = reply.type.startsWith('application/json') ? (JSON.parse(reply.body) as { ok?: boolean; error?: string }) : undefined;
     if (answered?.ok === false && answered.error) call.error = answered.error;
+    else if (reply.abort) call.error = reply.abort;
     else if (reply.status !== 200) call.error = `http_${reply.status}`;
     this.changed();
     return reply;
@@ -785,6 +867,8 @@ class FakeSlackServer implements FakeSlack {
         return this.update(method, args);
       case 'conversations.replies':
         return this.replies(args);
+      case 'conversations.history':
+        return this.history(args);
       case 'users.info':
         return this.userInfo(args);
       case 'apps.connections.open':
@@ -842,6 +926,9 @@ class FakeSlackServer implements FakeSlack {
   }
 
   private postMessage(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    if (args.metadata !== undefined && !(isRecord(args.metadata) && typeof args.metadata.event_type === 'string' && /^[\w.]{1,255}$/.test(args.metadata.event_type) && isRecord(args.metadata.event_payload))) {
+      throw new ApiError('invalid_metadata_format');
+    }
     const message = this.botMessage(method, args, {
       ...(Array.isArray(args.attachments) ? { attachments: args.attachments } : {}),
       ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
@@ -881,14 +968,47 @@ class FakeSlackServer implements FakeSlack {
     if (!ts) throw new ApiError('invalid_arguments');
     const thread = this.messages
       .filter((m) => m.channel === channel && !m.ephemeral_user && (m.ts === ts || m.thread_ts === ts))
-      .sort((a, b) => Number(a.ts) - Number(b.ts));
-    if (thread.length === 0) throw new ApiError('thread_not_found');
-    const limit = Number(args.limit ?? 1000);
-    const page = Number.isInteger(limit) && limit > 0 ? thread.slice(0, limit) : thread;
+      .sort((a, b) => compareTs(a.ts, b.ts));
+    const [parent, ...replies] = thread;
+    if (!parent || parent.ts !== ts) throw new ApiError('thread_not_found');
+    // The parent always comes first; the replies within oldest/latest, oldest first, a page at a time.
+    return this.page([parent, ...inWindow(replies, args)], args);
+  }
+
+  /** A channel's messages (thread parents, not their replies), newest first, within oldest/latest, a page at a time. */
+  private history(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = optionalString(args.channel);
+    if (!channel) throw new ApiError('channel_not_found');
+    const top = this.messages
+      .filter((m) => m.channel === channel && !m.ephemeral_user && (m.thread_ts === undefined || m.thread_ts === m.ts))
+      .sort((a, b) => compareTs(b.ts, a.ts));
+    return this.page(inWindow(top, args), args);
+  }
+
+  /**
+   * One page of `messages` (Slack's cursor pagination: `limit`, default 100, at most 999; `cursor` from the last
+   * page's `next_cursor`). Metadata only with `include_all_metadata`.
+   */
+  private page(messages: StoredMessage[], args: Record<string, unknown>): Record<string, unknown> {
+    const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+    const cursor = optionalString(args.cursor);
+    let offset = 0;
+    if (cursor) {
+      const decoded = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      if (!decoded) throw new ApiError('invalid_cursor');
+      offset = Number(decoded[1]);
+    }
+    const slice = messages.slice(offset, offset + limit);
+    const next = offset + limit < messages.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+    const withMetadata = truthy(args.include_all_metadata);
     return {
-      messages: page.map((m) => messageView(m)),
-      has_more: page.length < thread.length,
-      response_metadata: { next_cursor: '' },
+      messages: slice.map((m) => {
+        const view = messageView(m);
+        if (!withMetadata) delete view.metadata;
+        return view;
+      }),
+      has_more: next !== '',
+      response_metadata: { next_cursor: next },
     };
   }
 
@@ -924,9 +1044,10 @@ class FakeSlackServer implements FakeSlack {
     } catch {
       return reject(body, 400, 'invalid_payload');
     }
-    const failure = this.failures.get('response_url')?.shift();
+    const failure = this.takeFailure('response_url', isRecord(parsed) ? parsed : {});
     if (failure) {
       if ('error' in failure) return reject(parsed, 404, failure.error);
+      if ('reset' in failure || 'hang' in failure) return this.scripted(failure);
       if (failure.status === 429) return reject(parsed, 429, 'rate_limited');
       return reject(parsed, failure.status, 'body' in failure && failure.body !== undefined ? failure.body : 'scripted_failure');
     }
