@@ -14,6 +14,7 @@ import { createBot } from './bot.ts';
 import { runOnce } from './adapters/shell/once.ts';
 import { createShellAdapter } from './adapters/shell/repl.ts';
 import { chatAdapters } from './adapters/chat-adapters.ts';
+import { guardProcess } from './adapters/process-guard.ts';
 import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
 import { systemClock } from './src/clock.ts';
 import { ConfigError, readConfig } from './src/config.ts';
@@ -72,6 +73,8 @@ async function main(): Promise<number> {
   // With Slack or Discord, JSON lines on stdout for whatever runs the process; in the terminal, a file beside the conversation.
   const logFile = config.logFile ?? (onChat ? undefined : join(config.dataDir, 'paperboy.log'));
   const log = await openLogger({ level: config.logLevel, format: config.logFormat, ...(logFile ? { file: logFile } : {}) });
+  // Nothing a request does, nor anything inside a library, can stop the process: it is logged with its request.
+  guardProcess(log);
   const clock = systemClock;
   const startedAt = clock.now();
   log.info({ version, node: process.version }, 'paperboy starting');
@@ -145,7 +148,7 @@ async function main(): Promise<number> {
       return code;
     }
 
-    const chat = await chatAdapters(config, { inbound: bot, clock, log });
+    const chat = await chatAdapters(config, { inbound: bot, clock, log, inboundEvents: stores.inbound });
     if (chat.length > 0) {
       // Chat platforms are configured: serve them all from this process until SIGINT/SIGTERM, no terminal prompt.
       for (const adapter of chat) {

@@ -10,6 +10,7 @@ import type { Clock } from '../src/clock.ts';
 import type { Config } from '../src/config.ts';
 import type { PacedSenderOptions } from '../src/delivery/paced-sender.ts';
 import type { Logger } from '../src/logger.ts';
+import type { InboundEventStore } from '../src/store/inbound-event-store.port.ts';
 
 /** A configured chat platform, ready to start. */
 export interface ChatAdapter {
@@ -33,7 +34,10 @@ export interface ChatAdapter {
 export const DISCORD_PACING = { perChannel: { perSecond: 1, burst: 5 }, global: { perSecond: 45, burst: 50 } } as const;
 
 /** The adapters of every chat platform the configuration sets up (none: the terminal runs instead). */
-export async function chatAdapters(config: Config, deps: { inbound: BotInbound; clock: Clock; log: Logger }): Promise<ChatAdapter[]> {
+export async function chatAdapters(
+  config: Config,
+  deps: { inbound: BotInbound; clock: Clock; log: Logger; inboundEvents: InboundEventStore },
+): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
     const [{ createSlackAdapter }, { SLACK }] = await Promise.all([import('./slack/app.ts'), import('./slack/platform.ts')]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileNameOf } from '../src/chat/message.ts';
 import { toBibtex, toMarkdownCitation } from '../src/corpus/citation.ts';
 import { defineCommand } from './framework/command-spec.ts';
 import { choice, paperReference, resolvePaper, validate } from './framework/validators.ts';
@@ -36,6 +37,7 @@ export const citeCommand = defineCommand({
         { kind: 'text', text: [{ text: citation, style: 'code' }] },
       ],
       visibility: 'channel',
+      fileName: fileNameOf(paper.titleDisplay, args.format === 'bibtex' ? 'bib' : 'md'),
     };
   },
 });

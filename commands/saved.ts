@@ -1,5 +1,5 @@
 import { UserError } from '../src/chat/errors.ts';
-import type { Inline } from '../src/chat/message.ts';
+import { fileNameOf, type Inline } from '../src/chat/message.ts';
 import { encodeRef } from '../src/chat/refs.ts';
 import { toBibtex, toMarkdownCitation } from '../src/corpus/citation.ts';
 import { defineCommand } from './framework/command-spec.ts';
@@ -45,6 +45,7 @@ export const savedCommand = defineCommand<SavedArgs>({
           { kind: 'text', text: [{ text: body, style: 'code' }] },
         ],
         visibility: 'channel',
+        fileName: fileNameOf('reading list', args.format === 'bibtex' ? 'bib' : 'md'),
       };
     }
     const items: Inline[][] = papers.map((paper) => {

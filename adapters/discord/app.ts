@@ -30,6 +30,7 @@ import type { Clock } from '../../src/clock.ts';
 import type { DiscordConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import { withinDeadline } from '../../src/util/deadline.ts';
+import { fitReply } from '../long-output.ts';
 import { lineFromOptions, MAX_CHOICE_TEXT, type OptionValue } from './command-schema.ts';
 import { createDiscordPlatform, DISCORD, rejectMessageRateLimits } from './platform.ts';
 import { baseCustomId, renderDiscordMessages, type DiscordMessage } from './render.ts';
@@ -144,21 +145,27 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
     receivedAt: deps.clock.now(),
   });
 
-  /** Answers within the deadline: at once if the work is done, else deferred and edited (ephemeral results go privately). */
+  /**
+   * Answers within the deadline: at once if the work is done, else deferred and edited (ephemeral results go
+   * privately). At most two messages: a longer output goes as a file on the first (an interaction answer may carry
+   * one, private or not).
+   */
   async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, work: Promise<CommandResult>): Promise<void> {
     const quick = await withinDeadline(work, deps.deferAfterMs ?? DEFER_AFTER_MS);
     const result = quick ?? (await interaction.deferReply(), await work);
     const ephemeral = result.reply.visibility === 'user';
-    const [first, ...rest] = renderDiscordMessages(result.reply);
+    const { parts, file } = fitReply(result.reply, renderDiscordMessages, true);
+    const [first, ...rest] = parts;
     if (!first) return;
+    const files = file ? { files: [{ attachment: Buffer.from(file.text, 'utf8'), name: file.name }] } : {};
     if (!quick && ephemeral) {
       // A deferred reply is public; a private answer replaces it.
       await interaction.deleteReply();
-      await interaction.followUp(replyOptions(first, true));
+      await interaction.followUp({ ...replyOptions(first, true), ...files });
     } else if (!quick) {
-      await interaction.editReply(messageOptions(first));
+      await interaction.editReply({ ...messageOptions(first), ...files });
     } else {
-      await interaction.reply(replyOptions(first, ephemeral));
+      await interaction.reply({ ...replyOptions(first, ephemeral), ...files });
     }
     for (const part of rest) await interaction.followUp(replyOptions(part, ephemeral));
   }

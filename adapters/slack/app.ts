@@ -6,16 +6,17 @@
 // Named imports: the default export is the App class itself under some loaders (vitest), a namespace under others.
 import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { BotInbound, InboundContext } from '../../commands/framework/inbound.ts';
-import type { CommandResult } from '../../commands/framework/command-spec.ts';
-import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import { withinDeadline } from '../../src/util/deadline.ts';
+import type { InboundEventStore } from '../../src/store/inbound-event-store.port.ts';
+import { GuardedHttpReceiver } from './http-receiver.ts';
 import { SlackManagers } from './permissions.ts';
 import { createSlackPlatform, SLACK } from './platform.ts';
-import { baseActionId, renderSlackMessages } from './render.ts';
+import { createAnswerer } from './answers.ts';
+import { baseActionId } from './render.ts';
 
 /** How long a slash command may work before it is acknowledged empty (Slack allows 3 s in all). */
 export const ACK_DEADLINE_MS = 2000;
@@ -67,17 +68,33 @@ function startProblem(error: unknown, setting: string, what: string): string {
   return `Could not connect to Slack: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/** What the Slack adapter is wired to. */
+export interface SlackAdapterDeps {
+  inbound: BotInbound;
+  clock: Clock;
+  log: Logger;
+  /** Inbound requests already handled (event retries, replays), shared with other processes through the database. */
+  inboundEvents: InboundEventStore;
+}
+
 /** Creates the Bolt app and wires it to the bot. */
-export function createSlackAdapter(
-  config: SlackConfig,
-  deps: { inbound: BotInbound; clock: Clock; log: Logger },
-): SlackAdapter {
+export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps): SlackAdapter {
   const log = deps.log.child({ platform: SLACK });
+  const boltLog = boltLogger(log);
+  // HTTP mode: Bolt's receiver behind a guard that refuses replays, timestamps from the future and malformed bodies.
+  const receiver = config.mode === 'http'
+    ? new GuardedHttpReceiver({
+        signingSecret: config.signingSecret ?? '',
+        processBeforeResponse: config.processBeforeResponse ?? false,
+        inbound: deps.inboundEvents,
+        log,
+        boltLogger: boltLog,
+      })
+    : undefined;
   const app = new App({
     token: config.botToken,
-    ...(config.mode === 'socket' ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret }),
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
     ...(config.botId && config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
-    processBeforeResponse: config.processBeforeResponse ?? false,
     // Bolt checks the token in start() below, where a refused token becomes a clear error rather than an
     // unhandled rejection from the constructor.
     deferInitialization: true,
@@ -85,7 +102,7 @@ export function createSlackAdapter(
     tokenVerificationEnabled: !(config.botId && config.botUserId),
     // Bolt's conversation store (per-conversation state with timers) is unused here and costs CPU per event.
     convoStore: false,
-    logger: boltLogger(log),
+    logger: boltLog,
     clientOptions: {
       slackApiUrl: config.apiUrl,
       // No hidden retries: the WebClient's own (10 in about 30 minutes, on 5xx and network errors) would repeat a
@@ -103,21 +120,15 @@ export function createSlackAdapter(
   let botUserId = config.botUserId;
   let running = false;
 
+  // Whether someone is an admin is asked of Slack only for a command that needs a channel manager (cached).
   const where = async (userId: string, userName: string | undefined, channelId: string): Promise<InboundContext> => ({
-    actor: { platform: SLACK, userId, displayName: userName ?? userId, canManageChannel: await managers.canManage(userId) },
+    actor: { platform: SLACK, userId, displayName: userName ?? userId, canManageChannel: managers.isListed(userId) },
     channel: { platform: SLACK, channelId },
     receivedAt: deps.clock.now(),
+    confirmManager: () => managers.canManage(userId),
   });
 
-  /** Answers through the command's response URL: only the user sees errors and help; results go to the channel. */
-  async function answer(respond: (message: Record<string, unknown>) => Promise<unknown>, result: CommandResult): Promise<void> {
-    const reply: OutgoingMessage = result.reply;
-    const responseType = reply.visibility === 'user' ? 'ephemeral' : 'in_channel';
-    // A response URL takes five messages at most; longer replies were already split to fit.
-    for (const part of renderSlackMessages(reply).slice(0, 5)) {
-      await respond({ response_type: responseType, replace_original: false, text: part.text, blocks: part.blocks });
-    }
-  }
+  const answer = createAnswerer(app.client, log);
 
   app.command(config.command, async ({ command, ack, respond }) => {
     const work = where(command.user_id, command.user_name, command.channel_id).then((context) =>
@@ -127,15 +138,11 @@ export function createSlackAdapter(
     // reply); otherwise acknowledge empty before Slack's 3 s and answer through the response URL.
     const quick = await withinDeadline(work, ACK_DEADLINE_MS);
     if (!quick) {
-      await ack();
-      await answer(respond, await work);
+      await ack().catch((error: unknown) => log.warn({ error: String(error) }, 'could not acknowledge a slash command'));
+      await answer(await work, { respond, channelId: command.channel_id });
       return;
     }
-    const [first, ...rest] = renderSlackMessages(quick.reply);
-    await ack({ response_type: quick.reply.visibility === 'user' ? 'ephemeral' : 'in_channel', text: first?.text ?? '', blocks: first?.blocks ?? [] });
-    for (const part of rest.slice(0, 4)) {
-      await respond({ response_type: quick.reply.visibility === 'user' ? 'ephemeral' : 'in_channel', replace_original: false, text: part.text, blocks: part.blocks });
-    }
+    await answer(quick, { respond, channelId: command.channel_id, ack });
   });
 
   app.action(/^(?!link:).+/, async ({ action, body, ack, respond }) => {
@@ -145,7 +152,7 @@ export function createSlackAdapter(
     if (!channelId) return;
     const context = await where(body.user.id, (body.user as { username?: string }).username, channelId);
     const result = await deps.inbound.press(baseActionId(action.action_id), context);
-    await answer(respond, result);
+    await answer(result, { respond, channelId });
   });
 
   // Link buttons open a URL; Slack still sends an action, which needs only an acknowledgement.

@@ -17,8 +17,14 @@ export class SlackManagers {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Whether the user is a manager by configuration alone (`*`, or listed): no look-up needed. */
+  isListed(userId: string): boolean {
+    return this.managers.includes('*') || this.managers.includes(userId);
+  }
+
+  /** Listed, or a workspace admin or owner (users.info, cached per user for {@link MANAGER_CACHE_MS}). */
   async canManage(userId: string): Promise<boolean> {
-    if (this.managers.includes('*') || this.managers.includes(userId)) return true;
+    if (this.isListed(userId)) return true;
     const cached = this.cache.get(userId);
     if (cached && this.now() - cached.at < MANAGER_CACHE_MS) return cached.manager;
     try {

@@ -19,6 +19,11 @@ export interface Invocation {
   channel: ChannelRef;
   thread?: ThreadRef;
   receivedAt: Date;
+  /**
+   * Asked only when a command needs a channel manager and `actor.canManageChannel` is false: a platform look-up
+   * (Slack's users.info) that is made for those commands alone.
+   */
+  confirmManager?: () => Promise<boolean>;
 }
 
 /** A user's mistake as a message only they see: what went wrong, then the details (usage, candidates). */
@@ -136,7 +141,7 @@ export class Dispatcher {
     }
     const args = spec.parse({ text: parsed.words.join(' '), words: parsed.words, options: parsed.options });
     const permission = typeof spec.permission === 'function' ? spec.permission(args) : spec.permission;
-    if (permission === 'channel-manager' && !invocation.actor.canManageChannel) {
+    if (permission === 'channel-manager' && !invocation.actor.canManageChannel && !(await invocation.confirmManager?.())) {
       const what = [spec.name, parsed.words[0]].filter(Boolean).join(' ');
       throw new UserError('not-allowed', `Only channel managers can use /papers ${typeof spec.permission === 'function' ? what : spec.name} here.`);
     }

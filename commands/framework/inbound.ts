@@ -10,6 +10,8 @@ export interface InboundContext {
   /** The thread the command was typed in, when the platform says (Discord; the terminal's thread mode). */
   thread?: ThreadRef;
   receivedAt: Date;
+  /** When `actor.canManageChannel` is false: asks the platform, only for a command that needs a channel manager. */
+  confirmManager?: () => Promise<boolean>;
 }
 
 /**

@@ -54,6 +54,11 @@ export interface OutgoingMessage {
    * a message can mention anyone.
    */
   mention?: MentionTarget;
+  /**
+   * A file name (`monge-gap.bib`) for output people copy rather than read: when the message is too long for the
+   * platform's messages, adapters send `fallbackText` as a file of this name instead of a flood of messages.
+   */
+  fileName?: string;
 }
 
 /** The plain text of inline spans (links keep their text only). */
@@ -72,4 +77,10 @@ export function truncate(text: string, max: number): string {
 /** A message of plain text blocks; the fallback is the same text. */
 export function textMessage(text: string, visibility: Visibility = 'channel'): OutgoingMessage {
   return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility };
+}
+
+/** A file name made of some words: `Monge Gap: a regularizer` → `monge-gap-a-regularizer` (+ `extension`). */
+export function fileNameOf(words: string, extension: string): string {
+  const stem = words.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  return `${stem || 'paperboy'}.${extension}`;
 }

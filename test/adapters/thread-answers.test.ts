@@ -60,7 +60,7 @@ async function wiredBot(platformFor: (name: string) => ChatPlatform | undefined)
       usage: stores.modelUsage, clock, log, dailyTokensPerChannel: 100_000,
     }),
   });
-  return { bot, model, clock, log };
+  return { bot, model, clock, log, stores };
 }
 
 describe('the thinking state', () => {
@@ -68,10 +68,10 @@ describe('the thinking state', () => {
     const fake = await startFakeSlack();
     running.push({ stop: () => fake.close() });
     let adapter: SlackAdapter | undefined;
-    const { bot, model, clock, log } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
+    const { bot, model, clock, log, stores } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
     adapter = createSlackAdapter(
       { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: false, requestTimeoutMs: 5000 },
-      { inbound: bot, clock, log },
+      { inbound: bot, clock, log, inboundEvents: stores.inbound },
     );
     const { port } = await adapter.start();
     running.push({ stop: () => adapter!.stop() });
@@ -162,10 +162,10 @@ describe('the thinking state', () => {
     const fake = await startFakeSlack();
     running.push({ stop: () => fake.close() });
     let adapter: SlackAdapter | undefined;
-    const { bot, model, clock, log } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
+    const { bot, model, clock, log, stores } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
     adapter = createSlackAdapter(
       { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: 5000 },
-      { inbound: bot, clock, log },
+      { inbound: bot, clock, log, inboundEvents: stores.inbound },
     );
     const { port } = await adapter.start();
     running.push({ stop: () => adapter!.stop() });

@@ -396,4 +396,28 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(text(data)).toMatch(/Paperboy status/);
     expect(adapter.client.isReady()).toBe(true);
   });
+
+  it('answers /papers cite of a paper with 3,000 authors in at most two messages, and a long saved export as a file', async () => {
+    const { fake, command, library, stores } = await discordBot();
+    const many = (arxivId: string, count: number) => createPaper({
+      arxivId, title: `A Collaboration of Thousands ${arxivId}`, abstract: 'We measured it together.', source: 'hf-daily',
+      authors: Array.from({ length: count }, (_, i) => `Author Number${i} Surname${i}`),
+    });
+    await addPapers(library, [many('2601.03000', 3000)]);
+    const cite = await command('cite', [{ name: 'paper', type: 3, value: '2601.03000' }]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The reply, and at most one follow-up.
+    expect(fake.requests.filter((r) => r.path.includes(cite.ref.token)).length).toBeLessThanOrEqual(2);
+
+    const papers = Array.from({ length: 12 }, (_, i) => many(`2601.${String(30000 + i)}`, 400));
+    await addPapers(library, papers);
+    for (const paper of papers) await stores.saved.save({ channel: `discord:${fake.channelId}`, paperId: paper.id, savedBy: 'discord:U1', savedAt: new Date().toISOString() });
+    const { ref, data } = await command('saved', [{ name: 'action', type: 3, value: 'export' }, { name: 'format', type: 3, value: 'bibtex' }]);
+    expect(text(data)).toMatch(/attached as reading-list\.bib/);
+    const request = fake.requests.find((r) => r.path.includes(ref.token))!;
+    expect(request.files).toEqual([expect.objectContaining({ filename: 'reading-list.bib' })]);
+    expect(request.files![0]!.text.match(/^@misc\{/gm)).toHaveLength(12);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.requests.filter((r) => r.path.includes(ref.token))).toHaveLength(1);
+  });
 });

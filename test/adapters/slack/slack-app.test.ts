@@ -6,7 +6,7 @@ import { createPaper } from '../../../src/corpus/paper.ts';
 import { PacedSender } from '../../../src/delivery/paced-sender.ts';
 import { MemoryLogger } from '../../../src/logger.ts';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from '../../fakes/slack/fake-slack.ts';
-import { blockActionsPayload, mentionEvent, slackDriver, threadMessageEvent } from '../../fakes/slack/slack-driver.ts';
+import { blockActionsPayload, mentionEvent, slackDriver, slashCommandPayload, threadMessageEvent } from '../../fakes/slack/slack-driver.ts';
 import { addPapers, testLibrary } from '../../helpers/library.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 /** The real Bolt app of the Slack adapter, wired to the whole bot, against a fake Slack. */
-async function slackBot(options: { users?: Record<string, FakeSlackUser>; managers?: string[]; mode?: 'http' | 'socket'; now?: string } = {}) {
+async function slackBot(options: { users?: Record<string, FakeSlackUser>; managers?: string[]; mode?: 'http' | 'socket'; now?: string; requestTimeoutMs?: number } = {}) {
   const fake: FakeSlack = await startFakeSlack({ ...(options.users ? { users: options.users } : {}) });
   running.push({ stop: () => fake.close() });
   const library = await testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
@@ -37,9 +37,9 @@ async function slackBot(options: { users?: Record<string, FakeSlackUser>; manage
     botToken: 'xoxb-test',
     ...(options.mode === 'socket' ? { appToken: 'xapp-test' } : { signingSecret: SECRET }),
     port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: options.managers ?? [],
-    botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: 2000,
+    botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: options.requestTimeoutMs ?? 2000,
   };
-  adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log });
+  adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log, inboundEvents: stores.inbound });
   sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5 });
   const { port } = await adapter.start();
   running.push({ stop: () => adapter!.stop() });
@@ -201,10 +201,10 @@ describe('the Slack app (real Bolt against a fake Slack)', () => {
     });
     const base = { botToken: 'xoxb-revoked', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], processBeforeResponse: true, requestTimeoutMs: 2000 };
     fake.failNext('auth.test', { error: 'token_revoked' });
-    const http = createSlackAdapter({ ...base, mode: 'http', signingSecret: SECRET }, { inbound: bot, clock: library.clock, log: new MemoryLogger() });
+    const http = createSlackAdapter({ ...base, mode: 'http', signingSecret: SECRET }, { inbound: bot, clock: library.clock, log: new MemoryLogger(), inboundEvents: library.stores.inbound });
     await expect(http.start()).rejects.toThrow('Slack refused SLACK_BOT_TOKEN (token_revoked). Put the Bot User OAuth Token (xoxb-…) from OAuth & Permissions into .env.');
     fake.failNext('apps.connections.open', { error: 'invalid_auth' });
-    const socket = createSlackAdapter({ ...base, mode: 'socket', appToken: 'xapp-revoked', botId: 'B1', botUserId: 'UBOT' }, { inbound: bot, clock: library.clock, log: new MemoryLogger() });
+    const socket = createSlackAdapter({ ...base, mode: 'socket', appToken: 'xapp-revoked', botId: 'B1', botUserId: 'UBOT' }, { inbound: bot, clock: library.clock, log: new MemoryLogger(), inboundEvents: library.stores.inbound });
     await expect(socket.start()).rejects.toThrow(/^Slack refused SLACK_APP_TOKEN \(invalid_auth\)/);
   });
 
@@ -217,5 +217,148 @@ describe('the Slack app (real Bolt against a fake Slack)', () => {
     });
     expect(textOfBlocks(ack.payload.blocks)).toContain('The Monge Gap');
     expect(ack.payload.response_type).toBe('in_channel');
+  });
+});
+
+/** A paper with `count` authors, whose BibTeX runs to tens of thousands of characters. */
+function paperWithAuthors(count: number, arxivId = '2601.03000') {
+  return createPaper({
+    arxivId, title: `A Collaboration of Thousands ${arxivId}`, abstract: 'We measured it together.', source: 'hf-daily',
+    authors: Array.from({ length: count }, (_, i) => `Author Number${i} Surname${i}`),
+  });
+}
+
+describe('the Slack app: every outbound post once, whatever fails', () => {
+  it('posts the daily post once when Slack made it and then the connection reset, three times over', async () => {
+    const { fake, driver, bot } = await slackBot({ managers: ['*'] });
+    await driver.command({ text: 'daily on 10:00 UTC top:3' });
+    fake.failNext('chat.postMessage', { reset: true, afterEffect: true }, { reset: true, afterEffect: true }, { reset: true, afterEffect: true });
+    await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
+    expect(fake.messages.filter((m) => m.channel === CHANNEL)).toHaveLength(1);
+    // One post, then a look at the history that finds it.
+    expect(fake.calls.filter((c) => c.method !== 'users.info').map((c) => c.method)).toEqual(['chat.postMessage', 'conversations.history']);
+    expect(fake.messages[0]!.metadata).toEqual({ event_type: 'paperboy_delivery', event_payload: { key: `daily:slack:${CHANNEL}:2025-01-24`, part: 0 } });
+  });
+
+  it('ends a hung chat.postMessage with the request timeout, looks, and posts once', async () => {
+    const { fake, driver, bot } = await slackBot({ managers: ['*'], requestTimeoutMs: 300 });
+    await driver.command({ text: 'daily on 10:00 UTC top:3' });
+    fake.failNext('chat.postMessage', { hang: true });
+    await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
+    expect(fake.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.error)).toEqual(['hang', undefined]);
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it('answers a mention once when the answer draws a 429: it waits for Retry-After', async () => {
+    const { fake, driver, library } = await slackBot();
+    const parent = fake.addMessage({ channel: CHANNEL, user: 'U0002', text: 'thread' });
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
+    const before = library.clock.now().getTime();
+    await driver.event(mentionEvent({ user: 'U0002', channel: CHANNEL, text: 'what is trending?', threadTs: parent.ts }));
+    await fake.waitFor((state) => state.messages.length === 2);
+    expect(fake.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status)).toEqual([429, 200]);
+    expect(fake.messages[1]!.thread_ts).toBe(parent.ts);
+    expect(library.clock.now().getTime() - before).toBeGreaterThanOrEqual(7000);
+  });
+
+  it('handles an event Slack sends again (same event_id, X-Slack-Retry-Num) once: one answer, one reply counted', async () => {
+    const { fake, driver, stores } = await slackBot();
+    await driver.command({ text: 'discuss monge gap' });
+    const card = fake.messages[0]!;
+    const remark = threadMessageEvent({ user: 'U0002', channel: CHANNEL, text: 'interesting', threadTs: card.ts });
+    const mention = mentionEvent({ user: 'U0002', channel: CHANNEL, text: 'what regularizer do they introduce?', threadTs: card.ts });
+    for (const [event, id] of [[remark, 'Ev0REMARK'], [mention, 'Ev0MENTION']] as const) {
+      expect((await driver.event(event, { event_id: id })).status).toBe(200);
+      for (const retryNum of [1, 2]) expect((await driver.event(event, { event_id: id }, { retryNum, retryReason: 'http_timeout' })).status).toBe(200);
+    }
+    expect(fake.messages.filter((m) => m.thread_ts === card.ts && m.text.startsWith('From the abstract'))).toHaveLength(1);
+    expect((await stores.discussions.list(`slack:${CHANNEL}`))[0]!.replyCount).toBe(2);
+  });
+});
+
+describe('the Slack app: no request can stop it', () => {
+  const bodies: [string, string, 'application/json' | 'application/x-www-form-urlencoded'][] = [
+    ['payload=null', 'payload=null', 'application/x-www-form-urlencoded'],
+    ['payload of a number', 'payload=42', 'application/x-www-form-urlencoded'],
+    ['payload of a string', 'payload=%22hi%22', 'application/x-www-form-urlencoded'],
+    ['JSON null', 'null', 'application/json'],
+    ['a JSON string', '"event_callback"', 'application/json'],
+    ['a JSON number', '7', 'application/json'],
+    ['a JSON array', '[{"type":"event_callback"}]', 'application/json'],
+    ['an object with no type', '{"event":{"type":"app_mention"}}', 'application/json'],
+    ['an event with no event', '{"type":"event_callback","event_id":"Ev1"}', 'application/json'],
+    ['an event whose event is null', '{"type":"event_callback","event_id":"Ev2","event":null}', 'application/json'],
+    ['block_actions with no user', `payload=${encodeURIComponent('{"type":"block_actions","actions":[{"action_id":"x"}]}')}`, 'application/x-www-form-urlencoded'],
+    ['a command with no channel', 'command=%2Fpapers&text=search&user_id=U1', 'application/x-www-form-urlencoded'],
+    ['not JSON at all', '{"type":', 'application/json'],
+  ];
+
+  it.each(bodies)('answers a signed %s with 400 and runs no handler', async (_name, body, type) => {
+    const { fake, driver, log } = await slackBot();
+    expect((await driver.post(body, type)).status).toBe(400);
+    expect(fake.calls).toEqual([]);
+    expect(log.records.some((r) => r.message === 'slack request refused' && r.fields.status === 400)).toBe(true);
+    // Still serving.
+    expect((await driver.command({ text: 'help' })).status).toBe(200);
+  });
+
+  it('refuses a timestamp six minutes or a year in the future, like one six minutes old', async () => {
+    const { driver, fake } = await slackBot();
+    const now = Math.floor(Date.now() / 1000);
+    for (const timestamp of [now + 6 * 60, now + 365 * 86_400, now - 6 * 60]) {
+      expect((await driver.command({ text: 'search monge' }, { timestamp })).status).toBe(401);
+    }
+    expect(fake.calls).toEqual([]);
+    expect((await driver.command({ text: 'search monge' }, { timestamp: now + 60 })).status).toBe(200);
+  });
+
+  it('handles an identical signed request once, however often it is replayed within the window', async () => {
+    const { fake, driver } = await slackBot({ managers: ['*'] });
+    const body = new URLSearchParams({ ...slashCommandPayload({ text: 'subscribe replayed topic' }, { responseUrl: () => fake.responseUrl() }) }).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await driver.post(body, 'application/x-www-form-urlencoded', { timestamp })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const answered = (await driver.command({ text: 'subscriptions' })).json as Answer;
+    expect(answered.text.match(/replayed topic/g)).toHaveLength(1);
+  });
+
+  it('asks Slack whether someone is an admin only for commands that need it, once per 10 minutes', async () => {
+    const { fake, driver } = await slackBot({ users: { UADMIN: { is_admin: true } } });
+    for (const text of ['search monge', 'help', 'trending', 'daily']) await driver.command({ text, user_id: 'UADMIN' });
+    expect(fake.calls.filter((c) => c.method === 'users.info')).toEqual([]);
+    await driver.command({ text: 'subscribe agents', user_id: 'UADMIN' });
+    await driver.command({ text: 'subscribe rlhf', user_id: 'UADMIN' });
+    expect(fake.calls.filter((c) => c.method === 'users.info').map((c) => c.args.user)).toEqual(['UADMIN']);
+  });
+});
+
+describe('the Slack app: long outputs', () => {
+  it('answers /papers cite of a paper with 3,000 authors in at most two messages', async () => {
+    const { fake, driver, library } = await slackBot();
+    await addPapers(library, [paperWithAuthors(3000)]);
+    const response = await driver.command({ text: 'cite 2601.03000 bibtex' });
+    const first = response.json as Answer;
+    expect(first.response_type).toBe('in_channel');
+    expect(first.text.startsWith('@misc{')).toBe(true);
+    // The ack carries the first message; the response URL at most one more.
+    expect(fake.responses.length).toBeLessThanOrEqual(1);
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('sends a saved export too long for two messages as one message and a file, not a flood', async () => {
+    const { fake, driver, library, stores } = await slackBot();
+    const papers = Array.from({ length: 12 }, (_, i) => paperWithAuthors(400, `2601.${String(30000 + i)}`));
+    await addPapers(library, papers);
+    for (const paper of papers) await stores.saved.save({ channel: `slack:${CHANNEL}`, paperId: paper.id, savedBy: 'slack:U1', savedAt: new Date().toISOString() });
+    const response = await driver.command({ text: 'saved export bibtex' });
+    const first = response.json as Answer;
+    expect(first.response_type).toBe('in_channel');
+    expect(first.text).toMatch(/12 saved papers as BibTeX: [\d,]+ characters, too long for a message; attached as reading-list\.bib\./);
+    expect(fake.responses).toEqual([]);
+    const [file] = fake.files;
+    expect(file).toMatchObject({ name: 'reading-list.bib', channel: CHANNEL, uploaded: true });
+    expect(file!.text.match(/^@misc\{/gm)).toHaveLength(12);
+    expect(file!.text).toContain('Author Number399 Surname399');
   });
 });

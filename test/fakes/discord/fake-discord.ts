@@ -267,6 +267,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** The parsed JSON body (`payload_json` for multipart), or undefined. */
   body: unknown;
+  /** The files of a multipart body (`files[n]` parts), as sent. */
+  files?: { field: string; filename: string; text: string }[];
   /** The `Authorization` header, e.g. `Bot test.bot.token`; undefined for interaction callbacks and webhooks. */
   auth: string | undefined;
   /** Arrival time from the fake's clock. */
@@ -1065,6 +1067,22 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** The file parts of a multipart body: `Content-Disposition: form-data; name="files[0]"; filename="x.bib"`. */
+function multipartFiles(contentType: string | undefined, raw: Buffer): { field: string; filename: string; text: string }[] {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!boundary || !/^multipart\/form-data/i.test(contentType ?? '')) return [];
+  return raw
+    .toString('utf8')
+    .split(`--${boundary}`)
+    .flatMap((part) => {
+      const head = part.slice(0, part.indexOf('\r\n\r\n'));
+      const field = /name="([^"]+)"/i.exec(head)?.[1];
+      const filename = /filename="([^"]*)"/i.exec(head)?.[1];
+      if (field === undefined || filename === undefined) return [];
+      return [{ field, filename, text: part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '') }];
+    });
 }
 
 /** Parses a JSON body, or the `payload_json` part of a multipart one (discord.js sends files that way). */
@@ -2035,6 +2053,8 @@ class FakeDiscordServer implements FakeDiscord {
     let reply: Reply;
     try {
       record.body = parseBody(req.headers['content-type'], raw);
+      const files = multipartFiles(req.headers['content-type'], raw);
+      if (files.length > 0) record.files = files;
       reply = versioned ? this.route(record, url.searchParams) : ok({ code: 0, message: '404: Not Found' }, 404);
     } catch (error) {
       reply = this.errorReply(record, error);

@@ -280,6 +280,16 @@ describe('fake Slack Web API, driven by the real WebClient', () => {
     expect(fake.calls.map((c) => c.error)).toEqual([undefined, 'http_503', 'reset', 'hang', 'reset', 'hang']);
   });
 
+  it('takes a file through files.uploadV2 (upload URL, the bytes, completion) and shares it to a channel', async () => {
+    const web = client();
+    const text = '@misc{x,\n  author = {A and B}\n}';
+    const result = await web.filesUploadV2({ channel_id: 'C1', file: Buffer.from(text), filename: 'monge-gap.bib', title: 'monge-gap.bib' });
+    expect(result.ok).toBe(true);
+    expect(fake.files).toMatchObject([{ name: 'monge-gap.bib', text, uploaded: true, channel: 'C1' }]);
+    expect(fake.messages).toMatchObject([{ channel: 'C1', files: [{ name: 'monge-gap.bib' }], user: 'UBOT' }]);
+    expect(fake.calls.map((c) => c.method)).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
+  });
+
   it('opens a Socket Mode connection only for an app-level token', async () => {
     expect((await errorOf(client().apps.connections.open({}))).data?.error).toBe('not_allowed_token_type');
     const app = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quietLogger() });

@@ -108,6 +108,20 @@ export interface StoredMessage {
   ephemeral_user?: string;
   /** Set once `chat.update` changed the message. */
   edited?: { user: string; ts: string };
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: { id: string; name: string; title?: string }[];
+}
+
+/** A file uploaded through files.uploadV2 (getUploadURLExternal, the upload, completeUploadExternal). */
+export interface StoredFile {
+  id: string;
+  name: string;
+  title?: string;
+  /** The uploaded bytes as text (empty until uploaded). */
+  text: string;
+  uploaded: boolean;
+  /** The channel it was shared to when completed, if any. */
+  channel?: string;
 }
 
 /** A JSON body the bot posted to a response URL and the fake accepted. */
@@ -189,6 +203,7 @@ export interface SendEnvelopeOptions {
 export interface FakeSlackState {
   calls: readonly RecordedCall[];
   messages: readonly StoredMessage[];
+  files: readonly StoredFile[];
   responses: readonly RecordedResponse[];
   rejectedResponses: readonly RejectedResponse[];
   envelopes: readonly SocketEnvelope[];
@@ -571,6 +586,7 @@ function messageView(message: StoredMessage): Record<string, unknown> {
 class FakeSlackServer implements FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly messages: StoredMessage[] = [];
+  readonly files: StoredFile[] = [];
   readonly responses: RecordedResponse[] = [];
   readonly rejectedResponses: RejectedResponse[] = [];
   readonly envelopes: SocketEnvelope[] = [];
@@ -795,6 +811,8 @@ class FakeSlackServer implements FakeSlack {
     if (path.startsWith('/api/')) return this.send(res, this.api(decodeURIComponent(path.slice('/api/'.length)), req, body));
     const response = /^\/response\/([^/]+)$/.exec(path);
     if (response) return this.send(res, this.response(response[1]!, req, body));
+    const upload = /^\/upload\/([^/]+)$/.exec(path);
+    if (upload) return this.send(res, this.upload(upload[1]!, req, body));
     this.send(res, text(404, 'not_found'));
   }
 
@@ -873,6 +891,10 @@ class FakeSlackServer implements FakeSlack {
         return this.userInfo(args);
       case 'apps.connections.open':
         return { url: this.socketUrl };
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       default:
         throw new ApiError('unknown_method');
     }
@@ -1010,6 +1032,59 @@ class FakeSlackServer implements FakeSlack {
       has_more: next !== '',
       response_metadata: { next_cursor: next },
     };
+  }
+
+  /** Step 1 of files.uploadV2: a URL to send the bytes to. */
+  private uploadUrl(args: Record<string, unknown>): Record<string, unknown> {
+    const name = optionalString(args.filename);
+    const length = Number(args.length);
+    if (!name || !Number.isInteger(length) || length < 0) throw new ApiError('invalid_arguments');
+    const file: StoredFile = { id: `F${String(this.files.length + 1).padStart(8, '0')}`, name, text: '', uploaded: false };
+    this.files.push(file);
+    return { upload_url: `${this.baseUrl}/upload/${file.id}`, file_id: file.id };
+  }
+
+  /** Step 2: the bytes, as a multipart form (the WebClient sends the file as its only part). */
+  private upload(id: string, req: IncomingMessage, body: string): Reply {
+    const file = this.files.find((f) => f.id === id);
+    if (!file) return text(404, 'not_found');
+    const boundary = /boundary="?([^";]+)"?/i.exec(req.headers['content-type'] ?? '')?.[1];
+    const part = boundary ? body.split(`--${boundary}`).find((p) => /filename=|name=/i.test(p.slice(0, p.indexOf('\r\n\r\n')))) : undefined;
+    file.text = part ? part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '') : body;
+    file.uploaded = true;
+    this.changed();
+    return text(200, `OK - ${Buffer.byteLength(file.text)}`);
+  }
+
+  /** Step 3: the uploaded files are shared, to `channel_id` (and `thread_ts`) when given, as one message. */
+  private completeUpload(args: Record<string, unknown>): Record<string, unknown> {
+    let list: unknown = args.files;
+    if (typeof list === 'string') {
+      try {
+        list = JSON.parse(list);
+      } catch {
+        throw new ApiError('invalid_arguments');
+      }
+    }
+    if (!Array.isArray(list) || list.length === 0) throw new ApiError('invalid_arguments');
+    const files = list.map((entry) => {
+      const file = this.files.find((f) => isRecord(entry) && f.id === entry.id);
+      if (!file || !file.uploaded) throw new ApiError('file_not_found');
+      if (isRecord(entry) && typeof entry.title === 'string') file.title = entry.title;
+      return file;
+    });
+    const channel = optionalString(args.channel_id);
+    if (channel) {
+      for (const file of files) file.channel = channel;
+      const threadTs = optionalString(args.thread_ts);
+      this.messages.push({
+        type: 'message', channel, ts: this.nextTs(), text: typeof args.initial_comment === 'string' ? args.initial_comment : '', blocks: [],
+        user: this.botUserId, bot_id: this.botId, ...(threadTs ? { thread_ts: threadTs } : {}),
+        files: files.map((f) => ({ id: f.id, name: f.name, ...(f.title ? { title: f.title } : {}) })),
+      });
+      if (typeof args.initial_comment === 'string') this.injections.push(...findInjections('files.completeUploadExternal', { text: args.initial_comment }));
+    }
+    return { files: files.map((f) => ({ id: f.id, name: f.name, title: f.title ?? f.name })) };
   }
 
   private userInfo(args: Record<string, unknown>): Record<string, unknown> {
