@@ -7,8 +7,9 @@ export const SLACK_BOT_SCOPES = [
   'chat:write', // answers, cards, threads, scheduled posts
   'chat:write.public', // daily posts to public channels the bot was not invited to
   'app_mentions:read', // questions to @paperboy in paper threads
-  'channels:history', // replies in paper threads of public channels (reply counts)
+  'channels:history', // replies in paper threads of public channels (reply counts); looking a post up before resending it
   'groups:history', // the same in private channels the bot is in
+  'files:write', // an answer too long for two messages (a huge BibTeX, a reading list) goes to the channel as a file
   'users:read', // whether a user is a workspace admin or owner (who may change channel settings)
 ] as const;
 
