@@ -17,8 +17,8 @@ export interface ChatAdapter {
   /** Matches `ChannelRef.platform`. */
   name: string;
   platform: ChatPlatform;
-  /** How scheduled posts are paced on this platform (the sender's defaults when empty). */
-  pacing: Pick<PacedSenderOptions, 'perChannel' | 'global'>;
+  /** How posts are paced on this platform (the sender's defaults when empty), and how long a look-up waits. */
+  pacing: Pick<PacedSenderOptions, 'perChannel' | 'global' | 'settleMs'>;
   /** For the start-up line: `Slack (Socket Mode)`. */
   description: string;
   start(): Promise<void>;
@@ -44,7 +44,7 @@ export async function chatAdapters(
     const slack = createSlackAdapter(config.slack, deps);
     const mode = config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.slack.port}`;
     adapters.push({
-      name: SLACK, platform: slack.platform, pacing: {}, description: `Slack (${mode})`,
+      name: SLACK, platform: slack.platform, pacing: { settleMs: config.slack.requestTimeoutMs }, description: `Slack (${mode})`,
       start: async () => { await slack.start(); }, stop: () => slack.stop(), connected: () => slack.connected(),
     });
   }
@@ -52,7 +52,7 @@ export async function chatAdapters(
     const [{ createDiscordAdapter }, { DISCORD }, { Status }] = await Promise.all([import('./discord/app.ts'), import('./discord/platform.ts'), import('discord.js')]);
     const discord = createDiscordAdapter(config.discord, deps);
     adapters.push({
-      name: DISCORD, platform: discord.platform, pacing: DISCORD_PACING, description: 'Discord',
+      name: DISCORD, platform: discord.platform, pacing: { ...DISCORD_PACING, settleMs: config.discord.requestTimeoutMs }, description: 'Discord',
       start: () => discord.start(), stop: () => discord.stop(),
       // The client stays "ready" through a reconnect; its shards say whether the gateway is up now.
       connected: () => discord.client.isReady() && discord.client.ws.shards.every((shard) => shard.status === Status.Ready),

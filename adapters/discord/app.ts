@@ -110,8 +110,8 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       // A hung call is aborted, so no request is still in flight when the sender looks the post up.
       timeout: config.requestTimeoutMs,
       // A 429 on a channel's messages goes back to the paced sender, which pauses that channel alone (and counts
-      // it); anything else (interaction answers, thread creation) is queued by discord.js until the limit passes,
-      // which is safe: a 429 means the request was not carried out.
+      // it); anything else (a global limit, interaction answers, thread creation) is queued by discord.js until
+      // the limit passes, which is safe: a 429 means the request was not carried out.
       rejectOnRateLimit: rejectMessageRateLimits,
     },
     // Nothing the bot sends pings anyone unless a message lists the one id it may ping.

@@ -111,9 +111,13 @@ export function mapDiscordError(error: unknown): unknown {
   return error;
 }
 
-/** Rejects (instead of queueing) a rate limit on a channel's messages, so the paced sender pauses only that channel. */
-export function rejectMessageRateLimits(data: { route: string }): boolean {
-  return data.route === '/channels/:id/messages';
+/**
+ * Rejects (instead of queueing) a rate limit on one channel's messages, so the paced sender pauses only that
+ * channel. A global limit is left to discord.js, which waits it out for every request alike (its own count of 50 a
+ * second included): handing that back would make every channel retry at once into it again.
+ */
+export function rejectMessageRateLimits(data: { route: string; global: boolean }): boolean {
+  return !data.global && data.route === '/channels/:id/messages';
 }
 
 /**

@@ -48,6 +48,12 @@ export const DEFAULT_MAX_TRANSIENT_ATTEMPTS = 8;
 export const DEFAULT_BASE_BACKOFF_MS = 1_000;
 /** The longest backoff after transient failures. */
 export const DEFAULT_MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * The least wait after a failure without an answer (a timeout, a cut connection) before the post is looked up: a
+ * request the client gave up on may still be carried out by a platform that received it, and the look-up must come
+ * after that. Set it to the platform client's request timeout: the platform gets as long again to finish.
+ */
+export const DEFAULT_SETTLE_MS = 10_000;
 
 /** One message to deliver. `key` names it in logs (the delivery key) and may not be in flight twice at once. */
 export interface SendJob {
@@ -99,6 +105,8 @@ export interface PacedSenderOptions {
   baseBackoffMs?: number;
   /** Default {@link DEFAULT_MAX_BACKOFF_MS}. */
   maxBackoffMs?: number;
+  /** Default {@link DEFAULT_SETTLE_MS}; the platform client's request timeout is a good value. */
+  settleMs?: number;
   /** A float in [0, 1) for backoff jitter; default `Math.random`. */
   random?: () => number;
   /** Counts what became of each attempt, and the 429s. */
@@ -215,6 +223,7 @@ export class PacedSender {
   private readonly maxTransientAttempts: number;
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly settleMs: number;
   private readonly random: () => number;
   private readonly metrics: DeliveryMetrics;
 
@@ -241,6 +250,7 @@ export class PacedSender {
     this.maxTransientAttempts = Math.max(1, options.maxTransientAttempts ?? DEFAULT_MAX_TRANSIENT_ATTEMPTS);
     this.baseBackoffMs = Math.max(0, options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS);
     this.maxBackoffMs = Math.max(this.baseBackoffMs, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
+    this.settleMs = Math.max(0, options.settleMs ?? DEFAULT_SETTLE_MS);
     this.random = options.random ?? Math.random;
     this.metrics = options.metrics ?? noMetrics;
   }
@@ -472,6 +482,9 @@ export class PacedSender {
       this.metrics.delivery(this.platform.name, 'retrying');
       waitMs = this.backoff(pending.transientFailures);
       if (error instanceof TransientPlatformError && error.retryAfterMs !== undefined) waitMs = Math.max(waitMs, Math.ceil(error.retryAfterMs));
+      // No answer at all: the platform may still be working on the request; an answer (a 5xx) means it is done.
+      const answered = error instanceof TransientPlatformError && error.status !== undefined;
+      if (mayHaveLanded(error) && !answered) waitMs = Math.max(waitMs, this.settleMs);
       pending.notBefore = now + waitMs;
       const persistent = pending.transientFailures >= this.maxTransientAttempts;
       const landed = mayHaveLanded(error);

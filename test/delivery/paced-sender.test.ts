@@ -86,7 +86,8 @@ function setup(options: Partial<PacedSenderOptions> = {}, plan?: Plan) {
   const start = clock.now().getTime();
   const platform = new FakePlatform(clock, start, plan);
   const logger = new MemoryLogger();
-  const sender = new PacedSender({ platform, clock, logger, random: () => 0.5, ...options });
+  // No settle time unless a test asks for it, so backoffs show as they are.
+  const sender = new PacedSender({ platform, clock, logger, random: () => 0.5, settleMs: 0, ...options });
   const elapsed = (): number => clock.now().getTime() - start;
   const send = (channelId: string, text: string, hooks?: Parameters<PacedSender['send']>[1]): Promise<SendResult> =>
     sender.send({ key: `k:${text}`, channel: { platform: 'fake', channelId }, message: textMessage(text) }, hooks);
@@ -321,6 +322,21 @@ describe('PacedSender failures', () => {
     expect(platform.calls.filter((c) => c.text === 'lost-answer').map((c) => [c.at, c.lookupSince])).toEqual([[0, undefined], [750, 0]]);
     // Every attempt after the first ambiguous one looks from that first attempt.
     expect(platform.calls.filter((c) => c.text === 'timeout').map((c) => [c.at, c.lookupSince])).toEqual([[750, undefined], [1500, 750], [3000, 750]]);
+  });
+
+  it('after a failure with no answer (timeout, cut connection) waits the settle time before looking up; not after an answer', async () => {
+    const { platform, send } = setup({ settleMs: 2000 }, ({ text, attemptOfText }) => {
+      if (attemptOfText > 1) return undefined;
+      if (text === 'timeout') return new TransientPlatformError('timed out');
+      if (text === '503') return new TransientPlatformError('503', { status: 503 });
+      return new TransientPlatformError('refused', { mayHaveLanded: false });
+    });
+    for (const text of ['timeout', '503', 'refused']) await send(text, text);
+    const gap = (text: string) => {
+      const [first, second] = platform.calls.filter((c) => c.text === text).map((c) => c.at);
+      return second! - first!;
+    };
+    expect([gap('timeout'), gap('503'), gap('refused')]).toEqual([2000, 750, 750]);
   });
 
   it('does not look up after a 429 or a refused connection: those posts were certainly not made', async () => {
