@@ -120,6 +120,7 @@ export function createBot(options: BotOptions): Bot {
     },
   }, registry, options.metrics);
   const opener = new DiscussionOpener();
+  let stopping = false;
   const noThreads = (): CommandResult => ({
     reply: { ...threadNote('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' },
     outcome: 'user-error',
@@ -229,9 +230,11 @@ export function createBot(options: BotOptions): Bot {
       // Papers imported while the bot was down reach subscriptions now.
       await sync.sync();
       await dailyPosts.catchUp();
-      jobs.start();
+      // A stop that came while resuming wins: the schedule does not start after it.
+      if (!stopping) jobs.start();
     },
     async stop() {
+      stopping = true;
       await jobs.stop();
       await sync.flush();
     },

@@ -14,7 +14,7 @@ import { createBot } from './bot.ts';
 import { runOnce } from './adapters/shell/once.ts';
 import { createShellAdapter } from './adapters/shell/repl.ts';
 import { chatAdapters } from './adapters/chat-adapters.ts';
-import { guardProcess } from './adapters/process-guard.ts';
+import { boundShutdown, guardProcess, nextSignal } from './adapters/process-guard.ts';
 import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
 import { systemClock } from './src/clock.ts';
 import { ConfigError, readConfig } from './src/config.ts';
@@ -156,29 +156,39 @@ async function main(): Promise<number> {
         senders.set(adapter.name, new PacedSender({ platform: adapter.platform, clock, logger: log, ...adapter.pacing, ...(observability ? { metrics: observability.metrics } : {}) }));
         readiness.add({ name: adapter.name, check: () => (adapter.connected() ? undefined : `not connected to ${adapter.description}`) });
       }
+      // From here on SIGINT/SIGTERM end the process within a bound, even while a platform is still starting.
+      const signal = nextSignal();
       const started: typeof chat = [];
-      try {
+      const starting = (async () => {
         for (const adapter of chat) {
           await adapter.start();
           started.push(adapter);
         }
+      })();
+      starting.catch(() => undefined);
+      let early: string | undefined;
+      try {
+        early = await Promise.race([starting.then(() => undefined), signal]);
       } catch (error) {
         // One platform refused to start: stop the ones already listening, or the process would never exit.
+        boundShutdown(log, () => 1);
         for (const adapter of started) await adapter.stop();
         throw error;
       }
-      log.info({ papers: library.stats().papers, adapters: chat.map((a) => a.name), sources: config.sources.enabled }, 'paperboy started');
-      const logsGo = logFile ? `logs in ${logFile}` : 'logs on stdout';
-      const endpoints = observability ? `; /healthz, /readyz, /metrics on port ${observability.port}` : '';
-      process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; ${logsGo}${endpoints}. Ctrl-C stops it.\n`);
-      await bot.start();
-      const signal = await new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      log.info({ signal }, 'shutting down');
+      if (early === undefined) {
+        log.info({ papers: library.stats().papers, adapters: chat.map((a) => a.name), sources: config.sources.enabled }, 'paperboy started');
+        const logsGo = logFile ? `logs in ${logFile}` : 'logs on stdout';
+        const endpoints = observability ? `; /healthz, /readyz, /metrics on port ${observability.port}` : '';
+        process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; ${logsGo}${endpoints}. Ctrl-C stops it.\n`);
+        // Resumes unsent posts and catches up in the background: a slow channel must not hold the signal up.
+        bot.start().catch((error: unknown) => log.error({ error: String(error) }, 'could not start the scheduler'));
+      }
+      const received = early ?? (await signal);
+      log.info({ signal: received }, 'shutting down');
+      boundShutdown(log, () => 0);
+      // Posts still being sent stay recorded and are looked up and finished on the next start.
       await bot.stop();
-      for (const adapter of chat) await adapter.stop();
+      for (const adapter of chat) await adapter.stop().catch((error: unknown) => log.warn({ adapter: adapter.name, error: String(error) }, 'adapter did not stop cleanly'));
       log.info({}, 'stopped');
       return 0;
     }
