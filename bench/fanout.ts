@@ -6,13 +6,17 @@
  * virtual time as they would in real time, and 1,000 channels take well under a second of real time.
  * Reports the virtual time against the theoretical minimum, the 429s drawn and the memory used; asserts
  * nothing about time.
+ *
+ * With faults, one channel's calls hang until the client's request timeout (the first few attempts) and another
+ * channel answers 429 twenty times: the other channels' finish is compared with the bound for them alone, which is
+ * what "one channel's trouble delays only that channel" means.
  */
 import { textMessage, type OutgoingMessage } from '../src/chat/message.ts';
-import type { Capabilities, ChatPlatform } from '../src/chat/platform.port.ts';
+import type { Capabilities, ChatPlatform, PostOptions } from '../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../src/chat/refs.ts';
 import type { Clock } from '../src/clock.ts';
 import { PacedSender, type SendResult } from '../src/delivery/paced-sender.ts';
-import { RateLimitedError } from '../src/delivery/platform-errors.ts';
+import { RateLimitedError, TransientPlatformError } from '../src/delivery/platform-errors.ts';
 import { silentLogger, type Logger } from '../src/logger.ts';
 import { MinHeap } from '../src/util/min-heap.ts';
 
@@ -32,7 +36,19 @@ export interface FanoutOptions {
    * workspace cap (to see how a sender that misjudges the limit fares). Default: the cap itself.
    */
   senderGlobal?: { perSecond: number; burst: number };
+  /** Faults of single channels (none by default). */
+  faults?: FanoutFaults;
   logger?: Logger;
+}
+
+/** Channels in trouble during a fan-out. */
+export interface FanoutFaults {
+  /** This channel's first `hangs` calls hang until the client's request timeout; they have no effect. */
+  hung?: { channelIndex: number; hangs: number };
+  /** This channel's first `times` calls are answered 429 with Retry-After `retryAfterSeconds`. */
+  rateLimited?: { channelIndex: number; times: number; retryAfterSeconds: number };
+  /** The client's request timeout (default 10 s, the bot's). */
+  requestTimeoutMs?: number;
 }
 
 /** Defaults: 1,000 channels, Slack-like 1 msg/s per channel with a burst of 3, a workspace cap of 50/s, 50 ms calls. */
@@ -59,6 +75,10 @@ export interface FanoutResult {
   heapMb: number;
   /** Real time the simulation took. */
   wallMs: number;
+  /** With faults: when the last of the channels without a fault had its post, and the bound for them alone. */
+  others?: { channels: number; totalMs: number; lowerBoundMs: number; ratio: number };
+  /** With faults: when the hung channel and the rate-limited one had their post. */
+  faulty?: { hungMs?: number; rateLimitedMs?: number };
 }
 
 /** A {@link FanoutResult} plus what a test needs to check correctness. */
@@ -151,6 +171,9 @@ export interface AcceptedPost {
   /** Virtual time the request reached the server. */
   at: number;
   text: string;
+  /** The delivery key it was posted with. */
+  key?: string;
+  messageId: string;
 }
 
 /**
@@ -169,18 +192,40 @@ export class SimulatedSlackPlatform implements ChatPlatform {
   rateLimited429s = 0;
   private readonly channelMeters = new Map<string, RateMeter>();
   private readonly workspaceMeter: RateMeter;
+  /** Calls made so far, by channel (for the scripted faults). */
+  private readonly callsByChannel = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
     private readonly limits: { perChannelPerSecond: number; burst: number; workspacePerSecond: number; workspaceBurst: number; latencyMs: number },
+    private readonly faults: { hung?: { channelId: string; hangs: number }; rateLimited?: { channelId: string; times: number; retryAfterSeconds: number }; requestTimeoutMs: number } = { requestTimeoutMs: 10_000 },
   ) {
     this.workspaceMeter = new RateMeter(limits.workspacePerSecond, limits.workspaceBurst);
   }
 
-  async post(channel: ChannelRef, message: OutgoingMessage): Promise<PostedRef> {
+  async post(channel: ChannelRef, message: OutgoingMessage, options: PostOptions = {}): Promise<PostedRef> {
     const half = this.limits.latencyMs / 2;
+    const call = (this.callsByChannel.get(channel.channelId) ?? 0) + 1;
+    this.callsByChannel.set(channel.channelId, call);
+    const { hung, rateLimited } = this.faults;
+    if (hung?.channelId === channel.channelId && call <= hung.hangs) {
+      // No answer: the client gives up at its timeout (the call had no effect).
+      await this.clock.sleep(this.faults.requestTimeoutMs);
+      throw new TransientPlatformError('the request timed out');
+    }
+    // A look-up (history is another method, not under chat.postMessage's limits): a post made earlier is returned.
+    if (options.mayExistSince && options.idempotencyKey !== undefined) {
+      await this.clock.sleep(this.limits.latencyMs);
+      const made = this.accepted.find((post) => post.key === options.idempotencyKey);
+      if (made) return { platform: this.name, channelId: channel.channelId, messageId: made.messageId };
+    }
     await this.clock.sleep(half);
     const at = this.clock.now().getTime();
+    if (rateLimited?.channelId === channel.channelId && call <= rateLimited.times) {
+      this.rateLimited429s += 1;
+      await this.clock.sleep(half);
+      throw new RateLimitedError(rateLimited.retryAfterSeconds * 1000);
+    }
     let meter = this.channelMeters.get(channel.channelId);
     if (!meter) {
       meter = new RateMeter(this.limits.perChannelPerSecond, this.limits.burst);
@@ -196,13 +241,14 @@ export class SimulatedSlackPlatform implements ChatPlatform {
     }
     meter.record(at);
     this.workspaceMeter.record(at);
-    this.accepted.push({ channelId: channel.channelId, at, text: message.fallbackText });
+    const messageId = `${Math.floor(at / 1000)}.${String(this.accepted.length + 1).padStart(6, '0')}`;
+    this.accepted.push({ channelId: channel.channelId, at, text: message.fallbackText, messageId, ...(options.idempotencyKey !== undefined ? { key: options.idempotencyKey } : {}) });
     await this.clock.sleep(half);
-    return { platform: this.name, channelId: channel.channelId, messageId: `${Math.floor(at / 1000)}.${String(this.accepted.length).padStart(6, '0')}` };
+    return { platform: this.name, channelId: channel.channelId, messageId };
   }
 
-  reply(thread: ThreadRef, message: OutgoingMessage): Promise<PostedRef> {
-    return this.post(thread, message);
+  reply(thread: ThreadRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
+    return this.post(thread, message, options);
   }
   /** Threads are not part of a fan-out; a thread is named after its message. */
   async startThread(posted: PostedRef): Promise<ThreadRef> {
@@ -226,15 +272,24 @@ export function fanoutLowerBoundMs(options: FanoutOptions = {}): number {
 export async function simulateFanout(options: FanoutOptions = {}): Promise<FanoutRun> {
   const o = { ...DEFAULT_FANOUT, ...options };
   const clock = new VirtualClock();
-  const platform = new SimulatedSlackPlatform(clock, o);
+  const channelIds = Array.from({ length: o.channels }, (_, i) => `C${String(i).padStart(7, '0')}`);
+  const faults = options.faults ?? {};
+  const requestTimeoutMs = faults.requestTimeoutMs ?? 10_000;
+  const platform = new SimulatedSlackPlatform(clock, o, {
+    requestTimeoutMs,
+    ...(faults.hung ? { hung: { channelId: channelIds[faults.hung.channelIndex]!, hangs: faults.hung.hangs } } : {}),
+    ...(faults.rateLimited ? { rateLimited: { channelId: channelIds[faults.rateLimited.channelIndex]!, times: faults.rateLimited.times, retryAfterSeconds: faults.rateLimited.retryAfterSeconds } } : {}),
+  });
   const sender = new PacedSender({
     platform,
     clock,
     logger: options.logger ?? silentLogger,
     perChannel: { perSecond: o.perChannelPerSecond, burst: o.burst },
     global: options.senderGlobal ?? { perSecond: o.workspacePerSecond, burst: o.workspaceBurst },
+    // As the bot configures it: a look-up after a timeout waits as long as the timeout.
+    settleMs: requestTimeoutMs,
   });
-  const channelIds = Array.from({ length: o.channels }, (_, i) => `C${String(i).padStart(7, '0')}`);
+  const finishedAt = new Map<string, number>();
   // Stands in for the delivery store, so the hooks run as they would in the bot.
   const status = new Map<string, string>();
   const outcomes = new Map<string, SendResult>();
@@ -261,6 +316,7 @@ export async function simulateFanout(options: FanoutOptions = {}): Promise<Fanou
       );
       status.set(key, result.status);
       outcomes.set(channelId, result);
+      finishedAt.set(channelId, clock.now().getTime());
     }),
   );
   sample();
@@ -270,6 +326,19 @@ export async function simulateFanout(options: FanoutOptions = {}): Promise<Fanou
   sample();
   const totalMs = clock.now().getTime() - start;
   const lowerBoundMs = fanoutLowerBoundMs(o);
+  const faultyIndexes = new Set([faults.hung?.channelIndex, faults.rateLimited?.channelIndex].filter((i): i is number => i !== undefined));
+  let others: FanoutResult['others'];
+  let faulty: FanoutResult['faulty'];
+  if (faultyIndexes.size > 0) {
+    const healthy = channelIds.filter((_id, i) => !faultyIndexes.has(i));
+    const othersMs = Math.max(...healthy.map((id) => finishedAt.get(id)! - start));
+    const othersBound = fanoutLowerBoundMs({ ...o, channels: healthy.length });
+    others = { channels: healthy.length, totalMs: othersMs, lowerBoundMs: othersBound, ratio: othersMs / othersBound };
+    const at = (index: number | undefined) => (index === undefined ? undefined : finishedAt.get(channelIds[index]!)! - start);
+    const hungMs = at(faults.hung?.channelIndex);
+    const rateLimitedMs = at(faults.rateLimited?.channelIndex);
+    faulty = { ...(hungMs !== undefined ? { hungMs } : {}), ...(rateLimitedMs !== undefined ? { rateLimitedMs } : {}) };
+  }
   return {
     result: {
       channels: o.channels,
@@ -280,6 +349,8 @@ export async function simulateFanout(options: FanoutOptions = {}): Promise<Fanou
       rssMb: rss / 2 ** 20,
       heapMb: heap / 2 ** 20,
       wallMs: performance.now() - wallStart,
+      ...(others ? { others } : {}),
+      ...(faulty ? { faulty } : {}),
     },
     platform,
     outcomes,
@@ -312,5 +383,29 @@ export function formatFanout(result: FanoutResult | readonly FanoutResult[]): st
         `${r.wallMs.toFixed(0)} ms`,
       ]),
     ),
+  ].join('\n');
+}
+
+/**
+ * The #12 target: a daily post to 1,000 channels with one channel hung (its first three calls hang until the 10 s
+ * request timeout) and one answering 429 twenty times (Retry-After 1 s). Simulated time.
+ */
+export function measureFanoutWithFaults(options: FanoutOptions = {}): Promise<FanoutResult> {
+  return measureFanout({
+    channels: 1000,
+    faults: { hung: { channelIndex: 0, hangs: 3 }, rateLimited: { channelIndex: 1, times: 20, retryAfterSeconds: 1 } },
+    ...options,
+  });
+}
+
+/** The faulty fan-out's numbers, in words. */
+export function formatFanoutFaults(result: FanoutResult): string {
+  if (!result.others) return '';
+  const seconds = (ms: number | undefined): string => (ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
+  const o = result.others;
+  return [
+    `| channels | the other ${o.channels.toLocaleString('en')}: last post (virtual) | their lower bound | ratio | hung channel's post | 20×429 channel's post | 429s |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| ${result.channels.toLocaleString('en')} | ${seconds(o.totalMs)} | ${seconds(o.lowerBoundMs)} | ${o.ratio.toFixed(3)}× | ${seconds(result.faulty?.hungMs)} | ${seconds(result.faulty?.rateLimitedMs)} | ${result.rateLimited429s} |`,
   ].join('\n');
 }

@@ -31,7 +31,7 @@ import { openSqliteStores } from '../src/store/sqlite/sqlite-store.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Measurement } from './measure.ts';
 import { measureBaseline, type BaselineMeasurement } from './minisearch-baseline.ts';
-import { formatFanout, measureFanout } from './fanout.ts';
+import { formatFanout, formatFanoutFaults, measureFanout, measureFanoutWithFaults } from './fanout.ts';
 import { formatAnswers, measureAnswers } from './answer-latency.ts';
 import { generateQueries } from './queries.ts';
 import { generateCorpus } from './synthetic-corpus.ts';
@@ -111,6 +111,7 @@ const startTimes = measureStartTimes();
 // The fan-out runs first, so its memory figure is not the corpus's.
 process.stderr.write('simulating a daily post to 1,000 channels…\n');
 const fanout = await measureFanout({ channels: 1000 });
+const fanoutWithFaults = await measureFanoutWithFaults();
 
 const rows: Row[] = [];
 for (const size of sizes) {
@@ -187,6 +188,9 @@ if (rows.some((r) => r.baseline)) {
 out.push('');
 out.push('Daily post fan-out through the paced sender, simulated Slack-like limits (1 msg/s per channel, burst 3; workspace 50/s), 50 ms per call (memory: this process, measured before any corpus was built)');
 out.push(formatFanout(fanout));
+out.push('');
+out.push('The same with one channel hung (its first 3 calls hang until the 10 s request timeout, then a look-up) and one answering 429 twenty times (Retry-After 1 s); the others against the bound for them alone (simulated time)');
+out.push(formatFanoutFaults(fanoutWithFaults));
 out.push('');
 out.push(...formatStartTimes(startTimes));
 out.push(formatAnswers(await measureAnswers()));

@@ -33,6 +33,23 @@ describe('digest fan-out benchmark', () => {
     expect(maxInWindow(platform.accepted.map((post) => post.at))).toBeLessThanOrEqual(limits.workspaceBurst + limits.workspacePerSecond - 1);
   });
 
+  it('keeps one hung channel and one answering 429 twenty times to themselves: everyone gets the post once, the others first', async () => {
+    const limits = { channels: 200, perChannelPerSecond: 1, burst: 3, workspacePerSecond: 20, workspaceBurst: 20 };
+    const { result, platform, outcomes, channelIds } = await simulateFanout({
+      ...limits,
+      faults: { hung: { channelIndex: 0, hangs: 2 }, rateLimited: { channelIndex: 1, times: 20, retryAfterSeconds: 1 } },
+    });
+    expect([...outcomes.values()].every((outcome) => outcome.status === 'sent')).toBe(true);
+    expect(platform.accepted).toHaveLength(200);
+    expect(new Set(platform.accepted.map((post) => post.channelId))).toEqual(new Set(channelIds));
+    expect(result.rateLimited429s).toBe(20);
+    // The others are done before either channel in trouble, which took its own time.
+    expect(result.others!.channels).toBe(198);
+    expect(result.others!.totalMs).toBeLessThan(result.faulty!.rateLimitedMs!);
+    expect(result.others!.totalMs).toBeLessThan(result.faulty!.hungMs!);
+    expect(result.faulty!.hungMs!).toBeGreaterThanOrEqual(2 * 10_000);
+  });
+
   it('runs parallel sleeps side by side in virtual time', async () => {
     const clock = new VirtualClock();
     const start = clock.now().getTime();
