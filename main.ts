@@ -33,7 +33,6 @@ import { LIBRARY_FILES, openPaperLibrary, type LibraryProgress } from './src/lib
 import { SAVE_AFTER_CHANGES } from './src/scheduler/paper-sync.ts';
 import { parseDatabaseUrl } from './src/store/database-url.ts';
 import { openStores } from './src/store/open-stores.ts';
-import { DatabaseConnectionError } from './src/store/postgres/connection-error.ts';
 
 const version = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -148,7 +147,7 @@ async function main(): Promise<number> {
       return code;
     }
 
-    const chat = await chatAdapters(config, { inbound: bot, clock, log, inboundEvents: stores.inbound });
+    const chat = await chatAdapters(config, { inbound: bot, clock, log, inboundEvents: stores.inbound, notice: (line) => process.stderr.write(`${line}\n`) });
     if (chat.length > 0) {
       // Chat platforms are configured: serve them all from this process until SIGINT/SIGTERM, no terminal prompt.
       for (const adapter of chat) {
@@ -234,7 +233,7 @@ main().then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
     const clearLine = process.stderr.isTTY ? '\r\x1b[K' : ''; // over "Opening the database…", if it is showing
-    const reason = error instanceof DatabaseConnectionError ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(clearLine + (error instanceof ConfigError ? `${error.message}\n` : `Paperboy could not start: ${reason}\n`));
     process.exitCode = 1;
   },

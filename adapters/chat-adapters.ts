@@ -36,7 +36,7 @@ export const DISCORD_PACING = { perChannel: { perSecond: 1, burst: 5 }, global: 
 /** The adapters of every chat platform the configuration sets up (none: the terminal runs instead). */
 export async function chatAdapters(
   config: Config,
-  deps: { inbound: BotInbound; clock: Clock; log: Logger; inboundEvents: InboundEventStore },
+  deps: { inbound: BotInbound; clock: Clock; log: Logger; inboundEvents: InboundEventStore; notice?: (line: string) => void },
 ): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {

@@ -23,7 +23,7 @@ export async function measureSlackRoundTrip(library: PaperLibrary, stores: Store
     status: { startedAt: new Date(), version: 'bench', sources: [] }, defaultTimeZone: 'UTC',
   });
   const adapter = createSlackAdapter(
-    { mode: 'http', botToken: 'xoxb-bench', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: load.hello.apiUrl, command: '/papers', managers: ['*'], botId: 'B1', botUserId: 'UBOT', requestTimeoutMs: 10_000 },
+    { mode: 'http', botToken: 'xoxb-bench', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: load.hello.apiUrl, command: '/papers', managers: ['*'], botId: 'B1', botUserId: 'UBOT', requestTimeoutMs: 10_000, startTimeoutMs: 10_000 },
     { inbound: bot, clock: systemClock, log: silentLogger, inboundEvents: stores.inbound },
   );
   const { port } = await adapter.start();

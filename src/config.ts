@@ -57,6 +57,7 @@ const EnvSchema = z.object({
   SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must be a slash command such as /papers').default('/papers'),
   SLACK_MANAGERS: commaList.default([]),
   SLACK_BOT_ID: z.string().optional(),
+  SLACK_START_TIMEOUT_MS: positiveInt.default(60_000),
   SLACK_BOT_USER_ID: z.string().optional(),
   DISCORD_TOKEN: z.string().regex(/^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$/, 'must be the bot token from the Bot page of your Discord application (three dot-separated parts)').optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be the Application ID from General Information (a long number)').optional(),
@@ -147,6 +148,8 @@ export interface SlackConfig {
   processBeforeResponse?: boolean;
   /** Every Web API call is abandoned (aborted) after this long; the paced sender then looks the post up. */
   requestTimeoutMs: number;
+  /** How long the start keeps trying a Slack that does not answer before it gives up with the reason. */
+  startTimeoutMs: number;
 }
 
 /** Settings of the Discord adapter; present only when Discord is configured. */
@@ -254,6 +257,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         ...(e.SLACK_BOT_ID ? { botId: e.SLACK_BOT_ID } : {}),
         ...(e.SLACK_BOT_USER_ID ? { botUserId: e.SLACK_BOT_USER_ID } : {}),
         requestTimeoutMs: e.CHAT_REQUEST_TIMEOUT_MS,
+        startTimeoutMs: e.SLACK_START_TIMEOUT_MS,
       }
     : undefined;
   const discord: DiscordConfig | undefined = e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID

@@ -2,6 +2,8 @@
  * The Slack adapter: a Bolt app (HTTP with signed requests, or Socket Mode) that turns `/papers`
  * commands, button clicks, mentions and thread messages into the bot's inbound calls, and answers with
  * rendered Block Kit. Handlers acknowledge at once, then answer, so Slack's 3-second limit always holds.
+ * Both receivers are guarded (see http-receiver.ts and socket-receiver.ts), and the start is bounded and says
+ * what Slack refused (start.ts).
  */
 // Named imports: the default export is the App class itself under some loaders (vitest), a namespace under others.
 import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
@@ -10,9 +12,12 @@ import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { webApi } from '@slack/bolt';
 import { withinDeadline } from '../../src/util/deadline.ts';
 import type { InboundEventStore } from '../../src/store/inbound-event-store.port.ts';
 import { GuardedHttpReceiver } from './http-receiver.ts';
+import { GuardedSocketModeReceiver } from './socket-receiver.ts';
+import { SlackStartError, untilSlackAnswers, type StartPolicy } from './start.ts';
 import { SlackManagers } from './permissions.ts';
 import { createSlackPlatform, SLACK } from './platform.ts';
 import { createAnswerer } from './answers.ts';
@@ -58,16 +63,6 @@ function neutralMentions(text: string): string {
     .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, 'role:$1');
 }
 
-/** Slack errors that mean a token is wrong, revoked or of the wrong kind. */
-const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
-
-/** What to tell the person starting the bot when Slack refuses it at start. */
-function startProblem(error: unknown, setting: string, what: string): string {
-  const reason = (error as { data?: { error?: string } }).data?.error;
-  if (reason !== undefined && REFUSED_TOKEN.has(reason)) return `Slack refused ${setting} (${reason}). Put ${what} into .env.`;
-  return `Could not connect to Slack: ${error instanceof Error ? error.message : String(error)}`;
-}
-
 /** What the Slack adapter is wired to. */
 export interface SlackAdapterDeps {
   inbound: BotInbound;
@@ -75,13 +70,31 @@ export interface SlackAdapterDeps {
   log: Logger;
   /** Inbound requests already handled (event retries, replays), shared with other processes through the database. */
   inboundEvents: InboundEventStore;
+  /** Tells the person running the bot something they must know (stderr): a slow start, a stopped adapter. */
+  notice?: (line: string) => void;
+  /** Socket Mode: the client's ping timeout, also the unit of its reconnect delay (tests shorten it; default 5 s). */
+  socketPingTimeoutMs?: number;
 }
 
 /** Creates the Bolt app and wires it to the bot. */
 export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps): SlackAdapter {
   const log = deps.log.child({ platform: SLACK });
   const boltLog = boltLogger(log);
-  // HTTP mode: Bolt's receiver behind a guard that refuses replays, timestamps from the future and malformed bodies.
+  const notice = deps.notice ?? (() => undefined);
+  const clientOptions = {
+    slackApiUrl: config.apiUrl,
+    // No hidden retries: the WebClient's own (10 in about 30 minutes, on 5xx and network errors) would repeat a
+    // chat.postMessage that Slack may have made already, and it would wait out 429s inside a call. The paced
+    // sender decides instead: a 429 is waited out, a failure that may have landed is looked up before any resend.
+    // Reads (users.info, history) fail fast too and are simply asked again later.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    // A hung call is aborted, so no request is still in flight when the sender looks the post up.
+    timeout: config.requestTimeoutMs,
+  };
+  let stopped = false;
+  const starting = new AbortController();
+  // Both modes run behind a guard: replays, redeliveries and malformed bodies or frames never reach a handler.
   const receiver = config.mode === 'http'
     ? new GuardedHttpReceiver({
         signingSecret: config.signingSecret ?? '',
@@ -90,10 +103,26 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
         log,
         boltLogger: boltLog,
       })
-    : undefined;
+    : new GuardedSocketModeReceiver({
+        appToken: config.appToken ?? '',
+        clientOptions,
+        inbound: deps.inboundEvents,
+        clock: deps.clock,
+        log,
+        boltLogger: boltLog,
+        ...(deps.socketPingTimeoutMs !== undefined ? { clientPingTimeoutMs: deps.socketPingTimeoutMs } : {}),
+        onRefused: (message) => {
+          // The app token was revoked while reconnecting: this adapter stops; the rest of the bot goes on.
+          log.error({ reason: message }, 'slack refused the app token on a reconnect; the Slack adapter has stopped');
+          notice(`${message} The Slack adapter has stopped; the other platforms keep running.`);
+          stopped = true;
+          running = false;
+          void receiver.stop().catch(() => undefined);
+        },
+      });
   const app = new App({
     token: config.botToken,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver,
     ...(config.botId && config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
     // Bolt checks the token in start() below, where a refused token becomes a clear error rather than an
     // unhandled rejection from the constructor.
@@ -103,17 +132,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     // Bolt's conversation store (per-conversation state with timers) is unused here and costs CPU per event.
     convoStore: false,
     logger: boltLog,
-    clientOptions: {
-      slackApiUrl: config.apiUrl,
-      // No hidden retries: the WebClient's own (10 in about 30 minutes, on 5xx and network errors) would repeat a
-      // chat.postMessage that Slack may have made already, and it would wait out 429s inside a call. The paced
-      // sender decides instead: a 429 is waited out, a failure that may have landed is looked up before any resend.
-      // Reads (users.info, history) fail fast too and are simply asked again later.
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      // A hung call is aborted, so no request is still in flight when the sender looks the post up.
-      timeout: config.requestTimeoutMs,
-    },
+    clientOptions,
   });
   const platform = createSlackPlatform(app.client);
   const managers = new SlackManagers(app.client, config.managers, log);
@@ -134,15 +153,24 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     const work = where(command.user_id, command.user_name, command.channel_id).then((context) =>
       deps.inbound.command(neutralMentions(command.text ?? ''), context),
     );
-    // Answer in the acknowledgement itself when the work is done in time (no extra request, the fastest
+    const route = { respond, channelId: command.channel_id };
+    if (config.mode === 'socket') {
+      // Socket Mode: acknowledged at once, answered through the response URL. An acknowledgement can be lost with
+      // a closing socket (Slack then sends the envelope again, which is recognised and not run twice); an answer
+      // sent on its own is not lost with it.
+      await ack();
+      await answer(await work, route);
+      return;
+    }
+    // HTTP: answer in the acknowledgement itself when the work is done in time (no extra request, the fastest
     // reply); otherwise acknowledge empty before Slack's 3 s and answer through the response URL.
     const quick = await withinDeadline(work, ACK_DEADLINE_MS);
     if (!quick) {
-      await ack().catch((error: unknown) => log.warn({ error: String(error) }, 'could not acknowledge a slash command'));
-      await answer(await work, { respond, channelId: command.channel_id });
+      await ack();
+      await answer(await work, route);
       return;
     }
-    await answer(quick, { respond, channelId: command.channel_id, ack });
+    await answer(quick, { ...route, ack });
   });
 
   app.action(/^(?!link:).+/, async ({ action, body, ack, respond }) => {
@@ -194,21 +222,24 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     log.error({ error: error.message, code: (error as { code?: string }).code }, 'slack handler failed');
   });
 
+  const policy: StartPolicy = { clock: deps.clock, timeoutMs: config.startTimeoutMs, notice, signal: starting.signal };
+
   return {
     platform,
     async start() {
-      try {
-        if (!botUserId) botUserId = (await app.client.auth.test()).user_id;
-        await app.init();
-      } catch (error) {
-        throw new Error(startProblem(error, 'SLACK_BOT_TOKEN', 'the Bot User OAuth Token (xoxb-…) from OAuth & Permissions'), { cause: error });
-      }
+      // The bot token first (unless its ids are configured, which skips the call): a refusal says which setting to
+      // fix, an unreachable Slack is said and tried again.
+      if (!botUserId) botUserId = (await untilSlackAnswers('auth.test', 'bot', () => app.client.auth.test(), policy)).user_id;
+      await app.init();
       if (config.mode === 'socket') {
+        // The app token, the same way, before the Socket Mode client (whose own retries would be silent).
+        const appClient = new webApi.WebClient(undefined, { ...clientOptions, headers: { Authorization: `Bearer ${config.appToken ?? ''}` } });
+        await untilSlackAnswers('apps.connections.open', 'app', () => appClient.apps.connections.open({}), policy);
         try {
-          await app.start();
+          await withinBound(app.start(), config.startTimeoutMs, 'the Socket Mode connection did not open');
         } catch (error) {
           await app.stop().catch(() => undefined);
-          throw new Error(startProblem(error, 'SLACK_APP_TOKEN', 'an app-level token (xapp-…) with connections:write from Basic Information'), { cause: error });
+          throw error instanceof SlackStartError ? error : new SlackStartError(`Could not connect to Slack: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
         log.info({ mode: 'socket' }, 'slack adapter connected');
         running = true;
@@ -222,7 +253,10 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     },
     async stop() {
       running = false;
-      await app.stop();
+      starting.abort();
+      if (stopped) return;
+      stopped = true;
+      await app.stop().catch((error: unknown) => log.debug({ error: String(error) }, 'slack adapter was not running'));
     },
     connected() {
       if (!running || config.mode === 'http') return running;
@@ -231,4 +265,17 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
       return receiver?.client?.websocket?.isActive() ?? false;
     },
   };
+}
+
+/** `work`, or a {@link SlackStartError} if it has not finished within `ms` (real time: the connection is real). */
+async function withinBound<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new SlackStartError(`Could not connect to Slack: ${what} within ${Math.round(ms / 1000)} s.`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

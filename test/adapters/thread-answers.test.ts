@@ -70,7 +70,7 @@ describe('the thinking state', () => {
     let adapter: SlackAdapter | undefined;
     const { bot, model, clock, log, stores } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
     adapter = createSlackAdapter(
-      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: false, requestTimeoutMs: 5000 },
+      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: false, requestTimeoutMs: 5000, startTimeoutMs: 5000 },
       { inbound: bot, clock, log, inboundEvents: stores.inbound },
     );
     const { port } = await adapter.start();
@@ -164,7 +164,7 @@ describe('the thinking state', () => {
     let adapter: SlackAdapter | undefined;
     const { bot, model, clock, log, stores } = await wiredBot((name) => (name === 'slack' ? adapter?.platform : undefined));
     adapter = createSlackAdapter(
-      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: 5000 },
+      { mode: 'http', botToken: 'xoxb-test', signingSecret: SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: 5000, startTimeoutMs: 5000 },
       { inbound: bot, clock, log, inboundEvents: stores.inbound },
     );
     const { port } = await adapter.start();

@@ -82,7 +82,7 @@ describe('fault matrix on Slack (real Bolt WebClient, 100 channels): every chann
     let adapter: ReturnType<typeof createSlackAdapter> | undefined;
     const { bot, stores, library, log } = await botFor('slack', () => adapter!.platform, settleMs);
     adapter = createSlackAdapter(
-      { mode: 'http', botToken: 'xoxb-test', signingSecret: '0123456789abcdef', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', requestTimeoutMs: timeoutMs ?? TIMEOUT_MS },
+      { mode: 'http', botToken: 'xoxb-test', signingSecret: '0123456789abcdef', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [], botId: 'B1', botUserId: 'UBOT', requestTimeoutMs: timeoutMs ?? TIMEOUT_MS, startTimeoutMs: 5000 },
       { inbound: bot, clock: library.clock, log: new MemoryLogger(), inboundEvents: stores.inbound },
     );
     const channels = Array.from({ length: CHANNELS }, (_, i) => `C${String(i).padStart(7, '0')}`);

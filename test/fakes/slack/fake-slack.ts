@@ -195,6 +195,10 @@ export interface SocketAck {
 export interface SendEnvelopeOptions {
   /** Real milliseconds to wait for the ack before rejecting (default 5000). */
   timeoutMs?: number;
+  /** The envelope id (default a fresh one): the same id again is Slack sending the envelope again. */
+  envelopeId?: string;
+  /** Send `{type:'disconnect', reason}` right after the envelope, on the same connection. */
+  thenDisconnect?: string;
   retryAttempt?: number;
   retryReason?: string;
 }
@@ -240,6 +244,8 @@ export interface FakeSlack extends FakeSlackState {
   sendEnvelope(type: EnvelopeType, payload: unknown, options?: SendEnvelopeOptions): Promise<SocketAck>;
   /** Sends `{type:'disconnect', reason}` to every connection (Slack's way to make clients reconnect). */
   requestReconnect(reason?: string): void;
+  /** Sends a raw text frame to the newest Socket Mode connection (anything, also what Slack never sends). */
+  sendFrame(text: string): void;
   /**
    * Resolves with the predicate's first truthy result, checked now, on every change the fake records and
    * every 20 ms; rejects after `timeoutMs` real milliseconds (default 5000) with a summary of the records.
@@ -689,7 +695,7 @@ class FakeSlackServer implements FakeSlack {
     const socket = [...this.sockets].reverse().find((ws) => ws.readyState === ws.OPEN);
     if (!socket) return Promise.reject(new Error('fake Slack: no Socket Mode client is connected'));
     const envelope: SocketEnvelope = {
-      envelope_id: randomUUID(),
+      envelope_id: options.envelopeId ?? randomUUID(),
       type,
       payload,
       // Slack lets commands and interactions answer in the ack; events cannot.
@@ -707,12 +713,21 @@ class FakeSlackServer implements FakeSlack {
       this.envelopes.push(envelope);
       this.changed();
       socket.send(JSON.stringify(envelope), (error) => {
+        if (!error && options.thenDisconnect !== undefined) {
+          socket.send(JSON.stringify({ type: 'disconnect', reason: options.thenDisconnect, debug_info: { host: 'fake-slack' } }));
+        }
         if (!error) return;
         clearTimeout(timer);
         this.pendingAcks.delete(envelope.envelope_id);
         reject(error);
       });
     });
+  }
+
+  sendFrame(text: string): void {
+    const socket = [...this.sockets].reverse().find((ws) => ws.readyState === ws.OPEN);
+    if (!socket) throw new Error('fake Slack: no Socket Mode client is connected');
+    socket.send(text);
   }
 
   requestReconnect(reason = 'refresh_requested'): void {
