@@ -1,15 +1,20 @@
+import { encodeRef } from '../src/chat/refs.ts';
+import { describeNextRun, formatWait } from '../src/scheduler/daily-schedule.ts';
 import { elapsed } from './presenters/elapsed.ts';
 import { defineCommand, type CommandContext } from './framework/command-spec.ts';
 
+/** A run of the whole bot (any channel, a source): in UTC, the wait rounded up as `daily` does. */
 function when(at: Date | undefined, now: Date): string {
   if (!at) return 'not scheduled';
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (in ${elapsed(at.getTime() - now.getTime())})`;
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (in ${formatWait(at.getTime() - now.getTime())})`;
 }
 
-/** Next runs, the health of each source, and channels the bot stopped posting to. */
+/** This channel's next daily post in its own time zone (as `daily` shows it), then next runs, sources, disabled channels. */
 async function scheduleFields(ctx: CommandContext): Promise<{ label: string; value: string[] }[]> {
   const now = ctx.clock.now();
-  const fields = (await ctx.schedule.nextRuns()).map((run) => ({ label: `Next ${run.name}`, value: [when(run.at, now)] }));
+  const here = await ctx.stores.channels.get(encodeRef(ctx.channel));
+  const fields = here?.daily && !here.disabled ? [{ label: 'Next daily post here', value: [describeNextRun(here.daily, now)] }] : [];
+  fields.push(...(await ctx.schedule.nextRuns()).map((run) => ({ label: `Next ${run.name}${run.name === 'daily posts' ? ' (any channel)' : ''}`, value: [when(run.at, now)] })));
   for (const state of await ctx.stores.sources.all()) {
     const health = state.consecutiveFailures > 0
       ? `failing ${state.consecutiveFailures}× since ${state.lastSuccessAt ? state.lastSuccessAt.slice(0, 16).replace('T', ' ') : 'start'}: ${state.lastError ?? 'unknown error'}`

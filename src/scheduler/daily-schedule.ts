@@ -83,8 +83,8 @@ export function describeNextRun(settings: DailyTiming, now: Date): string {
   return `${weekday} ${local.date} ${local.time} ${settings.timeZone} (in ${formatWait(at.getTime() - now.getTime())})`;
 }
 
-/** A positive wait, rounded up to whole minutes: `45 min`, `14 h`, `1 h 30 min`, `2 d 16 h`. */
-function formatWait(ms: number): string {
+/** A wait until a scheduled run, rounded up to whole minutes: `45 min`, `14 h`, `1 h 30 min`, `2 d 16 h` (at least 1 min). */
+export function formatWait(ms: number): string {
   const totalMinutes = Math.max(1, Math.ceil(ms / 60_000));
   const days = Math.floor(totalMinutes / (24 * 60));
   const hours = Math.floor(totalMinutes / 60) % 24;

@@ -119,6 +119,18 @@ describe('status', () => {
   it('shows the next daily post', async () => {
     const bot = await testBot({ now: '2025-01-24T12:00:00Z' });
     await bot.exec('daily on 13:00 UTC');
-    expect((await bot.exec('status')).reply.fallbackText).toContain('Next daily posts: 2025-01-24 13:00 UTC (in 1 h)');
+    expect((await bot.exec('status')).reply.fallbackText).toContain('Next daily posts (any channel): 2025-01-24 13:00 UTC (in 1 h)');
+  });
+
+  it('shows this channel’s next daily post in its own time zone, with the wait rounded up exactly as daily does', async () => {
+    const bot = await testBot({ now: '2025-01-24T12:00:30Z' });
+    await bot.exec('daily on 13:01 Europe/Berlin');
+    const daily = (await bot.exec('daily')).reply.fallbackText;
+    const status = (await bot.exec('status')).reply.fallbackText;
+    expect(daily).toContain('Next: Fri 2025-01-24 13:01 Europe/Berlin (in 1 min).');
+    expect(status).toContain('Next daily post here: Fri 2025-01-24 13:01 Europe/Berlin (in 1 min)');
+    expect(status).toContain('Next daily posts (any channel): 2025-01-24 12:01 UTC (in 1 min)');
+    // Another channel without a daily post sees only the bot's next run.
+    expect((await bot.exec('status', 'C2')).reply.fallbackText).not.toContain('Next daily post here');
   });
 });
