@@ -12,7 +12,7 @@ import { HTTPReceiver, type App, type Logger as SlackLogger } from '@slack/bolt'
 import type { Logger } from '../../src/logger.ts';
 import type { InboundEventStore } from '../../src/store/inbound-event-store.port.ts';
 import { withRequest } from '../request-context.ts';
-import { checkSlackBody, firstSightOfEvent } from './inbound-guard.ts';
+import { checkSlackBody, InboundMemory } from './inbound-guard.ts';
 
 /** How far a request's timestamp may be from now, either way (Slack's own rule for its signatures). */
 export const SIGNATURE_WINDOW_S = 5 * 60;
@@ -65,6 +65,7 @@ function parseBody(contentType: string | undefined, raw: string): unknown {
 export class GuardedHttpReceiver {
   private readonly inner: HTTPReceiver;
   private readonly now: () => number;
+  private readonly memory: InboundMemory;
   private server: Server | undefined;
 
   constructor(private readonly options: GuardedReceiverOptions) {
@@ -74,6 +75,7 @@ export class GuardedHttpReceiver {
       logger: options.boltLogger,
     });
     this.now = options.now ?? Date.now;
+    this.memory = new InboundMemory(options.inbound, (error) => options.log.warn({ error: String(error) }, 'could not prune seen slack requests'));
   }
 
   init(app: App): void {
@@ -132,13 +134,13 @@ export class GuardedHttpReceiver {
       if (!checked.ok) throw new RequestRefused(400, checked.problem);
       const now = new Date(this.now());
       // The same signature is the same request: a second one is a replay, whoever sends it.
-      const until = new Date((timestamp + SIGNATURE_WINDOW_S + 60) * 1000);
-      if (!(await this.options.inbound.firstSeen(`slack:signature:${signature}`, now, until))) {
+      const keepMs = (timestamp + SIGNATURE_WINDOW_S + 60) * 1000 - now.getTime();
+      if (!(await this.memory.firstSeen(`slack:signature:${signature}`, now, keepMs))) {
         this.options.log.warn({ ...checked.summary }, 'slack request replayed; acknowledged, not handled again');
         res.writeHead(200).end();
         return;
       }
-      if (checked.eventId !== undefined && !(await firstSightOfEvent(this.options.inbound, checked.eventId, now))) {
+      if (checked.eventId !== undefined && !(await this.memory.firstSightOfEvent(checked.eventId, now))) {
         const retry = req.headers['x-slack-retry-num'];
         this.options.log.info({ ...checked.summary, retry }, 'slack event retried; acknowledged, already handled');
         res.writeHead(200).end();

@@ -46,7 +46,32 @@ export function checkSlackBody(body: unknown): CheckedBody {
   return { ok: true, summary: { platform: 'slack', kind: kind.data.type } };
 }
 
-/** True the first time an event id is seen within {@link EVENT_MEMORY_MS}; false for Slack's retries of it. */
-export function firstSightOfEvent(store: InboundEventStore, eventId: string, now: Date): Promise<boolean> {
-  return store.firstSeen(`slack:event:${eventId}`, now, new Date(now.getTime() + EVENT_MEMORY_MS));
+/** How often expired records are cleared from the store. */
+export const PRUNE_EVERY_MS = 60 * 60_000;
+
+/**
+ * The inbound event store as the receivers use it: a key remembered for a while, and expired keys cleared about
+ * once an hour, on the way (so the table holds about an hour of traffic).
+ */
+export class InboundMemory {
+  private prunedAt = -Infinity;
+
+  constructor(
+    private readonly store: InboundEventStore,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** True the first time `key` is seen within `keepMs` of `now`. */
+  async firstSeen(key: string, now: Date, keepMs: number): Promise<boolean> {
+    if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now.getTime();
+      this.store.prune(now).catch(this.onError);
+    }
+    return this.store.firstSeen(key, now, new Date(now.getTime() + keepMs));
+  }
+
+  /** True the first time an event id is seen within {@link EVENT_MEMORY_MS}; false for Slack's retries of it. */
+  firstSightOfEvent(eventId: string, now: Date): Promise<boolean> {
+    return this.firstSeen(`slack:event:${eventId}`, now, EVENT_MEMORY_MS);
+  }
 }

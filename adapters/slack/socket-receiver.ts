@@ -12,7 +12,7 @@ import type { Clock } from '../../src/clock.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { InboundEventStore } from '../../src/store/inbound-event-store.port.ts';
 import { withRequest } from '../request-context.ts';
-import { checkSlackBody, EVENT_MEMORY_MS } from './inbound-guard.ts';
+import { checkSlackBody, EVENT_MEMORY_MS, InboundMemory } from './inbound-guard.ts';
 import { refusalMessage } from './start.ts';
 
 /** Envelope types whose payload a handler reads. */
@@ -154,8 +154,10 @@ export interface SocketReceiverOptions {
 export class GuardedSocketModeReceiver {
   readonly client: GuardedSocketModeClient;
   private app: App | undefined;
+  private readonly memory: InboundMemory;
 
   constructor(private readonly options: SocketReceiverOptions) {
+    this.memory = new InboundMemory(options.inbound, (error) => options.log.warn({ error: String(error) }, 'could not prune seen slack envelopes'));
     this.client = new GuardedSocketModeClient(
       {
         appToken: options.appToken,
@@ -183,7 +185,7 @@ export class GuardedSocketModeReceiver {
   }
 
   private async handle(args: SlackEventArgs): Promise<void> {
-    const { log, inbound, clock } = this.options;
+    const { log, clock } = this.options;
     let acknowledged = false;
     // An acknowledgement that cannot go out (the socket closing) is not the handler's failure: Slack will send the
     // envelope again, and it is then recognised below.
@@ -204,7 +206,7 @@ export class GuardedSocketModeReceiver {
     }
     const now = clock.now();
     const key = checked.eventId !== undefined ? `slack:event:${checked.eventId}` : `slack:envelope:${args.envelope_id}`;
-    if (!(await inbound.firstSeen(key, now, new Date(now.getTime() + EVENT_MEMORY_MS)))) {
+    if (!(await this.memory.firstSeen(key, now, EVENT_MEMORY_MS))) {
       log.info({ ...checked.summary, envelope: args.envelope_id, retry: args.retry_num, reason: args.retry_reason }, 'slack envelope sent again; acknowledged, already handled');
       await ack();
       return;
