@@ -14,9 +14,9 @@ import { createPostPresenter } from './commands/presenters/posts.ts';
 import type { OutgoingMessage } from './src/chat/message.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { encodeRef, type ThreadMessage, type ThreadRef } from './src/chat/refs.ts';
-import { replyWhenReady } from './src/chat/thinking-reply.ts';
 import { ChannelGoneError } from './src/delivery/platform-errors.ts';
 import { DiscussionOpener } from './src/discussions/open-thread.ts';
+import { createThreadAnswers } from './src/discussions/thread-answers.ts';
 import { FullTextLibrary } from './src/fulltext/full-text-library.ts';
 import type { PaperWriter } from './src/llm/paper-writer.ts';
 import type { Clock } from './src/clock.ts';
@@ -126,28 +126,19 @@ export function createBot(options: BotOptions): Bot {
     outcome: 'user-error',
   });
 
+  const answerInThread = createThreadAnswers({
+    delivery, platformFor: (platform) => options.platformFor?.(platform), log, thinking: thinkingMessage(),
+    ...(options.thinkingAfterMs !== undefined ? { thinkingAfterMs: options.thinkingAfterMs } : {}),
+  });
+
   /**
    * A message in a thread: counted, and a question to the bot answered. When the adapter names the message, the
-   * answer is posted here, once, through the delivery records and the paced sender (a 429 waits, a redelivered
-   * event is not answered twice), after a "thinking" message when it takes a while; otherwise it is returned for
-   * the adapter to show (the terminal).
+   * answer is posted here, once (see thread-answers.ts); otherwise it is returned for the adapter to show (the terminal).
    */
   async function threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined> {
     const answer = dispatcher.threadMessage(message);
     if (message.messageId === undefined) return answer;
-    const key = `reply:${encodeRef(message.thread)}:${message.messageId}`;
-    const channel = encodeRef({ platform: message.thread.platform, channelId: message.thread.channelId });
-    const platform = options.platformFor?.(message.thread.platform);
-    const edit = platform?.update && platform.capabilities.editing ? platform.update.bind(platform) : undefined;
-    await replyWhenReady({
-      async post(reply, part) {
-        const made = await delivery.ensure({ key: part === 'answer' ? key : `${key}:${part}`, channel, thread: message.thread, kind: 'reply', paperIds: [], message: reply });
-        if (made.status === 'sent') return made.posted;
-        log.warn({ thread: encodeRef(message.thread), part, outcome: made.status }, 'could not answer in a thread');
-        return undefined;
-      },
-      ...(edit ? { edit } : {}),
-    }, answer, { thinking: thinkingMessage(), ...(options.thinkingAfterMs !== undefined ? { thinkingAfterMs: options.thinkingAfterMs } : {}) });
+    await answerInThread({ ...message, messageId: message.messageId }, answer);
     return undefined;
   }
 
