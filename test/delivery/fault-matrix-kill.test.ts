@@ -5,17 +5,16 @@
  * (Slack answered, but the process could not record it: the test holds the database's write lock), then started
  * again on the same database. Every channel must end with its post exactly once.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/fake-slack.ts';
+import { startMain, type MainProcess } from '../helpers/main-process.ts';
+import { postsPerChannel } from '../helpers/posts-per-channel.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const CHANNELS = 100;
 const channels = Array.from({ length: CHANNELS }, (_, i) => `C${String(i).padStart(7, '0')}`);
 /** Steps to undo after a test; the cells run concurrently, so each has its own list. */
@@ -37,20 +36,14 @@ async function dataDirWithDailyPosts(cleanup: Cleanup): Promise<{ dir: string; d
 }
 
 /** `npm start`'s main.ts on Slack (HTTP mode) against the fake. */
-function startBot(dir: string, fake: FakeSlack, cleanup: Cleanup): { child: ChildProcessWithoutNullStreams; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env, DATA_DIR: dir, SOURCES: '', LOG_LEVEL: 'info', CHAT_REQUEST_TIMEOUT_MS: '4000',
-      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef', SLACK_PORT: '0', SLACK_HOST: '127.0.0.1',
-      SLACK_API_URL: fake.apiUrl, SLACK_BOT_ID: 'B1', SLACK_BOT_USER_ID: 'UBOT',
-    },
+function startBot(dir: string, fake: FakeSlack, cleanup: Cleanup): MainProcess {
+  const bot = startMain([], {
+    DATA_DIR: dir, CHAT_REQUEST_TIMEOUT_MS: '4000',
+    SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef', SLACK_PORT: '0', SLACK_HOST: '127.0.0.1',
+    SLACK_API_URL: fake.apiUrl, SLACK_BOT_ID: 'B1', SLACK_BOT_USER_ID: 'UBOT',
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  cleanup.push(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
-  return { child, stderr: () => stderr, exited };
+  cleanup.push(() => { if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL'); });
+  return bot;
 }
 
 /** Resolves once every channel's delivery is settled in the database (read from outside, as another process). */
@@ -69,16 +62,6 @@ async function allSent(database: string, timeoutMs = 60_000): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-/** How many posts each channel got, by count: `{ 1: 100 }` is the only good answer. */
-function histogram(fake: FakeSlack): Record<number, number> {
-  const result: Record<number, number> = {};
-  for (const channel of channels) {
-    const count = fake.messages.filter((m) => m.channel === channel).length;
-    result[count] = (result[count] ?? 0) + 1;
-  }
-  return result;
 }
 
 type Cell = {
@@ -173,7 +156,7 @@ async function cell(cleanup: Cleanup, arrange: Cell['arrange'], check: Cell['che
   await allSent(database);
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
-  expect(histogram(fake)).toEqual({ 1: CHANNELS });
+  expect(postsPerChannel(fake.messages.map((m) => m.channel), channels)).toEqual({ 1: CHANNELS });
   // The restart looked posts up rather than guessing.
   expect(fake.calls.some((c) => c.method === 'conversations.history')).toBe(true);
   expect(posts(fake).length).toBeGreaterThan(postsBefore);

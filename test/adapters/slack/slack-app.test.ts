@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/app.ts';
+import { createSlackAdapter } from '../../../adapters/slack/app.ts';
 import { createBot } from '../../../bot.ts';
-import type { SlackConfig } from '../../../src/config.ts';
 import { createPaper } from '../../../src/corpus/paper.ts';
-import { PacedSender } from '../../../src/delivery/paced-sender.ts';
 import { MemoryLogger } from '../../../src/logger.ts';
 import { startFakeSlack, type FakeSlack, type FakeSlackUser } from '../../fakes/slack/fake-slack.ts';
 import { blockActionsPayload, mentionEvent, slackDriver, slashCommandPayload, threadMessageEvent } from '../../fakes/slack/slack-driver.ts';
 import { addPapers, testLibrary } from '../../helpers/library.ts';
+import { slackBotOn } from '../../helpers/slack-bot.ts';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
 const CHANNEL = 'C0001';
@@ -20,29 +19,15 @@ afterEach(async () => {
 async function slackBot(options: { users?: Record<string, FakeSlackUser>; managers?: string[]; mode?: 'http' | 'socket'; now?: string; requestTimeoutMs?: number } = {}) {
   const fake: FakeSlack = await startFakeSlack({ ...(options.users ? { users: options.users } : {}) });
   running.push({ stop: () => fake.close() });
-  const library = await testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
-  const log = new MemoryLogger();
-  const stores = library.stores;
-  let adapter: SlackAdapter | undefined;
-  let sender: PacedSender | undefined;
-  const bot = createBot({
-    clock: library.clock, log, library: library.library, stores,
-    senderFor: (name) => (name === 'slack' ? sender : undefined),
-    platformFor: (name) => (name === 'slack' ? adapter?.platform : undefined),
-    status: { startedAt: library.clock.now(), version: 't', sources: [] },
-    defaultTimeZone: 'UTC',
+  const { adapter, bot, stores, library, log } = await slackBotOn(fake, {
+    config: {
+      mode: options.mode ?? 'http', ...(options.mode === 'socket' ? { appToken: 'xapp-test' } : { signingSecret: SECRET }),
+      managers: options.managers ?? [], processBeforeResponse: true, ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    },
+    ...(options.now ? { now: options.now } : {}),
   });
-  const config: SlackConfig = {
-    mode: options.mode ?? 'http',
-    botToken: 'xoxb-test',
-    ...(options.mode === 'socket' ? { appToken: 'xapp-test' } : { signingSecret: SECRET }),
-    port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: options.managers ?? [],
-    botId: 'B1', botUserId: 'UBOT', processBeforeResponse: true, requestTimeoutMs: options.requestTimeoutMs ?? 2000, startTimeoutMs: 5000,
-  };
-  adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log, inboundEvents: stores.inbound });
-  sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5 });
   const { port } = await adapter.start();
-  running.push({ stop: () => adapter!.stop() });
+  running.push({ stop: () => adapter.stop() });
   const driver = slackDriver(`http://127.0.0.1:${port ?? 0}/slack/events`, SECRET, { responseUrl: () => fake.responseUrl() });
   return { fake, driver, bot, stores, library, log, adapter };
 }

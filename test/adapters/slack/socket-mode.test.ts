@@ -4,14 +4,10 @@
  * sending envelopes again) and what a first-time user gets wrong (the app token), one test per case of #19.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/app.ts';
-import { createBot } from '../../../bot.ts';
 import type { SlackConfig } from '../../../src/config.ts';
-import { PacedSender } from '../../../src/delivery/paced-sender.ts';
-import { MemoryLogger } from '../../../src/logger.ts';
 import { startFakeSlack, type FakeSlack, type ScriptedFailure } from '../../fakes/slack/fake-slack.ts';
 import { eventCallbackBody, mentionEvent, slashCommandPayload } from '../../fakes/slack/slack-driver.ts';
-import { testLibrary } from '../../helpers/library.ts';
+import { slackBotOn } from '../../helpers/slack-bot.ts';
 
 const CHANNEL = 'C0001';
 const running: (() => Promise<void>)[] = [];
@@ -24,30 +20,14 @@ async function socketBot(options: { config?: Partial<SlackConfig>; fails?: [stri
   const fake: FakeSlack = await startFakeSlack();
   running.push(() => fake.close());
   for (const [method, ...failures] of options.fails ?? []) fake.failNext(method, ...failures);
-  const library = await testLibrary({ withSources: true, now: '2025-01-24T09:00:00Z' });
-  const log = new MemoryLogger();
-  const stores = library.stores;
   const notices: string[] = [];
-  let adapter: SlackAdapter | undefined;
-  let sender: PacedSender | undefined;
-  const bot = createBot({
-    clock: library.clock, log, library: library.library, stores,
-    senderFor: (name) => (name === 'slack' ? sender : undefined),
-    platformFor: (name) => (name === 'slack' ? adapter?.platform : undefined),
-    status: { startedAt: library.clock.now(), version: 't', sources: [] },
-    defaultTimeZone: 'UTC',
-  });
-  const config: SlackConfig = {
-    mode: 'socket', botToken: 'xoxb-test', appToken: 'xapp-test', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers',
-    managers: [], botId: 'B1', botUserId: 'UBOT', requestTimeoutMs: 2000, startTimeoutMs: 5000, ...options.config,
-  };
-  adapter = createSlackAdapter(config, {
-    inbound: bot, clock: library.clock, log, inboundEvents: stores.inbound, notice: (line) => void notices.push(line),
+  const { adapter, bot, stores, log } = await slackBotOn(fake, {
+    config: { mode: 'socket', appToken: 'xapp-test', ...options.config },
     // Reconnects come after this (times the failures in a row); short, but long enough for a loaded machine's pongs.
-    socketPingTimeoutMs: 500,
+    deps: { notice: (line) => void notices.push(line), socketPingTimeoutMs: 500 },
+    sender: { settleMs: 0 },
   });
-  sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5, settleMs: 0 });
-  running.push(() => adapter!.stop());
+  running.push(() => adapter.stop());
   const command = (text: string) => slashCommandPayload({ text, channel_id: CHANNEL }, { responseUrl: () => fake.responseUrl() });
   return { fake, adapter, bot, stores, log, notices, command };
 }

@@ -24,6 +24,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { StateWaiters } from '../state-waiters.ts';
+import { UnansweredRequests, type HttpFault } from '../http-faults.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Constants
@@ -1121,7 +1122,7 @@ interface Reply {
   body?: unknown;
   headers?: Record<string, string>;
   /** Instead of answering: cut the connection, or leave the request hanging. */
-  abort?: 'reset' | 'hang';
+  abort?: HttpFault;
 }
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
@@ -1256,8 +1257,7 @@ class FakeDiscordServer implements FakeDiscord {
   /** `channel:nonce` → the message made with it and when (for `enforce_nonce`). */
   private readonly nonces = new Map<string, { id: string; at: number }>();
   private readonly nonceWindowMs: number;
-  /** Requests left hanging, cut when the fake closes. */
-  private readonly hanging = new Set<ServerResponse>();
+  private readonly unanswered = new UnansweredRequests();
   private readonly buckets = new Map<string, { count: number; resetAt: number }>();
   private readonly sessions = new Map<string, GatewaySession>();
   private readonly connectionsBySocket = new Map<WebSocket, Connection>();
@@ -1456,8 +1456,7 @@ class FakeDiscordServer implements FakeDiscord {
     this.waiters.closeAll(error);
     for (const ws of this.wss.clients) ws.terminate();
     this.sessions.clear();
-    for (const res of this.hanging) res.socket?.destroy();
-    this.hanging.clear();
+    this.unanswered.cutAll();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
@@ -2017,15 +2016,7 @@ class FakeDiscordServer implements FakeDiscord {
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.headersSent) return;
-    if (reply.abort === 'reset') {
-      res.socket?.destroy();
-      return;
-    }
-    if (reply.abort === 'hang') {
-      this.hanging.add(res);
-      res.on('close', () => this.hanging.delete(res));
-      return;
-    }
+    if (this.unanswered.play(res, reply.abort)) return;
     if (reply.body === undefined) {
       res.writeHead(reply.status, { ...reply.headers });
       res.end();

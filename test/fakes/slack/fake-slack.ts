@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '../../../src/clock.ts';
 import { StateWaiters } from '../state-waiters.ts';
+import { UnansweredRequests, type HttpFault } from '../http-faults.ts';
 
 /** Block Kit and message limits the fake enforces (docs.slack.dev Block Kit reference). */
 export const SLACK_LIMITS = {
@@ -276,7 +277,7 @@ interface Reply {
   body: string;
   headers?: Record<string, string>;
   /** Instead of answering: cut the connection, or leave the request hanging. */
-  abort?: 'reset' | 'hang';
+  abort?: HttpFault;
 }
 
 const json = (value: unknown, status = 200, headers?: Record<string, string>): Reply => ({
@@ -613,8 +614,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
   private readonly failures = new Map<string, { where?: (args: Record<string, unknown>) => boolean; failure: ScriptedFailure }[]>();
-  /** Requests left hanging, answered (cut) when the fake closes. */
-  private readonly hanging = new Set<ServerResponse>();
+  private readonly unanswered = new UnansweredRequests();
   private readonly pendingAcks = new Map<string, { resolve: (ack: SocketAck) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private readonly waiters = new StateWaiters<FakeSlackState>('fake Slack', () => this.summary());
   private readonly responseUses = new Map<string, number>();
@@ -750,8 +750,7 @@ class FakeSlackServer implements FakeSlack {
       pending.reject(error);
     }
     this.pendingAcks.clear();
-    for (const res of this.hanging) res.socket?.destroy();
-    this.hanging.clear();
+    this.unanswered.cutAll();
     // Finish close handshakes first (Bolt's stop() does not wait for its own), then cut what is left.
     const sockets = [...this.sockets];
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.close(1001, 'fake Slack closing');
@@ -806,15 +805,7 @@ class FakeSlackServer implements FakeSlack {
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.headersSent) return;
-    if (reply.abort === 'reset') {
-      res.socket?.destroy();
-      return;
-    }
-    if (reply.abort === 'hang') {
-      this.hanging.add(res);
-      res.on('close', () => this.hanging.delete(res));
-      return;
-    }
+    if (this.unanswered.play(res, reply.abort)) return;
     res.writeHead(reply.status, { 'content-type': reply.type, ...reply.headers });
     res.end(reply.body);
   }
