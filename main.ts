@@ -82,7 +82,8 @@ async function main(): Promise<number> {
   const loading = interactive && process.stderr.isTTY ? transientLine('Opening the database and loading papers…') : { clear: () => undefined };
   const progress = startupProgress();
   const openingDatabase = performance.now();
-  const stores = await openStores(parseDatabaseUrl(config.databaseUrl), { log });
+  // A running bot checkpoints SQLite's write-ahead log from a worker thread, not inside its commits.
+  const stores = await openStores(parseDatabaseUrl(config.databaseUrl), { log, backgroundCheckpoints: cli.values.once === undefined });
   const databaseMs = performance.now() - openingDatabase;
   // /readyz and the corpus gauge answer while the papers load; they see the index once it is there.
   const readiness = new Readiness();

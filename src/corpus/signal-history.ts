@@ -9,8 +9,14 @@ export interface SignalSnapshot {
   githubStars?: number;
 }
 
-/** How long signal snapshots are kept: the longest trending window plus a margin. */
+/** How long signal snapshots are kept in the database: the longest trending window plus a margin. */
 export const SNAPSHOT_RETENTION_MS = 35 * 86_400_000;
+
+/**
+ * How much upvote history a process keeps in memory: velocity is measured over the last 24 hours, from the
+ * last observation at or before the start of that window, so two days hold every baseline it can use.
+ */
+export const SIGNAL_HISTORY_MS = 2 * 86_400_000;
 
 /** The snapshot a paper's signals make, if it has any. */
 export function snapshotOf(paper: Paper): SignalSnapshot | undefined {
@@ -27,8 +33,8 @@ export function snapshotOf(paper: Paper): SignalSnapshot | undefined {
 
 /**
  * The upvote history of recently observed papers, in memory, for trending velocity: per paper a flat
- * array of (observed ms, upvotes) pairs, oldest first. Loaded from the database's snapshots of the
- * retention period at start and fed by every change the process learns about.
+ * array of (observed ms, upvotes) pairs, oldest first. Loaded from the database's snapshots of the last
+ * {@link SIGNAL_HISTORY_MS} at start and fed by every change the process learns about.
  */
 export class SignalHistory {
   private readonly byPaper = new Map<string, number[]>();
@@ -86,13 +92,14 @@ export class SignalHistory {
     return { gained: Math.max(0, pairs[latest + 1]! - pairs[base + 1]!), hours };
   }
 
-  /** Drops observations older than the retention period, keeping each paper's latest. */
+  /** Drops observations older than {@link SIGNAL_HISTORY_MS}, and papers left with none. */
   prune(now: Date): void {
-    const cutoff = now.getTime() - SNAPSHOT_RETENTION_MS;
+    const cutoff = now.getTime() - SIGNAL_HISTORY_MS;
     for (const [id, pairs] of this.byPaper) {
       let keepFrom = 0;
-      while (keepFrom < pairs.length - 2 && pairs[keepFrom]! < cutoff) keepFrom += 2;
-      if (keepFrom > 0) this.byPaper.set(id, pairs.slice(keepFrom));
+      while (keepFrom < pairs.length && pairs[keepFrom]! < cutoff) keepFrom += 2;
+      if (keepFrom === pairs.length) this.byPaper.delete(id);
+      else if (keepFrom > 0) this.byPaper.set(id, pairs.slice(keepFrom));
     }
   }
 }

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { runSteps, type Steps } from '../util/steps.ts';
 import type { IndexSnapshot } from './paper-index.ts';
 
 /** First bytes of an index file; bump the digit when the layout changes so old files are rebuilt. */
@@ -52,26 +52,17 @@ interface Header {
 }
 
 const ALIGN = 8;
-/** Bytes written between pauses of {@link indexFileSteps}: a few milliseconds of disk writes. */
-const WRITE_SLICE_BYTES = 4 * 2 ** 20;
+/** Bytes handed to the file system per write call. */
+const WRITE_CHUNK_BYTES = 8 * 2 ** 20;
 
-/**
- * Writes an index snapshot as one binary file: a magic line, a JSON header (stamp, section table), then each
- * typed array's bytes (8-byte aligned) and the term and id lists as newline-joined UTF-8. No giant JSON
- * string is ever built, so this scales past V8's string limit. Written to a temporary file and renamed, so a
- * crash never leaves a half-written index. Pauses after every few megabytes (see {@link Steps}).
- */
-export function* indexFileSteps(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): Steps<void> {
+/** The bytes of an index file, in order: the preamble (magic line and header), then each section, padded. */
+function fileLayout(snapshot: IndexSnapshot, stamp: IndexStamp): Uint8Array[] {
   const blobs: { name: Section['name']; data: Uint8Array }[] = [];
   for (const name of Object.keys(ARRAYS) as ArrayName[]) {
     const array = snapshot[name];
     blobs.push({ name, data: new Uint8Array(array.buffer, array.byteOffset, array.byteLength) });
   }
-  for (const name of TEXTS) {
-    blobs.push({ name, data: Buffer.from(snapshot[name].join('\n'), 'utf8') });
-    yield;
-  }
-
+  for (const name of TEXTS) blobs.push({ name, data: Buffer.from(snapshot[name].join('\n'), 'utf8') });
   const sections: Section[] = [];
   let cursor = 0;
   for (const blob of blobs) {
@@ -83,35 +74,61 @@ export function* indexFileSteps(path: string, snapshot: IndexSnapshot, stamp: In
   preamble.write(MAGIC, 0, 'latin1');
   preamble.writeUInt32LE(headerJson.length, MAGIC.length);
   headerJson.copy(preamble, MAGIC.length + 4);
+  const parts: Uint8Array[] = [preamble];
+  for (const blob of blobs) {
+    for (let at = 0; at < blob.data.byteLength; at += WRITE_CHUNK_BYTES) {
+      parts.push(blob.data.subarray(at, Math.min(blob.data.byteLength, at + WRITE_CHUNK_BYTES)));
+    }
+    const pad = Math.ceil(blob.data.byteLength / ALIGN) * ALIGN - blob.data.byteLength;
+    if (pad > 0) parts.push(new Uint8Array(pad));
+  }
+  return parts;
+}
 
+/**
+ * Writes an index snapshot as one binary file: a magic line, a JSON header (stamp, section table), then each
+ * typed array's bytes (8-byte aligned) and the term and id lists as newline-joined UTF-8. No giant JSON
+ * string is ever built, so this scales past V8's string limit. Written to a temporary file and renamed, so a
+ * crash never leaves a half-written index. Blocks: for command-line tools and tests; a running bot uses
+ * {@link writeIndexFileInBackground}.
+ */
+export function writeIndexFile(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): void {
+  const parts = fileLayout(snapshot, stamp);
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
-  let renamed = false;
   try {
-    writeSync(fd, preamble);
-    for (const blob of blobs) {
-      for (let at = 0; at < blob.data.byteLength; at += WRITE_SLICE_BYTES) {
-        writeSync(fd, blob.data, at, Math.min(WRITE_SLICE_BYTES, blob.data.byteLength - at));
-        yield;
-      }
-      const pad = Math.ceil(blob.data.byteLength / ALIGN) * ALIGN - blob.data.byteLength;
-      if (pad > 0) writeSync(fd, Buffer.alloc(pad));
-    }
+    for (const part of parts) writeSync(fd, part);
+  } catch (error) {
     closeSync(fd);
-    renameSync(temporary, path);
-    renamed = true;
-  } finally {
-    if (!renamed) {
-      try { closeSync(fd); } catch { /* already closed */ }
-      rmSync(temporary, { force: true });
-    }
+    rmSync(temporary, { force: true });
+    throw error;
   }
+  closeSync(fd);
+  renameSync(temporary, path);
 }
 
-/** {@link indexFileSteps} at once. */
-export function writeIndexFile(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): void {
-  runSteps(indexFileSteps(path, snapshot, stamp));
+/**
+ * {@link writeIndexFile} with every write, the flush and the rename done by the file system's worker
+ * threads, so the event loop is never held by disk I/O. The temporary file is flushed before it replaces the
+ * old one: replacing a file with one whose data is still in the page cache makes the rename itself wait for
+ * the data to reach the disk (measured: 0.1–0.7 s at 100k–300k papers, blocking).
+ */
+export async function writeIndexFileInBackground(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): Promise<void> {
+  const parts = fileLayout(snapshot, stamp);
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  const file = await open(temporary, 'w');
+  try {
+    for (const part of parts) await file.write(part);
+    await file.sync();
+  } catch (error) {
+    await file.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await file.close();
+  await rename(temporary, path);
 }
 
 /** Why an index file could not be used. */

@@ -65,8 +65,11 @@ export const DEFAULT_QUERY_PLAN: Readonly<QueryPlan> = {
   maxPrefixExpansions: 24,
 };
 
-/** Postings copied between pauses of a yielding compaction (a few milliseconds of work). */
-const POSTINGS_PER_SLICE = 400_000;
+/** At most this many postings are copied between pauses of a yielding compaction, */
+const POSTINGS_PER_SLICE = 2_000_000;
+/** and a slice ends sooner when it has taken this long (measured every few thousand postings). */
+const SLICE_MS = 8;
+const POSTINGS_PER_CLOCK_READ = 16_384;
 /** Tries at a yielding compaction before it finishes without pausing. */
 const COMPACT_ATTEMPTS = 3;
 
@@ -330,16 +333,22 @@ export class PaperIndex {
     const termCount = this.terms.length;
     const counts = new Int32Array(termCount);
     let sinceYield = 0;
+    let sliceStart = performance.now();
+    // A slice ends after `postingsPerSlice` postings or SLICE_MS, whichever comes first (the clock is read
+    // every few thousand postings, so a slice takes about SLICE_MS whatever the machine).
+    const due = (): boolean => {
+      if (sinceYield < postingsPerSlice && (sinceYield < POSTINGS_PER_CLOCK_READ || performance.now() - sliceStart < SLICE_MS)) return false;
+      sinceYield = 0;
+      sliceStart = performance.now();
+      return true;
+    };
     for (let t = 0; t < termCount; t++) {
       const [start, end] = this.mainRange(t);
       for (let i = start; i < end; i++) if (this.alive[this.postingDocs[i]!]) counts[t]!++;
       const extra = this.delta.get(t);
       if (extra) for (const d of extra.docs) if (this.alive[d]) counts[t]!++;
-      sinceYield += end - start;
-      if (sinceYield >= postingsPerSlice) {
-        sinceYield = 0;
-        yield;
-      }
+      sinceYield += end - start + (extra ? extra.docs.length : 0);
+      if (due()) yield;
     }
     const offsets = new Int32Array(termCount + 1);
     for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + counts[t]!;
@@ -351,10 +360,7 @@ export class PaperIndex {
     for (let t = 0; t < termCount; t++) {
       const [start, end] = this.mainRange(t);
       sinceYield += end - start;
-      if (sinceYield >= postingsPerSlice) {
-        sinceYield = 0;
-        yield;
-      }
+      if (due()) yield;
       for (let i = start; i < end; i++) {
         const d = this.postingDocs[i]!;
         if (!this.alive[d]) continue;

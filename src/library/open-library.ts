@@ -2,7 +2,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { loadBundledPapers } from '../corpus/bundled.ts';
-import { SignalHistory, SNAPSHOT_RETENTION_MS } from '../corpus/signal-history.ts';
+import { SIGNAL_HISTORY_MS, SignalHistory } from '../corpus/signal-history.ts';
 import { readIndexFile } from '../index/index-file.ts';
 import { PaperIndex } from '../index/paper-index.ts';
 import type { Logger } from '../logger.ts';
@@ -44,7 +44,7 @@ export async function openPaperLibrary({ stores, dataDir, log, clock, onProgress
   if (dataDir !== undefined) await migrateLegacyCorpus(stores, dataDir, log, clock, onProgress);
   await stores.papers.upsert(loadBundledPapers(log));
   await startSubscriptionsHere(stores.papers);
-  const history = new SignalHistory(await stores.snapshots.since(new Date(clock.now().getTime() - SNAPSHOT_RETENTION_MS)));
+  const history = new SignalHistory(await stores.snapshots.since(new Date(clock.now().getTime() - SIGNAL_HISTORY_MS)));
   const started = performance.now();
   const saved = dataDir === undefined ? 'missing' : readIndexFile(join(dataDir, LIBRARY_FILES.index));
   const libraryId = await stores.papers.libraryId();

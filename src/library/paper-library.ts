@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import { normalizeArxivId } from '../corpus/normalize.ts';
 import { titleKey, type Paper } from '../corpus/paper.ts';
 import { SignalHistory, snapshotOf } from '../corpus/signal-history.ts';
-import { indexFileSteps, type IndexStamp } from '../index/index-file.ts';
+import { writeIndexFileInBackground, type IndexStamp } from '../index/index-file.ts';
 import { PaperIndex, type IndexableDoc, type PaperFacts, type SearchOrder } from '../index/paper-index.ts';
 import { IndexBuilder } from '../index/postings.ts';
 import type { Logger } from '../logger.ts';
@@ -101,7 +101,7 @@ export class PaperLibrary implements Papers {
    * included by the next {@link PaperLibrary.catchUp}.
    */
   static async build(store: PaperStore, history: SignalHistory, clock: Clock, log: Logger, onProgress?: (papers: number) => void): Promise<PaperLibrary> {
-    const { index, stamp } = await buildIndex(store, history, onProgress);
+    const { index, stamp } = await buildIndex(store, onProgress);
     const library = new PaperLibrary(store, index, stamp, history, clock, log);
     // A new index is not saved yet: all of it is unsaved work.
     library.unsavedChanges = Math.max(1, index.size);
@@ -273,7 +273,7 @@ export class PaperLibrary implements Papers {
       const backlog = (await this.store.lastSeq()) - this.stamp.seq;
       if (backlog > Math.max(REBUILD_MIN_CHANGES, this.index.size * REBUILD_SHARE)) {
         const started = performance.now();
-        const built = await buildIndex(this.store, this.history);
+        const built = await buildIndex(this.store);
         this.index = built.index;
         this.stamp = { ...this.stamp, seq: built.stamp.seq };
         this.afterChange(backlog);
@@ -295,7 +295,7 @@ export class PaperLibrary implements Papers {
       const stamp = { ...this.stamp };
       const pending = this.unsavedChanges;
       const snapshot = await this.index.compactYielding();
-      await runStepsYielding(indexFileSteps(path, snapshot, stamp));
+      await writeIndexFileInBackground(path, snapshot, stamp);
       this.unsavedChanges -= pending;
     });
   }
@@ -368,8 +368,11 @@ function exactReference(text: string): string | undefined {
   return HF_OR_ARXIV_URL.test(trimmed) ? '' : undefined;
 }
 
-/** Builds an index from every paper in the database, pausing as it goes; records their signals in `history`. */
-async function buildIndex(store: PaperStore, history: SignalHistory, onProgress?: (papers: number) => void): Promise<{ index: PaperIndex; stamp: IndexStamp }> {
+/**
+ * Builds an index from every paper in the database, pausing as it goes. (Signal history is not built from
+ * the papers: the database's snapshots, loaded at start, already hold every observation.)
+ */
+async function buildIndex(store: PaperStore, onProgress?: (papers: number) => void): Promise<{ index: PaperIndex; stamp: IndexStamp }> {
   const stamp = { libraryId: await store.libraryId(), seq: await store.lastSeq() };
   const builder = new IndexBuilder();
   const slicer = new TimeSlicer(SLICE_MS);
@@ -380,8 +383,6 @@ async function buildIndex(store: PaperStore, history: SignalHistory, onProgress?
     if (page.length === 0) break;
     for (const paper of page) {
       builder.add(toIndexDoc(paper));
-      const snapshot = snapshotOf(paper);
-      if (snapshot) history.record(snapshot);
       await slicer.pause();
     }
     count += page.length;

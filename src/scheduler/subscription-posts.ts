@@ -6,6 +6,7 @@ import type { DeliveryStore } from '../store/delivery-store.port.ts';
 import type { Subscription, SubscriptionStore } from '../store/subscription-store.port.ts';
 import type { DeliveryOutcome, DeliveryService } from '../delivery/delivery-service.ts';
 import type { PostPresenter } from './post-content.ts';
+import { nextTurn } from '../util/steps.ts';
 
 /** The most papers in one subscription post; the rest are counted and linked to a search. */
 export const SUBSCRIPTION_POST_CAP = 5;
@@ -71,6 +72,8 @@ export class SubscriptionPosts {
 
   /** Posts the papers of `fresh` that match the subscription and its channel has not been shown. */
   private async postMatches(subscription: Subscription, fresh: readonly string[], range: string): Promise<DeliveryOutcome | undefined> {
+    // Each match is a search of the whole index (10–30 ms at 100k papers): one per turn of the event loop.
+    await nextTurn();
     const matching = this.deps.papers.matchAmong(subscription.topic, fresh, {
       ...(subscription.minUpvotes !== undefined ? { minUpvotes: subscription.minUpvotes } : {}),
     });

@@ -7,6 +7,11 @@
 /** Work that pauses at each `yield` and finally returns a `T`. */
 export type Steps<T> = Generator<void, T, void>;
 
+/** Gives the event loop one turn (pending I/O and timers run), then resumes. */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** Runs the work to the end without pausing. */
 export function runSteps<T>(steps: Steps<T>): T {
   let next = steps.next();

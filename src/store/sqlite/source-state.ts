@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { SignalSnapshot } from '../../corpus/signal-history.ts';
 import { snapshotRow, sourceStateRow, toSnapshot, toSourceState, type SnapshotRow, type SourceStateRow } from '../rows.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../source-state-store.port.ts';
+import { nextTurn } from '../../util/steps.ts';
 
 /** Source health in `source_state`: `put` replaces the whole row (absent fields become empty). */
 export class SqliteSourceStateStore implements SourceStateStore {
@@ -39,6 +40,9 @@ export class SqliteSourceStateStore implements SourceStateStore {
   }
 }
 
+/** Snapshots deleted per statement when pruning (a few milliseconds each). */
+const PRUNE_CHUNK = 2000;
+
 /**
  * Signal snapshots in `signal_snapshots`, one per (paper, instant). `append` is one transaction and keeps
  * the first snapshot of a paper at an instant (as the corpus does); `observedAt` is stored canonical
@@ -57,7 +61,9 @@ export class SqliteSignalSnapshotStore implements SignalSnapshotStore {
     this.selectSince = db.prepare<[string], SnapshotRow>(
       'SELECT * FROM signal_snapshots WHERE observed_at >= ? ORDER BY observed_at, paper_id',
     );
-    this.deleteBefore = db.prepare<[string]>('DELETE FROM signal_snapshots WHERE observed_at < ?');
+    this.deleteBefore = db.prepare<[string, number]>(
+      'DELETE FROM signal_snapshots WHERE rowid IN (SELECT rowid FROM signal_snapshots WHERE observed_at < ? LIMIT ?)',
+    );
     this.appendTx = db.transaction((rows: readonly SnapshotRow[]) => {
       for (const row of rows) this.insert.run(row);
     });
@@ -72,7 +78,14 @@ export class SqliteSignalSnapshotStore implements SignalSnapshotStore {
     return this.selectSince.all(since.toISOString()).map(toSnapshot);
   }
 
+  /** Deletes in chunks with a turn of the event loop between them: after a long downtime there can be 100k. */
   async prune(before: Date): Promise<number> {
-    return this.deleteBefore.run(before.toISOString()).changes;
+    let deleted = 0;
+    for (;;) {
+      const changes = this.deleteBefore.run(before.toISOString(), PRUNE_CHUNK).changes;
+      deleted += changes;
+      if (changes < PRUNE_CHUNK) return deleted;
+      await nextTurn();
+    }
   }
 }

@@ -11,6 +11,7 @@ import { SqliteFullTextStore } from './full-texts.ts';
 import { SqliteHeartbeatStore } from './heartbeats.ts';
 import { SqliteLeaseStore } from './leases.ts';
 import { SqliteInboundEventStore } from './inbound-events.ts';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { applyMigrations } from './migrations.ts';
 import { SqlitePaperStore } from './papers.ts';
 import { SqliteModelUsageStore } from './model-usage.ts';
@@ -27,6 +28,11 @@ export interface SqliteStoreOptions {
   log?: Logger;
   /** Stamps `schema_migrations.applied_at` (the stores themselves only use the `Date`s they are given). */
   clock?: Clock;
+  /**
+   * Checkpoint the write-ahead log from a worker thread instead of inside commits (for the long-running bot:
+   * see `checkpointer.ts`). Off by default: a short-lived tool or a test keeps SQLite's automatic checkpoints.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /**
@@ -69,6 +75,11 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     throw error;
   }
   const openedFile = inMemory ? undefined : statSync(path);
+  let checkpointer: Checkpointer | undefined;
+  if (options.backgroundCheckpoints && !inMemory && db.pragma('journal_mode', { simple: true }) === 'wal') {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(path, log);
+  }
 
   return {
     papers: new SqlitePaperStore(db),
@@ -93,6 +104,8 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     },
     inbound: new SqliteInboundEventStore(db),
     async close() {
+      await checkpointer?.stop();
+      checkpointer = undefined;
       if (db.open) db.close();
     },
   };
