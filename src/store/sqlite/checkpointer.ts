@@ -61,12 +61,19 @@ export function startCheckpointer(file: string, log: Logger, everyMs = CHECKPOIN
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     checkpoint() {
+      worker.ref();
       return new Promise<void>((resolve) => {
-        waiting.push(resolve);
+        waiting.push(() => {
+          worker.unref();
+          resolve();
+        });
         worker.postMessage('checkpoint');
       });
     },
     async stop() {
+      // Unreferenced, the thread would not keep the process alive while it finishes: a process with nothing
+      // else left to do would exit here, before whatever follows the close (its exit code, say) happens.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
