@@ -4,7 +4,7 @@
  * adapters, stores and clock; tests and the benchmark build it with fakes and a manual clock.
  */
 import { ActionCodec } from './commands/framework/actions.ts';
-import type { BotStatus, CommandResult, CommandSpec } from './commands/framework/command-spec.ts';
+import type { BotStatus, CommandResult, AnyCommandSpec } from './commands/framework/command-spec.ts';
 import { Dispatcher } from './commands/framework/dispatcher.ts';
 import type { BotInbound, InboundContext } from './commands/framework/inbound.ts';
 import { thinkingMessage, threadNote } from './commands/presenters/discussion.ts';
@@ -56,7 +56,7 @@ export interface BotOptions {
   followIntervalMs?: number;
   graceMs?: number;
   /** The commands; all registered ones unless a test narrows them. */
-  registry?: readonly CommandSpec<any>[];
+  registry?: readonly AnyCommandSpec[];
   /** Papers' full texts; without it only texts already in the database are used (nothing is fetched). */
   fullText?: FullTextLibrary;
   /** The language model that writes answers, when configured. */
@@ -113,7 +113,7 @@ export function createBot(options: BotOptions): Bot {
   const fullText = options.fullText ?? new FullTextLibrary({ store: stores.fullTexts, clock, log: log.child({ part: 'full-text' }) });
   const dispatcher = new Dispatcher({
     papers: library, clock, log: log.child({ part: 'commands' }), actions, status: options.status, defaultTimeZone: options.defaultTimeZone,
-    stores, fullText, ...(options.writer ? { writer: options.writer } : {}),
+    stores, fullText, capabilitiesOf: (platform) => options.platformFor?.(platform)?.capabilities, ...(options.writer ? { writer: options.writer } : {}),
     schedule: {
       previewDaily: (channel, daily) => dailyPosts.preview(channel, daily),
       nextRuns: () => jobs.nextRuns(),
@@ -213,7 +213,7 @@ export function createBot(options: BotOptions): Bot {
     threadMessage,
     async suggest(command, argument, partial, channel) {
       const spec = registry.find((s) => s.name === command);
-      const wanted = spec?.arguments.find((a) => a.name === argument);
+      const wanted = spec && Object.hasOwn(spec.arguments, argument) ? spec.arguments[argument] : undefined;
       return wanted ? suggester.suggest(wanted, partial, channel) : [];
     },
     async start() {

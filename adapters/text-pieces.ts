@@ -4,6 +4,7 @@
  * cutting or splitting them to fit a limit measured in rendered characters. How a piece is escaped and rendered is
  * the platform's, so the functions that measure come from {@link piecesFor}, bound to the platform's renderer.
  */
+import { withoutBidiControls } from '../src/chat/text.ts';
 
 export type Style = 'bold' | 'italic' | 'code';
 
@@ -27,9 +28,9 @@ const BOUNDARIES = [/\n[ \t]*\n/gu, /\n/gu, /[.!?]["'’”)\]]*[ \t]+/gu, /\s+/
 /** The piece that ends text cut by {@link PieceLimits.cutPieces}. */
 export const ELLIPSIS: Piece = { text: '…' };
 
-/** Line endings normalized, control characters dropped, lone surrogates replaced. */
+/** Line endings normalized, control and bidi characters dropped (no title can reverse what follows it), lone surrogates replaced. */
 export function clean(text: string): string {
-  return text.replace(/\r\n?/gu, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
+  return withoutBidiControls(text.replace(/\r\n?/gu, '\n').replace(CONTROL, '')).replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** Cleaned text on one line, whitespace collapsed. */

@@ -12,6 +12,7 @@
  * what "one channel's trouble delays only that channel" means.
  */
 import { textMessage, type OutgoingMessage } from '../src/chat/message.ts';
+import { NAME_MENTIONS } from '../src/chat/mentions.ts';
 import type { Capabilities, ChatPlatform, PostOptions } from '../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../src/chat/refs.ts';
 import type { Clock } from '../src/clock.ts';
@@ -185,7 +186,7 @@ export interface AcceptedPost {
  */
 export class SimulatedSlackPlatform implements ChatPlatform {
   readonly name = 'slack';
-  readonly capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
+  readonly capabilities: Capabilities = { threads: true, mentions: NAME_MENTIONS };
   /** Posts accepted, in arrival order. */
   readonly accepted: AcceptedPost[] = [];
   /** 429s answered. */

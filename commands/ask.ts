@@ -1,13 +1,7 @@
-import { z } from 'zod';
 import { UserError } from '../src/chat/errors.ts';
 import { defineCommand } from './framework/command-spec.ts';
 import { handleThreadMessage } from './framework/thread-message.ts';
-import { validate } from './framework/validators.ts';
-
-const usage = 'ask <question>  (inside a paper\'s thread)';
-const schema = z.object({
-  question: z.string().trim().min(1, 'Type a question, e.g. /papers ask what dataset do they use?'),
-});
+import { wordsArgument } from './framework/validators.ts';
 
 /**
  * `ask`: a question to the bot inside a paper's discussion thread, answered from the paper, for platforms
@@ -16,12 +10,13 @@ const schema = z.object({
 export const askCommand = defineCommand({
   name: 'ask',
   summary: 'Ask about the paper of this thread; answered from its full text when arXiv has it (or mention @paperboy)',
-  usage,
+  usageNote: "inside a paper's thread",
   examples: ['ask what dataset do they use?', 'ask which GPUs did they train on?', 'ask related papers'],
-  arguments: [{ name: 'question', description: 'your question about the paper of this thread', kind: 'text', required: true }],
-  options: [],
+  arguments: {
+    question: wordsArgument({ placeholder: 'question', what: 'a question', description: 'your question about the paper of this thread', example: 'what dataset do they use?' }),
+  },
+  options: {},
   permission: 'anyone',
-  parse: ({ text }) => validate(schema, { question: text }, usage),
   run: async ({ question }, ctx) => {
     if (!ctx.thread) {
       // Slack sends no thread with a slash command, so there the way to ask is a mention in the thread.

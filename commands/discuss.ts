@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { decodeRef, encodeRef, type ThreadRef } from '../src/chat/refs.ts';
 import { summarizePaper, summaryTldr } from '../src/discussions/ask-paper.ts';
 import { isPendingThread } from '../src/discussions/open-thread.ts';
@@ -8,7 +7,7 @@ import { defineCommand } from './framework/command-spec.ts';
 import { paperView } from './presenters/paper-view.ts';
 import { discussionSeed, threadNote } from './presenters/discussion.ts';
 import { fullCard, paperFallback } from './presenters/paper.ts';
-import { paperReference, resolvePaper, validate } from './framework/validators.ts';
+import { paperArgument, resolvePaper } from './framework/validators.ts';
 
 /** Related papers in a thread's first message. */
 export const SEED_RELATED_COUNT = 3;
@@ -18,19 +17,14 @@ export const SEED_RELATED_COUNT = 3;
  */
 export const SEED_FULL_TEXT_WAIT_MS = 6000;
 
-const usage = 'discuss <paper>';
-const schema = z.object({ paper: paperReference('discuss') });
-
 /** `discuss`: opens the paper's thread in this channel, or points to the one already open. */
 export const discussCommand = defineCommand({
   name: 'discuss',
   summary: 'Open a thread to discuss a paper here (or find the one already open)',
-  usage,
   examples: ['discuss 2501.12948', 'discuss monge gap'],
-  arguments: [{ name: 'paper', description: 'the paper to discuss: arXiv id, URL or title words', kind: 'paper', required: true }],
-  options: [],
+  arguments: { paper: paperArgument('the paper to discuss: arXiv id, URL or title words') },
+  options: {},
   permission: 'anyone',
-  parse: ({ text }) => validate(schema, { paper: text }, usage),
   run: async (args, ctx) => {
     const paper = await resolvePaper(ctx.papers, args.paper, 'discuss');
     const existing = await ctx.stores.discussions.get(encodeRef(ctx.channel), paper.id);

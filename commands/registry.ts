@@ -1,4 +1,4 @@
-import type { CommandSpec } from './framework/command-spec.ts';
+import type { AnyCommandSpec } from './framework/command-spec.ts';
 import { askCommand } from './ask.ts';
 import { citeCommand } from './cite.ts';
 import { dailyCommand } from './daily.ts';
@@ -21,7 +21,7 @@ import { unsubscribeCommand } from './unsubscribe.ts';
  * Every command, explicitly, in the order help lists them. The only way to add a command: write its
  * file and add it here. Help, the Slack manifest and the Discord schemas are generated from this list.
  */
-export const commandRegistry: readonly CommandSpec<any>[] = [
+export const commandRegistry: readonly AnyCommandSpec[] = [
   searchCommand,
   showCommand,
   relatedCommand,

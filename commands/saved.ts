@@ -1,51 +1,38 @@
 import { UserError } from '../src/chat/errors.ts';
-import { fileNameOf, type Inline } from '../src/chat/message.ts';
+import { fileNameOf, textMessage, type Inline } from '../src/chat/message.ts';
 import { encodeRef } from '../src/chat/refs.ts';
 import { toBibtex, toMarkdownCitation } from '../src/corpus/citation.ts';
 import { defineCommand } from './framework/command-spec.ts';
+import { choiceArgument, citationFormatArgument } from './framework/validators.ts';
 import { paperUrl } from './presenters/paper.ts';
 
-const usage = 'saved | saved export [bibtex|markdown]';
-
-type SavedArgs = { action: 'list' } | { action: 'export'; format: 'bibtex' | 'markdown' };
-
 /** `saved`: the channel's reading list, or all of it as BibTeX or Markdown. */
-export const savedCommand = defineCommand<SavedArgs>({
+export const savedCommand = defineCommand({
   name: 'saved',
   summary: "This channel's reading list, or all of it as citations",
-  usage,
   examples: ['saved', 'saved export bibtex', 'saved export markdown'],
-  arguments: [
-    { name: 'action', description: 'export: the whole list as citations', kind: 'text', choices: ['export'] },
-    { name: 'format', description: 'the citation format of an export', kind: 'text', choices: ['bibtex', 'markdown'] },
-  ],
-  options: [],
-  permission: 'anyone',
-  parse: ({ words }) => {
-    const [first, second, ...rest] = words.map((w) => w.toLowerCase());
-    if (first === undefined) return { action: 'list' };
-    if (first === 'export' && rest.length === 0 && (second === undefined || second === 'bibtex' || second === 'markdown')) {
-      return { action: 'export', format: second ?? 'bibtex' };
-    }
-    throw new UserError('invalid-argument', `"saved ${words.join(' ')}" is not something saved does; use /papers saved or /papers saved export bibtex|markdown`);
+  arguments: {
+    action: choiceArgument(['export'], { description: 'export: the whole list as citations' }),
+    format: citationFormatArgument('the citation format of an export (default bibtex)'),
   },
+  options: {},
+  permission: 'anyone',
   run: async (args, ctx) => {
+    if (args.format && !args.action) throw new UserError('invalid-argument', `${args.format} goes with export: /papers saved export ${args.format}`);
+    const format = args.format ?? 'bibtex';
     const entries = await ctx.stores.saved.list(encodeRef(ctx.channel));
     const papers = await ctx.papers.getMany(entries.map((entry) => entry.paperId));
-    if (papers.length === 0) {
-      const text = 'The reading list of this channel is empty. Press Save on a paper card, or /papers save <paper>.';
-      return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'user' };
-    }
+    if (papers.length === 0) return textMessage('The reading list of this channel is empty. Press Save on a paper card, or /papers save <paper>.', 'user');
     if (args.action === 'export') {
-      const body = papers.map((paper) => (args.format === 'bibtex' ? toBibtex(paper) : `- ${toMarkdownCitation(paper)}`)).join(args.format === 'bibtex' ? '\n\n' : '\n');
+      const body = papers.map((paper) => (format === 'bibtex' ? toBibtex(paper) : `- ${toMarkdownCitation(paper)}`)).join(format === 'bibtex' ? '\n\n' : '\n');
       return {
         fallbackText: body,
         blocks: [
-          { kind: 'context', text: [`${papers.length} saved paper${papers.length === 1 ? '' : 's'} as ${args.format === 'bibtex' ? 'BibTeX' : 'Markdown'}`] },
+          { kind: 'context', text: [`${papers.length} saved paper${papers.length === 1 ? '' : 's'} as ${format === 'bibtex' ? 'BibTeX' : 'Markdown'}`] },
           { kind: 'text', text: [{ text: body, style: 'code' }] },
         ],
         visibility: 'channel',
-        fileName: fileNameOf('reading list', args.format === 'bibtex' ? 'bib' : 'md'),
+        fileName: fileNameOf('reading list', format === 'bibtex' ? 'bib' : 'md'),
       };
     }
     const items: Inline[][] = papers.map((paper) => {

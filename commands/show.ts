@@ -1,24 +1,18 @@
-import { z } from 'zod';
 import { encodeRef } from '../src/chat/refs.ts';
 import { summarizePaper, summaryTldr } from '../src/discussions/ask-paper.ts';
 import { defineCommand } from './framework/command-spec.ts';
 import { paperView } from './presenters/paper-view.ts';
 import { fullCard, paperFallback } from './presenters/paper.ts';
-import { paperReference, resolvePaper, validate } from './framework/validators.ts';
-
-const usage = 'show <arXiv id | arXiv or Hugging Face URL | title words>';
-const schema = z.object({ paper: paperReference('show') });
+import { paperArgument, resolvePaper } from './framework/validators.ts';
 
 /** `show`: one paper's full card. */
 export const showCommand = defineCommand({
   name: 'show',
   summary: 'Show one paper in full: authors, signals, TL;DR, key terms, links',
-  usage,
   examples: ['show 2501.12948', 'show https://huggingface.co/papers/2501.12948', 'show monge gap'],
-  arguments: [{ name: 'paper', description: 'arXiv id, arXiv or Hugging Face URL, or title words', kind: 'paper', required: true }],
-  options: [],
+  arguments: { paper: paperArgument('the paper: arXiv id, arXiv or Hugging Face URL, or title words') },
+  options: {},
   permission: 'anyone',
-  parse: ({ text }) => validate(schema, { paper: text }, usage),
   run: async (args, ctx) => {
     const paper = await resolvePaper(ctx.papers, args.paper, 'show');
     let view = paperView(paper, ctx);

@@ -1,6 +1,7 @@
 import { encodeRef } from '../src/chat/refs.ts';
 import { describeNextRun, formatWait } from '../src/scheduler/daily-schedule.ts';
 import { elapsed } from './presenters/elapsed.ts';
+import { CONNECT_A_SOURCE, corpusSummary } from './presenters/bundled.ts';
 import { defineCommand, type CommandContext } from './framework/command-spec.ts';
 
 /** A run of the whole bot (any channel, a source): in UTC, the wait rounded up as `daily` does. */
@@ -32,18 +33,16 @@ async function scheduleFields(ctx: CommandContext): Promise<{ label: string; val
 export const statusCommand = defineCommand({
   name: 'status',
   summary: 'Corpus size, sources and their health, next scheduled runs, uptime',
-  usage: 'status',
   examples: ['status'],
-  arguments: [],
-  options: [],
+  arguments: {},
+  options: {},
   permission: 'anyone',
-  parse: () => ({}),
   run: async (_args, ctx) => {
     const now = ctx.clock.now();
     const stats = ctx.papers.stats();
-    const sources = ctx.status.sources.length > 0 ? ctx.status.sources.join(', ') : 'none configured (bundled corpus only)';
+    const sources = ctx.status.sources.length > 0 ? ctx.status.sources.join(', ') : `none configured (${CONNECT_A_SOURCE})`;
     const fields = [
-      { label: 'Papers', value: [`${stats.papers.toLocaleString('en')} (${stats.terms.toLocaleString('en')} indexed terms)`] },
+      { label: 'Papers', value: [`${corpusSummary(stats)}; ${stats.terms.toLocaleString('en')} indexed terms`] },
       { label: 'Sources', value: [sources] },
       { label: 'Up for', value: [`${elapsed(now.getTime() - ctx.status.startedAt.getTime())} (since ${ctx.status.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`] },
       { label: 'Version', value: [ctx.status.version] },

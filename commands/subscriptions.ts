@@ -1,3 +1,4 @@
+import { textMessage } from '../src/chat/message.ts';
 import { encodeRef } from '../src/chat/refs.ts';
 import { defineCommand } from './framework/command-spec.ts';
 
@@ -5,18 +6,13 @@ import { defineCommand } from './framework/command-spec.ts';
 export const subscriptionsCommand = defineCommand({
   name: 'subscriptions',
   summary: "This channel's topic subscriptions",
-  usage: 'subscriptions',
   examples: ['subscriptions'],
-  arguments: [],
-  options: [],
+  arguments: {},
+  options: {},
   permission: 'anyone',
-  parse: () => ({}),
   run: async (_args, ctx) => {
     const list = await ctx.stores.subscriptions.list(encodeRef(ctx.channel));
-    if (list.length === 0) {
-      const text = 'No subscriptions here. A channel manager can add one: /papers subscribe "test-time adaptation"';
-      return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'user' };
-    }
+    if (list.length === 0) return textMessage('No subscriptions here. A channel manager can add one: /papers subscribe "test-time adaptation"', 'user');
     const lines = list.map((s) =>
       [`#${s.id} "${s.topic}"`, s.minUpvotes !== undefined ? `min-upvotes:${s.minUpvotes}` : '', s.mention ? `mentions ${s.mention.kind} ${s.mention.id}` : '']
         .filter(Boolean)

@@ -19,11 +19,11 @@ import {
   type Interaction,
   type Message,
 } from 'discord.js';
-import type { CommandResult, CommandSpec } from '../../commands/framework/command-spec.ts';
+import type { CommandResult, AnyCommandSpec } from '../../commands/framework/command-spec.ts';
 import type { BotInbound, InboundContext } from '../../commands/framework/inbound.ts';
 import { commandRegistry } from '../../commands/registry.ts';
 import { MAX_SUGGESTIONS } from '../../commands/framework/suggest.ts';
-import { truncate } from '../../src/chat/message.ts';
+import { graphemePrefix, singleLine, truncate } from '../../src/chat/text.ts';
 import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { ThreadRef } from '../../src/chat/refs.ts';
 import type { Clock } from '../../src/clock.ts';
@@ -57,7 +57,7 @@ export interface DiscordAdapterDeps {
   clock: Clock;
   log: Logger;
   /** The commands offered as subcommands; the whole registry unless a test narrows it. */
-  registry?: readonly CommandSpec<any>[];
+  registry?: readonly AnyCommandSpec[];
   /** Default {@link DEFER_AFTER_MS}; tests shorten it. */
   deferAfterMs?: number;
 }
@@ -203,7 +203,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
       interaction.options.getSubcommand(false) ?? '', focused.name, String(focused.value), { platform: DISCORD, channelId: channelOf(interaction) },
     );
     await interaction.respond(
-      suggestions.slice(0, MAX_SUGGESTIONS).map((s) => ({ name: truncate(s.label, MAX_CHOICE_TEXT), value: s.value.slice(0, MAX_CHOICE_TEXT) })),
+      suggestions.slice(0, MAX_SUGGESTIONS).map((s) => ({ name: truncate(singleLine(s.label), MAX_CHOICE_TEXT) || '…', value: graphemePrefix(s.value, MAX_CHOICE_TEXT) })),
     );
   }
 

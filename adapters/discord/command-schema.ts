@@ -14,8 +14,8 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { commandLine } from '../../commands/framework/args.ts';
-import type { ArgumentSpec, CommandSpec, OptionSpec } from '../../commands/framework/command-spec.ts';
-import { truncate } from '../../src/chat/message.ts';
+import type { AnyCommandSpec, ArgumentSpec, OptionSpec } from '../../commands/framework/command-spec.ts';
+import { truncate } from '../../src/chat/text.ts';
 
 /** The top-level command: `/papers <subcommand>`. */
 export const DISCORD_COMMAND_NAME = 'papers';
@@ -43,24 +43,26 @@ function choices(values: readonly string[] | undefined): { choices: { name: stri
 const AUTOCOMPLETED: ReadonlySet<ArgumentSpec['kind']> = new Set(['paper', 'query', 'subscription', 'time-zone']);
 
 /** A positional argument as a Discord option. */
-function argumentOption(argument: ArgumentSpec): APIApplicationCommandBasicOption {
-  const base = { name: argument.name, description: description(argument.description), required: argument.required === true };
+function argumentOption([name, argument]: [string, ArgumentSpec]): APIApplicationCommandBasicOption {
+  const base = { name, description: description(argument.description), required: argument.required === true };
   if (argument.kind === 'flag') return { ...base, type: ApplicationCommandOptionType.Boolean };
   const autocomplete = argument.choices === undefined && AUTOCOMPLETED.has(argument.kind);
   return { ...base, type: ApplicationCommandOptionType.String, ...(autocomplete ? { autocomplete: true } : choices(argument.choices)) };
 }
 
 /** A `key:value` option as a Discord option (never required: they are all optional in the text syntax). */
-function keyValueOption(option: OptionSpec): APIApplicationCommandBasicOption {
-  const base = { name: option.name, description: description(`${option.description} (e.g. ${option.example})`), required: false };
-  if (option.type === 'integer') return { ...base, type: ApplicationCommandOptionType.Integer, min_value: 0 };
+function keyValueOption([name, option]: [string, OptionSpec]): APIApplicationCommandBasicOption {
+  const base = { name, description: description(`${option.description} (e.g. ${option.example})`), required: false };
+  if (option.type === 'integer') {
+    return { ...base, type: ApplicationCommandOptionType.Integer, ...(option.min !== undefined ? { min_value: option.min } : {}), ...(option.max !== undefined ? { max_value: option.max } : {}) };
+  }
   if (option.type === 'mention') return { ...base, type: ApplicationCommandOptionType.Mentionable };
   return { ...base, type: ApplicationCommandOptionType.String, ...choices(option.choices) };
 }
 
 /** One command as a subcommand; Discord wants required options first, so they are moved ahead (stably). */
-export function subcommand(spec: CommandSpec<any>): APIApplicationCommandSubcommandOption {
-  const options = [...spec.arguments.map(argumentOption), ...spec.options.map(keyValueOption)];
+export function subcommand(spec: AnyCommandSpec): APIApplicationCommandSubcommandOption {
+  const options = [...Object.entries(spec.arguments as Record<string, ArgumentSpec>).map(argumentOption), ...Object.entries(spec.options as Record<string, OptionSpec>).map(keyValueOption)];
   const ordered = [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
   return {
     type: ApplicationCommandOptionType.Subcommand,
@@ -76,7 +78,7 @@ export function subcommand(spec: CommandSpec<any>): APIApplicationCommandSubcomm
  * hide search from everyone. Changing a channel's settings is checked at run time instead (Manage
  * Channels, or a configured manager).
  */
-export function discordCommandSchema(registry: readonly CommandSpec<any>[]): RESTPostAPIChatInputApplicationCommandsJSONBody {
+export function discordCommandSchema(registry: readonly AnyCommandSpec[]): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return {
     type: ApplicationCommandType.ChatInput,
     name: DISCORD_COMMAND_NAME,
@@ -88,20 +90,20 @@ export function discordCommandSchema(registry: readonly CommandSpec<any>[]): RES
 
 /**
  * The command line a subcommand's option values stand for: positional arguments in order (a flag adds
- * its own name), then `key:value` options. `search` with query "monge gap" and sort newest →
- * `search monge gap sort:newest`.
+ * its own name), then `key:value` options, each value quoted where it holds a space or a colon so it stays
+ * one value. `search` with query "monge gap" and sort newest → `search "monge gap" sort:newest`.
  */
-export function lineFromOptions(spec: CommandSpec<any>, values: ReadonlyMap<string, OptionValue>): string {
+export function lineFromOptions(spec: AnyCommandSpec, values: ReadonlyMap<string, OptionValue>): string {
   const words: string[] = [];
-  for (const argument of spec.arguments) {
-    const value = values.get(argument.name);
+  for (const [name, argument] of Object.entries(spec.arguments as Record<string, ArgumentSpec>)) {
+    const value = values.get(name);
     if (value === undefined || value === false || value === '') continue;
-    words.push(argument.kind === 'flag' ? argument.name : String(value).trim());
+    words.push(argument.kind === 'flag' ? name : String(value).trim());
   }
   const options: Record<string, string> = {};
-  for (const option of spec.options) {
-    const value = values.get(option.name);
-    if (value !== undefined && value !== '') options[option.name] = String(value);
+  for (const name of Object.keys(spec.options)) {
+    const value = values.get(name);
+    if (value !== undefined && value !== '') options[name] = String(value);
   }
-  return [spec.name, ...words, commandLine([], options)].filter((part) => part !== '').join(' ');
+  return [spec.name, commandLine(words, options)].filter((part) => part !== '').join(' ');
 }

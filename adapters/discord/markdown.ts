@@ -22,8 +22,25 @@ const LINE_NUMBER = /^([ \t]*\d+)\.(?=[ \t]|$)/gmu;
 const MASS_MENTION = /@(?=everyone|here)/giu;
 /** `<@id>`, `<@!id>`, `<@&id>`, `<#id>`, `</cmd:id>`, `<:emoji:id>`, `<a:emoji:id>`, `<t:unix>`, `<id:guide>`. */
 const ANGLE_TOKEN = /<(?=[@#/:]|[a-z]+:)/giu;
-/** A bare http(s) URL in text, without trailing punctuation (the same rule as Discord's own auto-linking). */
-const BARE_URL = /https?:\/\/[^\s<>]*[^\s<>.,:;"')\]]/giu;
+/** A bare http(s) URL in text, up to whitespace or an angle bracket; {@link urlEnd} gives back trailing punctuation. */
+const BARE_URL = /https?:\/\/[^\s<>]+/giu;
+/** Punctuation that ends a sentence or a quote rather than a URL. */
+const TRAILING_PUNCTUATION = /[.,:;!?"'\]]+$/u;
+
+/**
+ * How much of a bare URL is the URL: trailing punctuation belongs to the sentence, and so does a `)` that
+ * closes a parenthesis opened before the URL; a `)` closing one opened inside it stays (`http://x.example/(paren)`).
+ */
+function urlEnd(candidate: string): string {
+  let url = candidate;
+  for (;;) {
+    const trimmed = url.replace(TRAILING_PUNCTUATION, '');
+    const unbalanced = trimmed.endsWith(')') && trimmed.split('(').length < trimmed.split(')').length;
+    const next = unbalanced ? trimmed.slice(0, -1) : trimmed;
+    if (next === url) return url;
+    url = next;
+  }
+}
 /** Characters percent-encoded in URLs: they could end a masked link `[text](url)` or an autolink `<url>`. */
 const URL_UNSAFE = /[\s()<>[\]\\"`]/gu;
 
@@ -51,8 +68,10 @@ export function escapeDiscordText(text: string): string {
   let out = '';
   let last = 0;
   for (const match of text.matchAll(BARE_URL)) {
-    out += `${escapeMarkdownRun(text.slice(last, match.index))}<${match[0]}>`;
-    last = match.index + match[0].length;
+    const url = urlEnd(match[0]);
+    if (!/^https?:\/\/./iu.test(url)) continue;
+    out += `${escapeMarkdownRun(text.slice(last, match.index))}<${url}>`;
+    last = match.index + url.length;
   }
   return out + escapeMarkdownRun(text.slice(last));
 }

@@ -18,7 +18,8 @@ import {
   type APIMessage,
   type REST,
 } from 'discord.js';
-import { truncate, type OutgoingMessage } from '../../src/chat/message.ts';
+import type { OutgoingMessage } from '../../src/chat/message.ts';
+import { singleLine, truncate } from '../../src/chat/text.ts';
 import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from '../../src/delivery/platform-errors.ts';
@@ -27,6 +28,21 @@ import { renderDiscordMessages, type DiscordMessage } from './render.ts';
 
 /** The platform name in refs (`discord:123…`). */
 export const DISCORD = 'discord';
+
+/** A Discord id (a snowflake): 17 to 20 digits (ids grow with time; 2^64 has 20). */
+const SNOWFLAKE = /^[1-9]\d{16,19}$/;
+
+/** What Discord can do: threads, and pings of a member or a role by its id. */
+export const DISCORD_CAPABILITIES: Capabilities = {
+  threads: true,
+  mentions: {
+    platform: 'Discord',
+    user: SNOWFLAKE,
+    role: SNOWFLAKE,
+    byName: false,
+    findIds: 'Pick the user or role in the mention field of /papers subscribe, or copy its id with Developer Mode on.',
+  },
+};
 
 /** A thread's name: 1–100 characters. */
 export const MAX_THREAD_NAME = 100;
@@ -125,7 +141,6 @@ export function rejectMessageRateLimits(data: { route: string; global: boolean }
  * {@link rejectMessageRateLimits}). `botUserId` tells the bot's own messages in a look-up.
  */
 export function createDiscordPlatform(rest: REST, log: Logger, botUserId: () => string | undefined = () => undefined): ChatPlatform {
-  const capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
 
   /** The parts already posted by the bot in the channel since `since`: part number → message id. */
   async function findParts(channelId: string, parts: readonly DiscordMessage[], since: Date): Promise<Map<number, string>> {
@@ -191,7 +206,7 @@ export function createDiscordPlatform(rest: REST, log: Logger, botUserId: () => 
 
   return {
     name: DISCORD,
-    capabilities,
+    capabilities: DISCORD_CAPABILITIES,
     async post(channel: ChannelRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
       return { ...channel, messageId: await send(channel.channelId, message, options) };
     },
@@ -218,7 +233,7 @@ export function createDiscordPlatform(rest: REST, log: Logger, botUserId: () => 
     async startThread(posted: PostedRef, title: string): Promise<ThreadRef> {
       try {
         const thread = (await rest.post(Routes.threads(posted.channelId, posted.messageId), {
-          body: { name: truncate(title, MAX_THREAD_NAME) || 'Discussion', auto_archive_duration: ThreadAutoArchiveDuration.OneWeek },
+          body: { name: truncate(singleLine(title), MAX_THREAD_NAME) || 'Discussion', auto_archive_duration: ThreadAutoArchiveDuration.OneWeek },
         })) as APIChannel;
         return { platform: posted.platform, channelId: posted.channelId, threadId: thread.id };
       } catch (error) {

@@ -3,7 +3,7 @@
  * development or globally), and the invite link with exactly the permissions the bot uses.
  */
 import { PermissionFlagsBits, Routes, type REST } from 'discord.js';
-import type { CommandSpec } from '../../commands/framework/command-spec.ts';
+import type { AnyCommandSpec } from '../../commands/framework/command-spec.ts';
 import { discordCommandSchema } from './command-schema.ts';
 
 /** Each permission the bot needs, for a reason. */
@@ -37,7 +37,7 @@ export interface RegistrationTarget {
  * Replaces the application's commands with `/papers` generated from the registry. Returns how many
  * subcommands Discord now has.
  */
-export async function registerDiscordCommands(rest: REST, target: RegistrationTarget, registry: readonly CommandSpec<any>[]): Promise<{ subcommands: number }> {
+export async function registerDiscordCommands(rest: REST, target: RegistrationTarget, registry: readonly AnyCommandSpec[]): Promise<{ subcommands: number }> {
   const route = target.guildId ? Routes.applicationGuildCommands(target.applicationId, target.guildId) : Routes.applicationCommands(target.applicationId);
   const saved = (await rest.put(route, { body: [discordCommandSchema(registry)] })) as { options?: unknown[] }[];
   return { subcommands: saved[0]?.options?.length ?? 0 };

@@ -2,6 +2,7 @@
  * Converts neutral `OutgoingMessage`s into Discord message payloads (content, embeds, button rows): every text
  * escaped, nothing able to ping but the one opt-in mention, split into several messages to fit every limit.
  */
+import { graphemePrefix } from '../../src/chat/text.ts';
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from 'discord.js';
 import type { Block, Button, MentionTarget, OutgoingMessage } from '../../src/chat/message.ts';
 import {
@@ -155,7 +156,7 @@ function renderImage(block: BlockOf<'image'>): string | undefined {
 
 /** `id` made unique in the render: a repeat (or an id that looks suffixed, or an empty one) gets `#n`. */
 function uniqueCustomId(id: string, state: RenderState): string {
-  const base = id.length > MAX_CUSTOM_ID - CUSTOM_ID_SUFFIX_ROOM ? id.slice(0, MAX_CUSTOM_ID - CUSTOM_ID_SUFFIX_ROOM) : id;
+  const base = id.length > MAX_CUSTOM_ID - CUSTOM_ID_SUFFIX_ROOM ? graphemePrefix(id, MAX_CUSTOM_ID - CUSTOM_ID_SUFFIX_ROOM) : id;
   let n = (state.counts.get(base) ?? 0) + 1;
   let unique = n === 1 && base !== '' && !CUSTOM_ID_SUFFIX.test(base) ? base : `${base}#${n}`;
   while (state.used.has(unique)) unique = `${base}#${(n += 1)}`;

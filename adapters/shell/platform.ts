@@ -1,4 +1,5 @@
 /* The terminal as a ChatPlatform: messages the bot posts on its own (scheduled posts) print as they come. */
+import { NAME_MENTIONS } from '../../src/chat/mentions.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { Capabilities, ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
@@ -9,7 +10,8 @@ export type ShellPrinter = (message: OutgoingMessage, where: string) => void;
 /** The terminal's ChatPlatform. */
 export function createShellPlatform(print: ShellPrinter): ChatPlatform {
   let counter = 0;
-  const capabilities: Capabilities = { threads: true, ephemeral: false, buttons: true, editing: false };
+  // Nobody is pinged in a terminal: a name stands for the person.
+  const capabilities: Capabilities = { threads: true, mentions: NAME_MENTIONS };
   return {
     name: 'shell',
     capabilities,

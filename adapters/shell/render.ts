@@ -35,14 +35,14 @@ export interface RenderedShellMessage {
 /** Default wrap width in columns. */
 export const DEFAULT_WIDTH = 100;
 
-/** C0 controls except `\n` and `\t`, DEL, C1 controls, and the Unicode bidi embeddings, overrides and isolates. */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
+/** C0 controls except `\n` and `\t`, DEL, C1 controls, and the Unicode bidi controls (embeddings, overrides, isolates, marks). */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 /** Our own SGR codes; after sanitizing, the only escapes in the output. */
 const SGR_CODE = /\u001b\[[0-9;]*m/gu;
 
 /**
  * `text` without any character a terminal could act on: every C0/C1 control character except newline and tab
- * (so ESC, CR, BEL, NUL and the 8-bit CSI are gone), DEL, and the bidi overrides U+202A–U+202E and U+2066–U+2069.
+ * (so ESC, CR, BEL, NUL and the 8-bit CSI are gone), DEL, and the bidi controls (U+202A–U+202E, U+2066–U+2069, the marks).
  * Apply it to untrusted text before adding any escape codes of our own.
  */
 export function sanitizeForTerminal(text: string): string {

@@ -12,7 +12,7 @@ import type { ChatPlatform } from '../../src/chat/platform.port.ts';
 import type { ActorRef, ChannelRef, ThreadRef } from '../../src/chat/refs.ts';
 import type { BotInbound } from '../../commands/framework/inbound.ts';
 import type { CommandResult } from '../../commands/framework/command-spec.ts';
-import { truncate } from '../../src/chat/message.ts';
+import { singleLine, truncate } from '../../src/chat/text.ts';
 import { THINKING_AFTER_MS } from '../../src/chat/thinking-reply.ts';
 import { withinDeadline } from '../../src/util/deadline.ts';
 import { thinkingMessage } from '../../commands/presenters/discussion.ts';
@@ -105,7 +105,7 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
   const enter = (next: { ref: ThreadRef; title: string } | undefined): void => {
     thread = next;
     if (next) write(`(You are in the thread of "${sanitizeForTerminal(next.title)}": type to reply, @paperboy <question> (or ask <question>) to ask, /leave to go back.)`);
-    rl.setPrompt(next ? `papers › ${sanitizeForTerminal(truncate(next.title, 40))}> ` : PROMPT);
+    rl.setPrompt(next ? `papers › ${sanitizeForTerminal(truncate(singleLine(next.title), 40))}> ` : PROMPT);
   };
 
   /** Shows an answer; one that takes a while is announced first, as the chat platforms do. */

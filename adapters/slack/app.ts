@@ -56,11 +56,18 @@ function withoutMention(text: string, botUserId: string | undefined): string {
   return text.replace(botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /<@[A-Z0-9]+(\|[^>]*)?>/, '').trim();
 }
 
-/** Slack's mention tokens in command text, in the neutral form commands read (`mention:role:S123`). */
-function neutralMentions(text: string): string {
+/**
+ * Slack's tokens in command text, as commands read them: a user or user group as the value of `mention:`
+ * becomes `mention:user:U123` / `mention:role:S123`; anywhere else a token is the name it shows (`@ada`),
+ * so `search <@U123|ada>` searches words, not an option.
+ */
+export function neutralMentions(text: string): string {
   return text
-    .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, 'user:$1')
-    .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, 'role:$1');
+    .replace(/\bmention:<@([A-Z0-9]+)(?:\|[^>]*)?>/g, 'mention:user:$1')
+    .replace(/\bmention:<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, 'mention:role:$1')
+    .replace(/<@([A-Z0-9]+)(?:\|([^>]*))?>/g, (_, id: string, name?: string) => `@${name || id}`)
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>/g, (_, id: string, handle?: string) => (handle ? (handle.startsWith('@') ? handle : `@${handle}`) : `@${id}`))
+    .replace(/<#([A-Z0-9]+)(?:\|([^>]*))?>/g, (_, id: string, name?: string) => `#${name || id}`);
 }
 
 /** What the Slack adapter is wired to. */

@@ -1,5 +1,5 @@
 /* The Slack app manifest, generated from the command registry so the app's slash command never drifts. */
-import type { CommandSpec } from '../../commands/framework/command-spec.ts';
+import type { AnyCommandSpec } from '../../commands/framework/command-spec.ts';
 
 /** Bot scopes the adapter uses, each for a reason. */
 export const SLACK_BOT_SCOPES = [
@@ -26,7 +26,7 @@ export interface ManifestOptions {
 }
 
 /** The manifest as Slack's "Create an app from a manifest" takes it (JSON). */
-export function slackManifest(registry: readonly CommandSpec<any>[], options: ManifestOptions): Record<string, unknown> {
+export function slackManifest(registry: readonly AnyCommandSpec[], options: ManifestOptions): Record<string, unknown> {
   const url = options.socketMode ? {} : { url: options.requestUrl ?? 'https://your-host.example/slack/events' };
   return {
     display_information: {
@@ -42,7 +42,7 @@ export function slackManifest(registry: readonly CommandSpec<any>[], options: Ma
         {
           command: options.command,
           description: 'Trending ML papers: search, show, trending, discuss, daily, subscribe…',
-          usage_hint: registry.map((spec) => spec.usage.split(' ')[0]).join(' | ').slice(0, 1000),
+          usage_hint: registry.map((spec) => spec.name).join(' | ').slice(0, 1000),
           should_escape: false,
           ...url,
         },

@@ -38,6 +38,18 @@ function networkCode(error: unknown): string | undefined {
   return original?.code ?? original?.cause?.code;
 }
 
+/** What Slack can do: threads, and pings of a member (U…/W… id) or a user group (S… id). */
+export const SLACK_CAPABILITIES: Capabilities = {
+  threads: true,
+  mentions: {
+    platform: 'Slack',
+    user: /^[UW][A-Z0-9]{2,20}$/,
+    role: /^S[A-Z0-9]{2,20}$/,
+    byName: false,
+    findIds: "A member's id is under ⋮ → Copy member ID in their profile (U…); a user group's is S… (mention:role:S…).",
+  },
+};
+
 /** Turns a Web API failure into the core's vocabulary (rate limited, transient, channel gone). */
 export function mapSlackError(error: unknown): unknown {
   const e = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; message?: string };
@@ -76,7 +88,6 @@ function slackTs(ms: number): string {
  * decides whether a failed post is looked up or sent again, so a post is never made twice.
  */
 export function createSlackPlatform(client: webApi.WebClient): ChatPlatform {
-  const capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
 
   /** The parts of delivery `key` already in the channel (or thread) since `since`: part number → ts. */
   async function findParts(channel: string, threadTs: string | undefined, key: string, since: Date): Promise<Map<number, string>> {
@@ -127,7 +138,7 @@ export function createSlackPlatform(client: webApi.WebClient): ChatPlatform {
 
   return {
     name: SLACK,
-    capabilities,
+    capabilities: SLACK_CAPABILITIES,
     async post(channel: ChannelRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedRef> {
       return { ...channel, messageId: await send(channel.channelId, message, undefined, options) };
     },

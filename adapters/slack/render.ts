@@ -1,4 +1,5 @@
 /* Converts neutral `OutgoingMessage`s into Slack Block Kit messages: every text escaped, split to fit every limit. */
+import { graphemePrefix } from '../../src/chat/text.ts';
 import type { ActionsBlock, Button as SlackButton, ContextBlock, HeaderBlock, ImageBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { Block, Button, MentionTarget, OutgoingMessage } from '../../src/chat/message.ts';
 import {
@@ -142,7 +143,7 @@ function renderImage(block: BlockOf<'image'>): ImageBlock[] {
 
 /** `id` made unique in the message: a repeat (or an id that looks suffixed, or an empty one) gets `#n`. */
 function uniqueActionId(id: string, state: RenderState): string {
-  const base = id.length > MAX_ACTION_ID - ACTION_SUFFIX_ROOM ? id.slice(0, MAX_ACTION_ID - ACTION_SUFFIX_ROOM) : id;
+  const base = id.length > MAX_ACTION_ID - ACTION_SUFFIX_ROOM ? graphemePrefix(id, MAX_ACTION_ID - ACTION_SUFFIX_ROOM) : id;
   let n = (state.counts.get(base) ?? 0) + 1;
   let unique = n === 1 && base !== '' && !ACTION_SUFFIX.test(base) ? base : `${base}#${n}`;
   while (state.used.has(unique)) unique = `${base}#${(n += 1)}`;

@@ -1,16 +1,20 @@
 /*
- * The pure text-argument parser shared by the terminal and Slack: `/papers search "optimal transport"
- * since:7d author:"Yann LeCun"` → words and `key:value` options. Discord passes typed options instead.
+ * The pure text-argument parser every platform goes through: `/papers search "optimal transport"
+ * since:7d author:"Yann LeCun"` → words and `key:value` options. The terminal and Slack pass the typed line;
+ * Discord's typed options are turned back into a line first (adapters/discord/command-schema.ts).
  */
+import { editDistance } from '../../src/util/edit-distance.ts';
 
 /** What a command line holds: free words (quoted phrases kept whole) and `key:value` options. */
 export interface ParsedArgs {
   /** Free words in order; a quoted phrase is one word, quotes removed. */
   words: string[];
-  /** Options by name (the last one wins when repeated). */
+  /** Options by name (the first one, when repeated). */
   options: Record<string, string>;
   /** `key:value` tokens whose key is not an option of the command. */
   unknownOptions: string[];
+  /** Options given more than once (the dispatcher refuses them rather than guess which was meant). */
+  repeatedOptions: string[];
 }
 
 const OPENING_QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’', '«': '»' };
@@ -64,34 +68,20 @@ const REFERENCE_PREFIXES = new Set(['http', 'https', 'arxiv', 'oai']);
  * anything else is a word.
  */
 export function parseArgs(line: string, knownOptions: readonly string[]): ParsedArgs {
-  const parsed: ParsedArgs = { words: [], options: {}, unknownOptions: [] };
+  const parsed: ParsedArgs = { words: [], options: {}, unknownOptions: [], repeatedOptions: [] };
   for (const { text: token, phrase } of tokenizeLine(line)) {
     const match = phrase ? null : /^([a-z][a-z-]*):(.*)$/s.exec(token);
     const key = match?.[1];
     if (!match || key === undefined || REFERENCE_PREFIXES.has(key.toLowerCase()) || match[2]!.startsWith('//')) {
       parsed.words.push(token);
     } else if (knownOptions.includes(key)) {
-      parsed.options[key] = match[2]!;
+      if (key in parsed.options) parsed.repeatedOptions.push(key);
+      else parsed.options[key] = match[2]!;
     } else {
       parsed.unknownOptions.push(key);
     }
   }
   return parsed;
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0]!;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j]!;
-      previous[j] = Math.min(previous[j]! + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length]!;
 }
 
 /** The candidate closest to `word` (by edit distance, or as a prefix), if it is close enough to be a likely typo. */

@@ -8,50 +8,78 @@ import type { Logger } from '../../src/logger.ts';
 import type { FullTextLibrary } from '../../src/fulltext/full-text-library.ts';
 import type { PaperWriter } from '../../src/llm/paper-writer.ts';
 import type { ActionCodec } from './actions.ts';
+import type { z } from 'zod';
+import type { Capabilities } from '../../src/chat/platform.port.ts';
 
-/** A `key:value` option a command accepts. */
-export interface OptionSpec {
+/** Where a value is checked: the names its messages use, and what the platform it came from accepts. */
+export interface ValueContext {
+  /** The command's name (`search`). */
+  command: string;
+  /** The argument's or option's name (`since`). */
   name: string;
+  /** What the platform the command came from can do (which ids it can mention); absent outside a chat (`--once`). */
+  platform?: Capabilities;
+}
+
+/** What every argument and option declares: help, the usage line and Discord are generated from it. */
+interface ValueSpec<T> {
   description: string;
-  /** An example value, shown in help (`since:7d`). */
+  /** A value to type, shown in help and in error messages (`7d`, `2501.12948`). */
   example: string;
-  /** Allowed values, when the option is a choice (also offered as Discord choices). */
+  /** How the value looks in the usage line (`N`, `HH:MM`); the choices, else the example, when absent. */
+  placeholder?: string;
+  /** The fixed values allowed, when there are few (also offered as Discord choices). */
   choices?: readonly string[];
-  /** What the value is, for platforms with typed options (Discord); text when absent. */
-  type?: 'text' | 'integer' | 'mention';
+  /** Text used when the value is not given, validated like typed text (the value is then always there). */
+  default?: string;
+  /** Checks and converts the typed text; every message says what to type instead. */
+  schema(at: ValueContext): z.ZodType<T, string>;
 }
 
 /**
- * A word or phrase a command takes by position (`search <query>`), described so platforms with typed
- * options (Discord) can offer it as a field. The text platforms do not need it: they pass the line.
+ * A word or phrase a command takes by position (`search <query>`). `word` arguments take one word each,
+ * in any order, a word going to the first one that {@link ArgumentSpec.accepts} it (`daily on 09:00
+ * UTC`); a `rest` argument (at most one per command) takes the words the others leave (`cite <paper>
+ * [bibtex|markdown]`: the format is taken from the end).
  */
-export interface ArgumentSpec {
-  /** A short lowercase name (`query`, `paper`). */
-  name: string;
-  description: string;
+export interface ArgumentSpec<T = unknown> extends ValueSpec<T> {
   /**
-   * `text`: free words; `query`: search words (titles offered as they are typed); `paper`: names a paper
-   * (offered with autocomplete from the index); `subscription`: one of the channel's subscriptions (offered
-   * from them); `time-zone`: an IANA zone (autocompleted); `flag`: a yes/no that, when yes, adds the word
-   * `name` itself (`weekdays`).
+   * For platforms with typed options (Discord) and suggestions: `text`: free words; `query`: search words
+   * (titles offered as they are typed); `paper`: names a paper (autocompleted from the index);
+   * `subscription`: one of the channel's subscriptions; `time-zone`: an IANA zone; `flag`: a yes/no that,
+   * when yes, is the word `name` itself (`weekdays`).
    */
   kind: 'text' | 'query' | 'paper' | 'subscription' | 'time-zone' | 'flag';
+  takes: 'word' | 'rest';
   required?: boolean;
-  /** The fixed words allowed here, when there are few (`today|week|month`). */
-  choices?: readonly string[];
+  /** Whether a word is meant for this `word` argument, by its shape (default: one of `choices`, else any word). */
+  accepts?(word: string): boolean;
 }
+
+/** A `key:value` option (`since:7d`). */
+export interface OptionSpec<T = unknown> extends ValueSpec<T> {
+  /** What the value is, for platforms with typed options (Discord); text when absent. */
+  type?: 'text' | 'integer' | 'mention';
+  /** The range of an integer option (Discord enforces it as the value is typed). */
+  min?: number;
+  max?: number;
+}
+
+/** A command's arguments by name, in order. */
+export type ArgumentSpecs = Readonly<Record<string, ArgumentSpec<any>>>;
+/** A command's options by name. */
+export type OptionSpecs = Readonly<Record<string, OptionSpec<any>>>;
+
+type ValueOf<S> = S extends { schema(at: ValueContext): z.ZodType<infer T, any> } ? T : never;
+type Given<S> = S extends { required: true } | { default: string } ? ValueOf<S> : ValueOf<S> | undefined;
+
+/** The checked values a command runs with: each argument and option by name (absent ones undefined). */
+export type CommandArgs<A extends ArgumentSpecs, O extends OptionSpecs> = { -readonly [K in keyof A]: Given<A[K]> } & {
+  -readonly [K in keyof O]: Given<O[K]>;
+};
 
 /** Who may run a command. */
 export type Permission = 'anyone' | 'channel-manager';
-
-/** What a command receives: its free text (quoted phrases kept) and its options, before validation. */
-export interface CommandInput {
-  /** The words after the command name, joined by single spaces. */
-  text: string;
-  /** The words one by one (a quoted phrase is one word). */
-  words: string[];
-  options: Record<string, string>;
-}
 
 /** Facts about the running bot that `status` reports. */
 export interface BotStatus {
@@ -86,7 +114,14 @@ export interface CommandContext {
   actor: ActorRef;
   channel: ChannelRef;
   thread?: ThreadRef;
+  /** What the platform the command came from can do; absent outside a chat (`--once`). */
+  platform?: Capabilities;
+  /** The line as typed after the command name. */
+  typed: TypedLine;
 }
+
+/** The services of {@link CommandContext}: what every command gets besides who, where and what was typed. */
+export type CommandServices = Omit<CommandContext, 'actor' | 'channel' | 'thread' | 'platform' | 'typed'>;
 
 /** A discussion thread a command asks to open: the reply is posted as its card, then the seed inside it. */
 export interface DiscussionIntent {
@@ -109,27 +144,40 @@ export interface CommandResult extends CommandOutput {
   outcome: 'ok' | 'user-error' | 'failed';
 }
 
+/** The command line as typed after the command name, parsed: to build the same command again (a More button). */
+export interface TypedLine {
+  words: readonly string[];
+  options: Readonly<Record<string, string>>;
+}
+
 /**
- * One command: its help (generated from these fields), its arguments, who may run it, and its handler.
- * `parse` turns raw input into typed arguments or throws a `UserError` that says what to type instead.
+ * One command. Each argument and option is declared once, with its validator: the dispatcher checks what
+ * was typed against them (and refuses anything undeclared), and help, the usage line, the Slack manifest
+ * and the Discord schema are generated from them.
  */
-export interface CommandSpec<Args = unknown> {
+export interface CommandSpec<A extends ArgumentSpecs = ArgumentSpecs, O extends OptionSpecs = OptionSpecs> {
   name: string;
   /** One line for the command list. */
   summary: string;
-  /** The syntax, without the `/papers` prefix: `search <query> [since:7d]`. */
-  usage: string;
+  /** A note after the usage line (`inside a paper's thread`). */
+  usageNote?: string;
   examples: readonly string[];
-  /** The positional arguments in order, typed (Discord builds its options from these and `options`). */
-  arguments: readonly ArgumentSpec[];
-  options: readonly OptionSpec[];
+  /** The positional arguments in order (Discord offers each as an option). */
+  arguments: A;
+  options: O;
   /** Channel managers only (changing channel settings), or anyone; may depend on the arguments (`daily on` vs `daily`). */
-  permission: Permission | ((args: Args) => Permission);
-  parse(input: CommandInput): Args;
-  run(args: Args, ctx: CommandContext): OutgoingMessage | CommandOutput | Promise<OutgoingMessage | CommandOutput>;
+  permission: Permission | ((args: CommandArgs<A, O>) => Permission);
+  /** Runs with checked values; throws a `UserError` for a mistake that needs more than one value to see. */
+  run(args: CommandArgs<A, O>, ctx: CommandContext): OutgoingMessage | CommandOutput | Promise<OutgoingMessage | CommandOutput>;
 }
 
-/** Declares a command with its argument type inferred (the registry holds them as `CommandSpec<any>`). */
-export function defineCommand<Args>(spec: CommandSpec<Args>): CommandSpec<Args> {
+/** A command of the registry, whatever its arguments. */
+export type AnyCommandSpec = Omit<CommandSpec, 'permission' | 'run'> & {
+  permission: Permission | ((args: any) => Permission);
+  run(args: any, ctx: CommandContext): OutgoingMessage | CommandOutput | Promise<OutgoingMessage | CommandOutput>;
+};
+
+/** Declares a command with the types of its values inferred from its arguments and options. */
+export function defineCommand<const A extends ArgumentSpecs, const O extends OptionSpecs>(spec: CommandSpec<A, O>): CommandSpec<A, O> {
   return spec;
 }

@@ -4,9 +4,13 @@ import type { Block, OutgoingMessage } from '../../src/chat/message.ts';
 import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../../src/chat/refs.ts';
 import { encodeRef } from '../../src/chat/refs.ts';
 import { noMetrics, type CommandMetrics } from '../../src/metrics/metrics.port.ts';
+import type { Capabilities } from '../../src/chat/platform.port.ts';
 import { closest, parseArgs } from './args.ts';
-import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
-import type { CommandContext, CommandOutput, CommandResult, CommandSpec } from './command-spec.ts';
+import { checkLine } from './bind.ts';
+import { echo } from '../../src/chat/text.ts';
+import { cleanCommandName, cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
+import type { AnyCommandSpec, CommandOutput, CommandResult, CommandServices } from './command-spec.ts';
+import { usageOf } from './usage.ts';
 import { commandRegistry } from '../registry.ts';
 import { handleThreadMessage } from './thread-message.ts';
 
@@ -33,8 +37,10 @@ export function userErrorMessage(error: UserError): OutgoingMessage {
   return { fallbackText: [error.message, ...error.details].join('\n'), blocks, visibility: 'user' };
 }
 
-/** Services every command gets, besides who and where. */
-export type DispatcherServices = Omit<CommandContext, 'actor' | 'channel' | 'thread'>;
+/** Services every command gets, and what each platform can do (the mention ids it takes), by platform name. */
+export interface DispatcherServices extends CommandServices {
+  capabilitiesOf?: (platform: string) => Capabilities | undefined;
+}
 
 /**
  * The single inbound entry: finds the command, checks permission, parses and validates its arguments,
@@ -43,7 +49,7 @@ export type DispatcherServices = Omit<CommandContext, 'actor' | 'channel' | 'thr
 export class Dispatcher {
   constructor(
     private readonly services: DispatcherServices,
-    private readonly registry: readonly CommandSpec<any>[] = commandRegistry,
+    private readonly registry: readonly AnyCommandSpec[] = commandRegistry,
     private readonly metrics: CommandMetrics = noMetrics,
   ) {}
 
@@ -72,10 +78,10 @@ export class Dispatcher {
 
   /** Runs a typed line: `/papers search diffusion`, `papers search diffusion` or `search diffusion`. */
   dispatchLine(line: string, where: Omit<Invocation, 'command' | 'args'>): Promise<CommandResult> {
-    const text = line.trim().replace(/^\/?papers\b\s*/i, '');
+    const text = cleanInput(line).replace(/^\/?papers\b\s*/i, '');
     const space = text.search(/\s/);
     const command = space === -1 ? text : text.slice(0, space);
-    return this.dispatch({ ...where, command: command.toLowerCase() || 'help', args: space === -1 ? '' : text.slice(space + 1) });
+    return this.dispatch({ ...where, command: command || 'help', args: space === -1 ? '' : text.slice(space + 1) });
   }
 
   /**
@@ -113,43 +119,37 @@ export class Dispatcher {
   }
 
   private async run(invocation: Invocation): Promise<OutgoingMessage | CommandOutput> {
-    const spec = this.registry.find((s) => s.name === invocation.command);
+    const name = cleanCommandName(invocation.command);
+    const spec = this.registry.find((s) => s.name === name);
     if (!spec) {
-      const suggestion = closest(invocation.command, this.registry.map((s) => s.name));
+      const suggestion = closest(name, this.registry.map((s) => s.name));
       const names = this.registry.map((s) => s.name).join(', ');
       throw new UserError(
         'unknown-command',
         suggestion
-          ? `There is no command "${invocation.command}". Did you mean /papers ${suggestion}?`
-          : `There is no command "${invocation.command}". Commands: ${names}. Type /papers help for more.`,
+          ? `There is no command "${echo(name)}". Did you mean /papers ${suggestion}?`
+          : `There is no command "${echo(name)}". Commands: ${names}. Type /papers help for more.`,
       );
     }
     if (invocation.args.length > MAX_INPUT_CHARS) {
-      throw new UserError('too-long', `That is too long (${invocation.args.length.toLocaleString('en')} characters); keep it under ${MAX_INPUT_CHARS.toLocaleString('en')}.`, [`Usage: /papers ${spec.usage}`]);
+      throw new UserError('too-long', `That is too long (${invocation.args.length.toLocaleString('en')} characters); keep it under ${MAX_INPUT_CHARS.toLocaleString('en')}.`, [`Usage: /papers ${usageOf(spec)}`]);
     }
-    const parsed = parseArgs(cleanInput(invocation.args), spec.options.map((o) => o.name));
-    const [unknown] = parsed.unknownOptions;
-    if (unknown !== undefined) {
-      const names = spec.options.map((o) => o.name);
-      const suggestion = closest(unknown, names);
-      const known = names.length > 0 ? `Its options: ${names.map((n) => `${n}:`).join(' ')}` : 'It takes no options.';
-      throw new UserError(
-        'unknown-option',
-        `/papers ${spec.name} has no option "${unknown}:".${suggestion ? ` Did you mean ${suggestion}:?` : ''} ${known}`,
-        [`Usage: /papers ${spec.usage}`],
-      );
-    }
-    const args = spec.parse({ text: parsed.words.join(' '), words: parsed.words, options: parsed.options });
+    const parsed = parseArgs(cleanInput(invocation.args), Object.keys(spec.options));
+    const platform = this.services.capabilitiesOf?.(invocation.channel.platform);
+    const args = checkLine(spec, parsed, platform);
     const permission = typeof spec.permission === 'function' ? spec.permission(args) : spec.permission;
     if (permission === 'channel-manager' && !invocation.actor.canManageChannel && !(await invocation.confirmManager?.())) {
       const what = [spec.name, parsed.words[0]].filter(Boolean).join(' ');
       throw new UserError('not-allowed', `Only channel managers can use /papers ${typeof spec.permission === 'function' ? what : spec.name} here.`);
     }
+    const { capabilitiesOf: _, ...services } = this.services;
     return spec.run(args, {
-      ...this.services,
+      ...services,
       actor: invocation.actor,
       channel: invocation.channel,
       ...(invocation.thread ? { thread: invocation.thread } : {}),
+      ...(platform ? { platform } : {}),
+      typed: { words: parsed.words, options: parsed.options },
     });
   }
 }

@@ -7,7 +7,7 @@ import type { OutgoingMessage } from '../../src/chat/message.ts';
 import { encodeRef, type ThreadMessage } from '../../src/chat/refs.ts';
 import { classifyQuestion } from '../../src/discussions/answer.ts';
 import { askPaper, summarizePaper } from '../../src/discussions/ask-paper.ts';
-import type { CommandContext } from './command-spec.ts';
+import type { CommandServices } from './command-spec.ts';
 import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
 import { paperView } from '../presenters/paper-view.ts';
 import { answerMessage, summaryMessage, threadNote } from '../presenters/discussion.ts';
@@ -22,7 +22,7 @@ const BOT_MENTION = /^\s*@?paperboy\b[:,]?\s*/i;
 const ASK_PREFIX = /^\s*\/?(?:papers\s+)?ask\b[:,]?\s*/i;
 
 /** Records the message and returns the bot's answer, or nothing when nobody asked the bot. */
-export async function handleThreadMessage(message: ThreadMessage, ctx: Omit<CommandContext, 'actor' | 'channel'>): Promise<OutgoingMessage | undefined> {
+export async function handleThreadMessage(message: ThreadMessage, ctx: CommandServices): Promise<OutgoingMessage | undefined> {
   const thread = encodeRef(message.thread);
   const discussion = await ctx.stores.discussions.byThread(thread);
   if (discussion) await ctx.stores.discussions.recordReply(thread, message.at);

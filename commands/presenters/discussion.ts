@@ -3,7 +3,7 @@
  * and the list of a channel's threads.
  */
 import type { Block, Inline, OutgoingMessage } from '../../src/chat/message.ts';
-import { truncate } from '../../src/chat/message.ts';
+import { truncate } from '../../src/chat/text.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
 import type { Discussion } from '../../src/store/discussion-store.port.ts';
 import type { PaperAnswer, Quote } from '../../src/discussions/answer.ts';

@@ -3,7 +3,7 @@
  * product.md §3 describes. Pure: everything a card shows arrives in a `PaperView`.
  */
 import type { Block, Button, Inline, Span } from '../../src/chat/message.ts';
-import { truncate } from '../../src/chat/message.ts';
+import { truncate } from '../../src/chat/text.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
 
 /** Everything a card shows about one paper. */

@@ -66,14 +66,6 @@ export function plainText(inline: readonly Inline[]): string {
   return inline.map((span) => (typeof span === 'string' ? span : span.text)).join('');
 }
 
-/** `text` cut at a word boundary to at most `max` characters, with an ellipsis when cut. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, Math.max(0, max - 1));
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
 /** A message of plain text blocks; the fallback is the same text. */
 export function textMessage(text: string, visibility: Visibility = 'channel'): OutgoingMessage {
   return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility };

@@ -1,12 +1,13 @@
+import type { MentionRules } from './mentions.ts';
 import type { OutgoingMessage } from './message.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from './refs.ts';
 
-/** What a platform can do; commands and the scheduler degrade where something is missing. */
+/** What a platform can do, where platforms differ in ways commands must know. */
 export interface Capabilities {
+  /** Whether it has threads (a paper's discussion opens one). */
   threads: boolean;
-  ephemeral: boolean;
-  buttons: boolean;
-  editing: boolean;
+  /** The user and role ids a post can mention (a subscription's `mention:` is checked against them). */
+  mentions: MentionRules;
 }
 
 /** How a post is made. */

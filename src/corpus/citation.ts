@@ -101,8 +101,8 @@ function balancedBraces(s: string): boolean {
 
 /**
  * A raw TeX title (arXiv's, e.g. `$\text{Transformer}^2$: Self-adaptive LLMs`) made safe as a value while
- * kept as TeX: macros, braces and math stay; an unescaped `%`, `&` or `#` is escaped, and so is `_` outside
- * math. A title with unbalanced braces or an odd number of `$` is not valid TeX and is escaped as text.
+ * kept as TeX: macros, braces and math stay; an unescaped `%`, `&` or `#` is escaped, and so are `_` and
+ * `^` outside math (`SP^2OT` → `SP\textasciicircum{}2OT`). A title with unbalanced braces or an odd number of `$` is not valid TeX and is escaped as text.
  */
 function escapeTexTitle(title: string): string {
   const dollars = title.match(/(?<!\\)(?:\\\\)*\$/g)?.length ?? 0;
@@ -119,6 +119,9 @@ function escapeTexTitle(title: string): string {
       out += c;
     } else if (c === '%' || c === '&' || c === '#' || (c === '_' && !math)) {
       out += `\\${c}`;
+    } else if (c === '^' && !math) {
+      // A superscript outside math mode stops LaTeX ("Missing $ inserted"): shown as the character instead.
+      out += TEXT_ESCAPES[c];
     } else {
       out += c;
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { truncate } from '../chat/text.ts';
 import type { Logger } from '../logger.ts';
 import {
   cleanAbstract,
@@ -244,16 +245,6 @@ export const FIELD_CAPS = {
   comment: 2000,
 } as const;
 
-/** Cuts text to at most `max` characters at a word boundary, with an ellipsis; whole code points only. */
-function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  // Never split a surrogate pair.
-  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
-  const space = text.lastIndexOf(' ', end);
-  return `${text.slice(0, space > max * 0.8 ? space : end).trimEnd()}…`;
-}
-
 /** C0 control characters other than tab and newline, and DEL: no text field needs them (PostgreSQL cannot store NUL). */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F]/;
 const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
@@ -298,16 +289,16 @@ export function capPaper(incoming: Paper): { paper: Paper; cut: string[] } {
     next = { ...next, ...patch };
   };
   if (paper.abstract.length > caps.abstract) {
-    const abstract = cutText(paper.abstract, caps.abstract);
+    const abstract = truncate(paper.abstract, caps.abstract);
     change('abstract', { abstract, abstractDisplay: texToDisplay(abstract) });
   }
-  if (paper.aiSummary !== undefined && paper.aiSummary.length > caps.aiSummary) change('aiSummary', { aiSummary: cutText(paper.aiSummary, caps.aiSummary) });
-  if (paper.comment !== undefined && paper.comment.length > caps.comment) change('comment', { comment: cutText(paper.comment, caps.comment) });
+  if (paper.aiSummary !== undefined && paper.aiSummary.length > caps.aiSummary) change('aiSummary', { aiSummary: truncate(paper.aiSummary, caps.aiSummary) });
+  if (paper.comment !== undefined && paper.comment.length > caps.comment) change('comment', { comment: truncate(paper.comment, caps.comment) });
   if (paper.authors.length > caps.authors || paper.authors.some((a) => a.length > caps.author)) {
-    change('authors', { authors: paper.authors.slice(0, caps.authors).map((a) => cutText(a, caps.author)) });
+    change('authors', { authors: paper.authors.slice(0, caps.authors).map((a) => truncate(a, caps.author)) });
   }
   if (paper.keywords.length > caps.keywords || paper.keywords.some((k) => k.length > caps.keyword)) {
-    change('keywords', { keywords: paper.keywords.slice(0, caps.keywords).map((k) => cutText(k, caps.keyword)) });
+    change('keywords', { keywords: paper.keywords.slice(0, caps.keywords).map((k) => truncate(k, caps.keyword)) });
   }
   return { paper: next, cut };
 }

@@ -27,7 +27,8 @@ export function createThreadAnswers(deps: ThreadAnswerDeps): (message: ThreadMes
     const key = `reply:${encodeRef(message.thread)}:${message.messageId}`;
     const channel = encodeRef({ platform: message.thread.platform, channelId: message.thread.channelId });
     const platform = deps.platformFor(message.thread.platform);
-    const edit = platform?.update && platform.capabilities.editing ? platform.update.bind(platform) : undefined;
+    // A platform that can edit has update (the port's optional member is the capability).
+    const edit = platform?.update ? platform.update.bind(platform) : undefined;
     await replyWhenReady({
       async post(reply, part) {
         const made = await deps.delivery.ensure({ key: part === 'answer' ? key : `${key}:${part}`, channel, thread: message.thread, kind: 'reply', paperIds: [], message: reply });

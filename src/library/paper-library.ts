@@ -5,6 +5,8 @@ import { SignalHistory, snapshotOf } from '../corpus/signal-history.ts';
 import { writeIndexFileInBackground, type IndexStamp } from '../index/index-file.ts';
 import { PaperIndex, type IndexableDoc, type PaperFacts, type SearchOrder } from '../index/paper-index.ts';
 import { IndexBuilder } from '../index/postings.ts';
+import { tokenize } from '../index/tokenize.ts';
+import { editDistance } from '../util/edit-distance.ts';
 import type { Logger } from '../logger.ts';
 import {
   factsOfPaper,
@@ -22,8 +24,8 @@ import type { LibraryStats, PaperQuery, PaperReference, PaperResults, Papers, Se
 
 const DAY_MS = 86_400_000;
 
-/** Two title matches whose scores are within this ratio are "close": the user is asked which one. */
-export const AMBIGUITY_RATIO = 0.9;
+/** Papers a paper reference looks at: the best matches of its words, read to compare their titles. */
+const RESOLVE_CANDIDATES = 50;
 
 /** Papers kept in memory after they were read, for cards shown again soon (the trending list, a thread). */
 const PAPER_CACHE_SIZE = 2000;
@@ -147,27 +149,38 @@ export class PaperLibrary implements Papers {
     };
   }
 
+  /**
+   * The one rule for naming a paper: an arXiv id or paper URL is looked up exactly; title words are a
+   * confident match when the title is exactly them, or when only one paper has every word in its title (or,
+   * failing titles, anywhere); several such papers are a "which one?"; a word no paper has is "not found".
+   */
   async resolve(reference: string): Promise<PaperReference> {
     const text = reference.trim();
     const exact = exactReference(text);
     if (exact !== undefined) {
       const paper = exact ? await this.get(exact) : undefined;
-      return paper ? { kind: 'found', paper } : { kind: 'not-found', reason: `No paper ${exact || text} in the corpus.` };
+      return paper ? { kind: 'found', paper } : { kind: 'not-found', reason: `No paper ${exact || text} in the corpus.`, byId: true };
     }
     const byId = this.index.has(text) ? await this.get(text) : undefined;
     if (byId) return { kind: 'found', paper: byId };
     if (LOOKS_LIKE_AN_ID.test(text)) {
       return { kind: 'not-found', reason: `"${text}" is not an arXiv id: they look like 2501.12948, 2501.12948v2 or hep-th/9711200.` };
     }
+    const page = this.index.search({ text, limit: RESOLVE_CANDIDATES });
+    if (page.words.length === 0) return { kind: 'not-found', reason: `"${text}" has no words to find a title by.` };
+    if (page.unmatchedWords.length > 0) {
+      return { kind: 'not-found', reason: `No paper has the word${page.unmatchedWords.length === 1 ? '' : 's'} ${page.unmatchedWords.map((w) => `"${w}"`).join(', ')}.` };
+    }
+    if ((page.hits[0]?.matchedWords ?? 0) < page.words.length) return { kind: 'not-found', reason: `No paper has all of the words "${text}".` };
+    const papers = await this.getMany(page.hits.map((hit) => hit.id));
     const key = titleKey(text);
-    const hits = (await this.search({ text, limit: 5 })).papers;
-    const exactTitle = hits.find((hit) => titleKey(hit.paper.title) === key);
-    if (exactTitle) return { kind: 'found', paper: exactTitle.paper };
-    const [first] = hits;
-    if (!first) return { kind: 'not-found', reason: `No paper matches "${text}".` };
-    const close = hits.filter((hit) => hit.score >= first.score * AMBIGUITY_RATIO);
-    if (close.length > 1) return { kind: 'ambiguous', candidates: close.map((hit) => hit.paper) };
-    return { kind: 'found', paper: first.paper };
+    const exactTitle = papers.find((paper) => titleKey(paper.title) === key);
+    if (exactTitle) return { kind: 'found', paper: exactTitle };
+    const inTitles = papers.filter((paper) => titleHasEvery(paper.titleDisplay, page.words));
+    if (inTitles.length === 1) return { kind: 'found', paper: inTitles[0]! };
+    if (inTitles.length > 1) return { kind: 'ambiguous', candidates: inTitles, total: inTitles.length < papers.length ? inTitles.length : page.total, inTitles: true };
+    if (page.total === 1) return { kind: 'found', paper: papers[0]! };
+    return { kind: 'ambiguous', candidates: papers, total: page.total, inTitles: false };
   }
 
   async get(id: string): Promise<Paper | undefined> {
@@ -191,15 +204,22 @@ export class PaperLibrary implements Papers {
     return this.getMany(this.index.related(toIndexDoc(paper), limit).map((hit) => hit.id));
   }
 
+  /**
+   * Undated papers (the bundled trending page) rank only while no paper has a date: then every window is
+   * the page's order. Once a source brings dated papers, trending is about them, and a window without any
+   * is empty rather than filled with papers whose age nobody knows.
+   */
   rankTrending(options: TrendingOptions): RankedFacts[] {
     const now = this.clock.now();
+    const { dated, undated } = this.index.factsSince(now.getTime() - WINDOW_DAYS[options.window] * DAY_MS);
+    const undatedOnly = undated.length === this.index.size;
     let facts: PaperFacts[];
     if (options.topic && options.topic.trim() !== '') {
       facts = this.index.search({ text: options.topic, limit: 1000 }).hits.flatMap((hit) => this.index.facts(hit.id) ?? []);
+      if (!undatedOnly) facts = facts.filter((f) => f.referenceMs !== undefined);
     } else {
-      // Only papers that entered the conversation within the window (and undated ones) can rank in it.
-      const { dated, undated } = this.index.factsSince(now.getTime() - WINDOW_DAYS[options.window] * DAY_MS);
-      facts = [...dated, ...undated];
+      // Only papers that entered the conversation within the window can rank in it.
+      facts = undatedOnly ? undated : dated;
     }
     return rankTrending(facts, { window: options.window, now, velocity: this.velocity, ...(options.limit ? { limit: options.limit } : {}) });
   }
@@ -259,7 +279,13 @@ export class PaperLibrary implements Papers {
   }
 
   stats(): LibraryStats {
-    return { papers: this.index.size, terms: this.index.termCount, undated: this.index.factsSince(Infinity).undated.length };
+    const { undated } = this.index.factsSince(Infinity);
+    return {
+      papers: this.index.size,
+      terms: this.index.termCount,
+      undated: undated.length,
+      bundled: undated.filter((facts) => facts.bundledRank !== undefined).length,
+    };
   }
 
   /**
@@ -358,6 +384,15 @@ export class PaperLibrary implements Papers {
       key: (facts) => trendingScore(trendingInputs(facts, now, this.velocity), 'month') - (facts.bundledRank ?? 0) * 1e-6,
     };
   }
+}
+
+/**
+ * Whether every query word is in the title: as a word, as the start of one, or within the typos search
+ * forgives (one edit from 4 letters, two from 6).
+ */
+function titleHasEvery(title: string, words: readonly string[]): boolean {
+  const titleWords = tokenize(title);
+  return words.every((word) => titleWords.some((t) => t === word || (word.length >= 3 && t.startsWith(word)) || (word.length >= 4 && editDistance(t, word) <= (word.length >= 6 ? 2 : 1))));
 }
 
 /** The arXiv base id a query names exactly, '' when it looks like a paper URL that names none, else undefined. */

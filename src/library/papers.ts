@@ -39,16 +39,20 @@ export interface PaperResults {
 /** What a paper reference (id, URL or title words) resolves to. */
 export type PaperReference =
   | { kind: 'found'; paper: Paper }
-  | { kind: 'ambiguous'; candidates: Paper[] }
-  | { kind: 'not-found'; reason: string };
+  /** Several papers fit: the best of them, how many there are, and whether they fit by title. */
+  | { kind: 'ambiguous'; candidates: Paper[]; total: number; inTitles: boolean }
+  /** `byId`: an arXiv id or paper URL was looked up and is not in the corpus. */
+  | { kind: 'not-found'; reason: string; byId?: boolean };
 
 /** Counts `status` shows. */
 export interface LibraryStats {
   papers: number;
   /** Distinct words in the search index. */
   terms: number;
-  /** Papers with no date (the bundled trending page). */
+  /** Papers with no date. */
   undated: number;
+  /** Papers of the bundled trending page (title and abstract only: no date, authors, arXiv id or upvotes). */
+  bundled: number;
 }
 
 /**
@@ -61,7 +65,8 @@ export interface Papers {
   search(query: PaperQuery): Promise<PaperResults>;
   /**
    * Resolves what a user typed to name a paper: an arXiv id (any version, old style), an arXiv or Hugging
-   * Face URL, a bundled paper's id, or words of its title. Two close title matches → ambiguous.
+   * Face URL, a bundled paper's id, or words of its title: found when one paper fits, ambiguous when several
+   * do, not found when a word is in no paper.
    */
   resolve(reference: string): Promise<PaperReference>;
   get(id: string): Promise<Paper | undefined>;

@@ -136,7 +136,7 @@ export class DailyPosts implements ScheduledJob {
       return `the paper sources have not refreshed${since ? ` since ${since.slice(0, 16).replace('T', ' ')} UTC` : ''} (${failing.map((s) => s.source).join(', ')} failing).`;
     }
     if (daily.topic && candidates === 0) return `no paper trending this week matches "${daily.topic}".`;
-    if (candidates > 0) return `all ${candidates} papers trending this week were posted here already.`;
+    if (candidates > 0) return candidates === 1 ? 'the one paper trending this week was posted here already.' : `all ${candidates} papers trending this week were posted here already.`;
     return 'no paper is trending this week yet.';
   }
 }

@@ -12,7 +12,7 @@ const answer = textMessage('The answer.');
 function poster(platform: FakePlatform): ThreadPoster {
   return {
     post: (message) => platform.reply(thread, message),
-    ...(platform.capabilities.editing ? { edit: (posted, message) => platform.update(posted, message) } : {}),
+    ...(platform.update ? { edit: (posted, message) => platform.update(posted, message) } : {}),
   };
 }
 
@@ -45,7 +45,8 @@ describe('replyWhenReady', () => {
 
   it('posts the answer after the thinking message where it cannot be edited', async () => {
     const platform = new FakePlatform(new ManualClock());
-    (platform.capabilities as { editing: boolean }).editing = false;
+    // A platform that cannot edit has no update.
+    Object.defineProperty(platform, 'update', { value: undefined });
     const slow = later<typeof answer>();
     const done = replyWhenReady(poster(platform), slow.promise, { thinking, thinkingAfterMs: 10 });
     await expect.poll(() => platform.posts.length).toBe(1);

@@ -5,7 +5,7 @@ const known = ['since', 'author', 'min-upvotes', 'sort', 'page'];
 
 describe('the argument parser', () => {
   it('GIVEN plain words THEN they stay words in order', () => {
-    expect(parseArgs('diffusion inverse problems', known)).toEqual({ words: ['diffusion', 'inverse', 'problems'], options: {}, unknownOptions: [] });
+    expect(parseArgs('diffusion inverse problems', known)).toEqual({ words: ['diffusion', 'inverse', 'problems'], options: {}, unknownOptions: [], repeatedOptions: [] });
   });
 
   it('GIVEN a quoted phrase THEN it is one word, with straight or curly quotes', () => {
@@ -13,11 +13,12 @@ describe('the argument parser', () => {
     expect(parseArgs('“test-time adaptation” ‘entropy min’', known).words).toEqual(['test-time adaptation', 'entropy min']);
   });
 
-  it('GIVEN key:value options THEN they are options, quoted values kept whole, the last repeat wins', () => {
+  it('GIVEN key:value options THEN they are options, quoted values kept whole, and a repeat is reported, not guessed', () => {
     expect(parseArgs('gans since:7d author:"Yann LeCun" sort:newest sort:trending', known)).toEqual({
       words: ['gans'],
-      options: { since: '7d', author: 'Yann LeCun', sort: 'trending' },
+      options: { since: '7d', author: 'Yann LeCun', sort: 'newest' },
       unknownOptions: [],
+      repeatedOptions: ['sort'],
     });
   });
 

@@ -45,10 +45,14 @@ describe('daily', () => {
   const bad: [string, RegExp][] = [
     ['daily on 25:00', /"25:00" is not a time of day; use 24-hour HH:MM such as 09:00/],
     ['daily on 09:00 Mars/Olympus', /"Mars\/Olympus" is not a time zone; use an IANA name such as Europe\/Berlin/],
-    ['daily on 09:00 tomorrow', /"tomorrow" is not a time, a time zone or "weekdays"/],
+    ['daily on 09:00 tomorrow', /"tomorrow" is not something \/papers daily takes here; it takes on, off, preview; HH:MM; IANA zone; weekdays/],
     ['daily on top:0', /top must be between 1 and 20/],
-    ['daily sometimes', /"daily sometimes" is not something daily does; use on, off, preview, or nothing/],
-    ['daily preview top:3', /top: and topic: go with "daily on"/],
+    ['daily sometimes', /"sometimes" is not something \/papers daily takes here/],
+    ['daily preview top:3', /top:3 goes with "daily on", e.g. \/papers daily on 09:00/],
+    ['daily on 09:00 10:00', /takes one time: you gave "09:00" and "10:00". Keep one./],
+    ['daily on 09:00 UTC Europe/Berlin', /takes one timezone: you gave "UTC" and "Europe\/Berlin"/],
+    ['daily off weekdays', /weekdays goes with "daily on"/],
+    ['daily on top:3 top:5', /top: is given more than once; keep one/],
   ];
   for (const [line, message] of bad) {
     it(`explains what to type instead: ${line}`, async () => {
@@ -87,8 +91,9 @@ describe('subscriptions', () => {
 
   it('explains bad input', async () => {
     const bot = await testBot();
-    expect((await bot.exec('subscribe')).reply.fallbackText).toMatch(/Type a topic to follow/);
-    expect((await bot.exec('subscribe diffusion mention:everyone')).reply.fallbackText).toMatch(/"everyone" is not someone to mention; use mention:@name/);
+    expect((await bot.exec('subscribe')).reply.fallbackText).toMatch(/^\/papers subscribe needs <topic>: the words new papers must match. E.g. \/papers subscribe "test-time adaptation"/);
+    expect((await bot.exec('unsubscribe')).reply.fallbackText).toMatch(/^\/papers unsubscribe needs <id \| topic>: the subscription number \(#3\) or its topic/);
+    expect((await bot.exec('subscribe diffusion mention:everyone')).reply.fallbackText).toMatch(/Paperboy never pings a whole channel \("everyone"\); mention one user or role: mention:@name/);
     expect((await bot.exec('subscribe diffusion min-upvotes:-3')).reply.fallbackText).toMatch(/min-upvotes takes a whole number/);
   });
 });
@@ -111,7 +116,8 @@ describe('saved papers', () => {
     expect(markdown.split('\n')).toHaveLength(2);
     expect(markdown).toContain('[Attention Is All You Need](https://arxiv.org/abs/1706.03762)');
     expect((await bot.exec('saved', 'C2')).reply.fallbackText).toMatch(/^The reading list of this channel is empty/);
-    expect((await bot.exec('saved export latex')).reply.fallbackText).toMatch(/use \/papers saved or \/papers saved export bibtex\|markdown/);
+    expect((await bot.exec('saved export latex')).reply.fallbackText).toMatch(/^"latex" is not a format. Use bibtex or markdown./);
+    expect((await bot.exec('saved bibtex')).reply.fallbackText).toBe('bibtex goes with export: /papers saved export bibtex');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineCommand } from '../../commands/framework/command-spec.ts';
 import { commandRegistry } from '../../commands/registry.ts';
+import { usageOf } from '../../commands/framework/usage.ts';
 import { titleId } from '../../src/corpus/paper.ts';
 import { buttonsOf, headingsOf, testBot, textOf } from '../helpers/bot.ts';
 
@@ -130,9 +131,9 @@ describe('help and status', () => {
   it('lists every registered command, and explains one', async () => {
     const bot = await testBot();
     const list = await bot.exec('help');
-    for (const spec of commandRegistry) expect(list.reply.fallbackText).toContain(`/papers ${spec.usage}`);
+    for (const spec of commandRegistry) expect(list.reply.fallbackText).toContain(`/papers ${usageOf(spec)}`);
     const one = await bot.exec('help search');
-    expect(one.reply.fallbackText).toContain('/papers search <query>');
+    expect(one.reply.fallbackText).toContain('/papers search [query] [since:7d] [author:NAME] [min-upvotes:N] [sort:relevance|trending|newest] [page:N]');
     expect(one.reply.fallbackText).toContain('since:7d');
     expect(one.reply.visibility).toBe('user');
     expect((await bot.exec('')).reply.fallbackText).toBe(list.reply.fallbackText);
@@ -144,7 +145,8 @@ describe('help and status', () => {
     const status = await bot.exec('status');
     expect(status.reply.fallbackText).toContain('Papers: 74');
     expect(status.reply.fallbackText).toContain('Up for: 2 h 5 min');
-    expect(status.reply.fallbackText).toContain('Sources: none configured (bundled corpus only)');
+    expect(status.reply.fallbackText).toContain('Papers: 74 papers, all bundled: titles and abstracts of the trending page, without dates, authors, arXiv ids or upvotes (connect a source with SOURCES=hf-daily in .env for those)');
+    expect(status.reply.fallbackText).toContain('Sources: none configured (connect a source with SOURCES=hf-daily in .env)');
   });
 });
 
@@ -157,16 +159,22 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
     ['search diffusion sorted:newest', 'unknown-option', /has no option "sorted:". Did you mean sort:\?/],
     ['show 2501.12948 since:7d', 'unknown-option', /show has no option "since:". It takes no options/],
     ['show 2501.1294x', 'paper-not-found', /is not an arXiv id: they look like 2501.12948/],
-    ['show 2501.99999', 'paper-not-found', /No paper 2501.99999 in the corpus. Try \/papers search/],
-    ['show qwxzv plorkt', 'paper-not-found', /No paper matches "qwxzv plorkt"/],
+    ['show 2501.99999', 'paper-not-found', /No paper 2501.99999 in the corpus. The 74 bundled papers have no arXiv ids \(title and abstract only\)\.$/],
+    ['show qwxzv plorkt', 'paper-not-found', /No paper has the words "qwxzv", "plorkt"/],
     ['search diffusion since:yesterday', 'invalid-argument', /since: "yesterday" is not a duration or date; use since:7d/],
-    ['search diffusion min-upvotes:lots', 'invalid-argument', /min-upvotes takes a whole number, e.g. min-upvotes:10/],
+    ['search diffusion min-upvotes:lots', 'invalid-argument', /min-upvotes takes a whole number from 0 to 1000000, e.g. min-upvotes:10/],
     ['search diffusion sort:best', 'invalid-argument', /sort must be one of relevance, trending, newest/],
     ['search diffusion page:99', 'page-out-of-range', /only 2 pages of results for "diffusion"; try page:2/],
-    ['search 🚀🔥', 'invalid-argument', /Type some words to search for \(letters or digits\)/],
+    ['search 🚀🔥', 'invalid-argument', /Type some words to search for with some letters or digits/],
     ['show 🚀', 'invalid-argument', /with some letters or digits/],
-    ['cite 1706.03762 format:latex', 'invalid-argument', /format must be one of bibtex, markdown/],
-    ['trending wek', 'invalid-argument', /Did you mean \/papers trending week\?/],
+    ['cite 1706.03762 latex', 'invalid-argument', /"latex" is not a format. Use bibtex or markdown/],
+    ['cite 1706.03762 apa', 'invalid-argument', /"apa" is not a format. Use bibtex or markdown/],
+    ['trending wek', 'invalid-argument', /"wek" is not a window: did you mean week\? Use today, week or month/],
+    ['trending week month diffusion', 'invalid-argument', /takes one window: you gave "week" and "month"/],
+    ['status now', 'invalid-argument', /^\/papers status takes nothing after its name \("now"\); type just \/papers status/],
+    ['discussions all', 'invalid-argument', /takes nothing after its name/],
+    ['subscriptions please', 'invalid-argument', /takes nothing after its name/],
+    ['search diffusion sort:newest sort:trending', 'invalid-argument', /sort: is given more than once; keep one/],
     ['help serch', 'unknown-command', /Did you mean \/papers help search\?/],
     [`search ${'a'.repeat(10 * 1024)}`, 'too-long', /That is too long \(10,240 characters\); keep it under 2,000/],
     [`show ${'word '.repeat(100)}`, 'invalid-argument', /too long/],
@@ -186,7 +194,8 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
     const bot = await testBot();
     const result = await bot.exec('show test-time adaptation');
     expect(result.outcome).toBe('user-error');
-    expect(result.reply.fallbackText).toMatch(/^Which one\? Several papers match "test-time adaptation":/);
+    expect(result.reply.fallbackText).toMatch(/^Which one\? 6 papers match "test-time adaptation":/);
+    expect(result.reply.fallbackText).toContain('…and 1 more: /papers search test-time adaptation');
     expect(result.reply.fallbackText).toContain(`/papers show ${titleId('Continual Test-Time Domain Adaptation')}  (Continual Test-Time Domain Adaptation)`);
   });
 
@@ -199,8 +208,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
 
   it('answers an unexpected failure with an apology and an error id, and logs it with its context', async () => {
     const broken = defineCommand({
-      name: 'broken', summary: 'fails', usage: 'broken', examples: [], arguments: [], options: [], permission: 'anyone',
-      parse: () => ({}),
+      name: 'broken', summary: 'fails', examples: [], arguments: {}, options: {}, permission: 'anyone',
       run: () => { throw new Error('database on fire'); },
     });
     const bot = await testBot({ registry: [broken] });
@@ -215,8 +223,7 @@ describe('bad input: a short, clear answer only the user sees, never a crash', (
 
   it('refuses a channel-manager command to someone who is not one', async () => {
     const guarded = defineCommand({
-      name: 'settings', summary: 'changes settings', usage: 'settings', examples: [], arguments: [], options: [], permission: 'channel-manager',
-      parse: () => ({}),
+      name: 'settings', summary: 'changes settings', examples: [], arguments: {}, options: {}, permission: 'channel-manager',
       run: () => ({ fallbackText: 'changed', blocks: [], visibility: 'channel' as const }),
     });
     expect((await (await testBot({ registry: [guarded], canManageChannel: false })).exec('settings')).reply.fallbackText)

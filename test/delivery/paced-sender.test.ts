@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../bench/rng.ts';
 import { textMessage, type OutgoingMessage } from '../../src/chat/message.ts';
+import { NAME_MENTIONS } from '../../src/chat/mentions.ts';
 import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -32,7 +33,7 @@ type Plan = (call: { channelId: string; text: string; attemptOfText: number }) =
 /** A platform that records every call with its clock time and fails when its plan says so. */
 class FakePlatform implements ChatPlatform {
   readonly name = 'fake';
-  readonly capabilities: Capabilities = { threads: true, ephemeral: false, buttons: true, editing: false };
+  readonly capabilities: Capabilities = { threads: true, mentions: NAME_MENTIONS };
   readonly calls: Call[] = [];
   private readonly attempts = new Map<string, number>();
   private posted = 0;

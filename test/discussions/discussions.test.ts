@@ -153,7 +153,7 @@ describe('discuss', () => {
     const bot = await threadBot();
     expect((await bot.discuss('discuss 2501.99999')).reply.fallbackText).toMatch(/^No paper 2501.99999 in the corpus/);
     expect((await bot.discuss('discuss test-time adaptation')).reply.fallbackText).toMatch(/^Which one\?/);
-    expect((await bot.discuss('discuss')).reply.fallbackText).toMatch(/Type a paper/);
+    expect((await bot.discuss('discuss')).reply.fallbackText).toMatch(/^\/papers discuss needs <paper>: the paper to discuss/);
     expect(bot.platform.posts).toHaveLength(0);
   });
 });
@@ -199,7 +199,7 @@ describe('in a paper thread', () => {
     const outside = await bot.bot.command('ask what regularizer?', where);
     expect(outside.outcome).toBe('user-error');
     expect(outside.reply.fallbackText).toMatch(/^Ask inside a paper's thread: open one with \/papers discuss <paper>/);
-    expect((await bot.bot.command('ask', { ...where, thread: thread!.ref })).reply.fallbackText).toMatch(/^question: Type a question, e\.g\. \/papers ask/);
+    expect((await bot.bot.command('ask', { ...where, thread: thread!.ref })).reply.fallbackText).toMatch(/^\/papers ask needs <question>: your question about the paper of this thread. E\.g\. \/papers ask/);
   });
 
   it('says so when the thread\'s paper is no longer in the corpus', async () => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/clock.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
+import { NAME_MENTIONS } from '../../src/chat/mentions.ts';
 import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 
@@ -23,7 +24,7 @@ export interface FakePost {
  * with `mayExistSince` is looked up first among the posts of its key, like the real platforms do.
  */
 export class FakePlatform implements ChatPlatform {
-  readonly capabilities: Capabilities = { threads: true, ephemeral: true, buttons: true, editing: true };
+  readonly capabilities: Capabilities = { threads: true, mentions: NAME_MENTIONS };
   readonly posts: FakePost[] = [];
   /** Threads opened, by the message they hang from. */
   readonly threads: { from: string; title: string }[] = [];

@@ -34,7 +34,7 @@ describe('trending on the bundled corpus (no signals)', () => {
 });
 
 describe('trending with signals', () => {
-  it('ranks by attention with a time decay; bundled papers stand in only for an empty window', async () => {
+  it('ranks by attention with a time decay; undated bundled papers rank only while no paper has a date', async () => {
     const lib = await testLibrary({ withSources: true, now: '2025-01-24T12:00:00Z' });
     const week = await lib.library.trending({ window: 'week' });
     expect(week[0]!.paper.id).toBe('2501.12948');
@@ -42,9 +42,16 @@ describe('trending with signals', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(week.map((e) => e.paper.id)).toHaveLength(8);
     expect(week.some((e) => e.paper.sources.includes('bundled'))).toBe(false);
+    // Months later nothing dated is in the window: the list is empty, not the undated bundled papers.
     const later = await (await testLibrary({ withSources: true, now: '2025-06-01T00:00:00Z' })).library.trending({ window: 'today' });
-    expect(later).toHaveLength(74);
-    expect(later[0]!.paper.bundledRank).toBe(1);
+    expect(later).toHaveLength(0);
+    // With no dated paper at all, every window is the bundled page's order.
+    const bundledOnly = (await testLibrary({ now: '2025-06-01T00:00:00Z' })).library;
+    for (const window of ['today', 'week', 'month'] as const) {
+      const list = await bundledOnly.trending({ window });
+      expect(list).toHaveLength(74);
+      expect(list.map((e) => e.paper.bundledRank)).toEqual(Array.from({ length: 74 }, (_, i) => i + 1));
+    }
   });
 
   it('limits each window by age: today holds only papers featured in the last day', async () => {

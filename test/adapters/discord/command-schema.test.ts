@@ -6,7 +6,7 @@ import { testBot, textOf } from '../../helpers/bot.ts';
 
 const spec = (name: string) => commandRegistry.find((s) => s.name === name)!;
 const values = (entries: Record<string, OptionValue>) => new Map(Object.entries(entries));
-type Option = { type: number; name: string; description: string; required?: boolean; autocomplete?: boolean; choices?: { name: string; value: string }[] };
+type Option = { type: number; name: string; description: string; required?: boolean; autocomplete?: boolean; choices?: { name: string; value: string }[]; min_value?: number; max_value?: number };
 
 describe('the /papers Discord command generated from the registry', () => {
   const schema = discordCommandSchema(commandRegistry);
@@ -43,6 +43,10 @@ describe('the /papers Discord command generated from the registry', () => {
     expect(search.find((o) => o.name === 'query')).toMatchObject({ autocomplete: true, required: false });
     expect(search.find((o) => o.name === 'sort')!.choices!.map((c) => c.value)).toEqual(['relevance', 'trending', 'newest']);
     expect(search.find((o) => o.name === 'min-upvotes')!.type).toBe(ApplicationCommandOptionType.Integer);
+    // Discord is told the real ranges, so it refuses top:50 as it is typed.
+    expect(search.find((o) => o.name === 'page')).toMatchObject({ min_value: 1, max_value: 1000 });
+    expect(subcommands.find((s) => s.name === 'daily')!.options.find((o) => o.name === 'top')).toMatchObject({ min_value: 1, max_value: 20 });
+    expect(subcommands.find((s) => s.name === 'trending')!.options.find((o) => o.name === 'page')).toMatchObject({ min_value: 1, max_value: 100 });
     const daily = subcommands.find((s) => s.name === 'daily')!.options;
     expect(daily.find((o) => o.name === 'timezone')).toMatchObject({ autocomplete: true });
     expect(daily.find((o) => o.name === 'weekdays')!.type).toBe(ApplicationCommandOptionType.Boolean);
@@ -64,10 +68,12 @@ describe('the /papers Discord command generated from the registry', () => {
 describe('option values back to the command line', () => {
   it('puts positional arguments in order, a flag as its word, and options as key:value', () => {
     expect(lineFromOptions(spec('daily'), values({ weekdays: true, timezone: 'Europe/Berlin', action: 'on', time: '08:30', top: 3, topic: 'diffusion models' })))
-      .toBe('daily on 08:30 Europe/Berlin weekdays top:3 topic:"diffusion models"');
+      .toBe('daily on "08:30" Europe/Berlin weekdays top:3 topic:"diffusion models"');
     expect(lineFromOptions(spec('daily'), values({ weekdays: false }))).toBe('daily');
     expect(lineFromOptions(spec('subscribe'), values({ topic: 'test-time adaptation', mention: 'role:123456789012345678' })))
-      .toBe('subscribe test-time adaptation mention:"role:123456789012345678"');
+      .toBe('subscribe "test-time adaptation" mention:"role:123456789012345678"');
+    // A value that looks like an option or holds a space stays one value.
+    expect(lineFromOptions(spec('search'), values({ query: 'transformers: a survey' }))).toBe('search "transformers: a survey"');
   });
 
   it('runs the same command as the typed line would', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/app.ts';
 import { createBot } from '../../../bot.ts';
-import { defineCommand, type CommandSpec } from '../../../commands/framework/command-spec.ts';
+import { defineCommand, type AnyCommandSpec } from '../../../commands/framework/command-spec.ts';
+import { flagArgument } from '../../../commands/framework/validators.ts';
 import { UserError } from '../../../src/chat/errors.ts';
 import type { DiscordConfig } from '../../../src/config.ts';
 import { createPaper } from '../../../src/corpus/paper.ts';
@@ -21,7 +22,7 @@ afterEach(async () => {
 });
 
 /** The real discord.js client of the Discord adapter, wired to the whole bot, against a fake Discord. */
-async function discordBot(options: { managers?: string[]; now?: string; registry?: CommandSpec<any>[]; deferAfterMs?: number } = {}) {
+async function discordBot(options: { managers?: string[]; now?: string; registry?: AnyCommandSpec[]; deferAfterMs?: number } = {}) {
   const fake: FakeDiscord = await startFakeDiscord();
   running.push({ stop: () => fake.close() });
   const library = await testLibrary({ withSources: true, now: options.now ?? '2025-01-24T09:00:00Z' });
@@ -106,16 +107,15 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(text(unknownPaper.data)).toMatch(/No paper 9999\.99999/);
     const help = await command('help', [{ name: 'command', type: 3, value: 'search' }]);
     expect(help.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
-    expect(text(help.data)).toContain('search <query>');
+    expect(text(help.data)).toContain('search [query]');
   });
 
   it('defers slow work within the deadline, then edits in the answer, or answers privately when it is a mistake', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => { release = resolve; });
-    const slow = defineCommand<{ fail: boolean }>({
-      name: 'slow', summary: 'takes its time', usage: 'slow [fail]', examples: [], options: [], permission: 'anyone',
-      arguments: [{ name: 'fail', description: 'end with a mistake', kind: 'flag' }],
-      parse: ({ words }) => ({ fail: words[0] === 'fail' }),
+    const slow = defineCommand({
+      name: 'slow', summary: 'takes its time', examples: [], options: {}, permission: 'anyone',
+      arguments: { fail: flagArgument({ word: 'fail', description: 'end with a mistake', accepts: (word) => word === 'fail' }) },
       run: async ({ fail }) => {
         await gate;
         if (fail) throw new UserError('invalid-argument', 'That took long and was wrong; type /papers slow instead.');
@@ -148,6 +148,25 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(choices.length).toBeLessThanOrEqual(25);
     expect(choices.map((c) => c.value)).toContain('2501.12948');
     expect(choices.every((c) => c.name.length <= 100 && c.value.length <= 100)).toBe(true);
+  });
+
+  it('keeps bidi overrides out of thread names, choices and messages, and cuts long titles between characters', async () => {
+    const { fake, command, library } = await discordBot();
+    // 60 emoji (120 UTF-16 units) and a right-to-left override in the title.
+    const title = `Evil \u202Eenil siht\u202C ${'🧪'.repeat(60)} transformers`;
+    await addPapers(library, [createPaper({ arxivId: '2601.00042', title, abstract: 'We study \u202Ereversed\u202C text in titles of transformers.', source: 'import' })]);
+    await command('discuss', [{ name: 'paper', type: 3, value: '2601.00042' }]);
+    const thread = fake.threads.at(-1)!;
+    expect(thread.name).not.toMatch(/[\u202A-\u202E\u2066-\u2069\n]/u);
+    expect(thread.name.length).toBeLessThanOrEqual(100);
+    expect(thread.name).not.toMatch(/[\uD800-\uDBFF]$|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/u);
+    for (const message of fake.messages) expect(JSON.stringify(message)).not.toMatch(/\\u202[a-e]|[\u202A-\u202E]/iu);
+    const ref = fake.interaction.autocomplete({ subcommand: 'show', options: [{ name: 'paper', type: 3, value: 'evil', focused: true }] });
+    const choices = ((await fake.waitForCallback(ref.token)).data as ReplyData).choices!;
+    const choice = choices.find((c) => c.value === '2601.00042')!;
+    expect(choice.name).not.toMatch(/[\u202A-\u202E]/u);
+    expect(choice.name.length).toBeLessThanOrEqual(100);
+    expect(choice.name).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/u);
   });
 
   it("autocompletes unsubscribe from this channel's subscriptions", async () => {
@@ -275,6 +294,16 @@ describe('the Discord adapter against a fake Discord', () => {
     expect(text(allowed.data)).toMatch(/^Subscribed/);
     const listed = await command('daily', [{ name: 'action', type: 3, value: 'off' }], { permissions: MEMBER, userId: '700000000000000099' });
     expect(text(listed.data)).not.toMatch(/Only channel managers/);
+  });
+
+  it('refuses a mention that is not a Discord id (it would ping nobody), saying how to pick one', async () => {
+    const { command, stores, fake } = await discordBot();
+    for (const value of ['12345678901234567890123456', 'abc']) {
+      const refused = await command('subscribe', [{ name: 'topic', type: 3, value: 'diffusion' }, { name: 'mention', type: 9, value }], { permissions: MANAGER });
+      expect(refused.data.flags! & EPHEMERAL).toBe(EPHEMERAL);
+      expect(text(refused.data)).toMatch(/is not a Discord user id, so nobody would be pinged. Pick the user or role in the mention field/);
+    }
+    expect(await stores.subscriptions.list(`discord:${fake.channelId}`)).toEqual([]);
   });
 
   it('posts the scheduled daily post to its channel, waiting out a 429 and sending it exactly once', async () => {

@@ -352,10 +352,10 @@ describe('real messages', () => {
     const [list] = render(commandList(commandRegistry));
     expect(list!.embeds).toHaveLength(1);
     expect(list!.embeds[0]!.title).toBe('Paperboy commands');
-    expect(list!.embeds[0]!.description).toContain('• `/papers search <query>');
+    expect(list!.embeds[0]!.description).toContain('• `/papers search [query]');
     expect(list!.embeds[0]!.description).toMatch(/\n\n-# [^\n]+$/u);
     const [help] = render(commandHelp(commandRegistry.find((spec) => spec.name === 'search')!));
-    expect(help!.embeds[0]!.description).toMatch(/^`\/papers search <query>/u);
+    expect(help!.embeds[0]!.description).toMatch(/^`\/papers search \[query\]/u);
     expect(help!.embeds[0]!.fields!.length).toBeGreaterThan(0);
     expect(help!.embeds.at(-1)!.description).toContain('• `/papers search author:Hinton`');
   });
@@ -371,6 +371,23 @@ describe('escaping and mentions', () => {
     expect(escapeDiscordText('# h\n-# s\n- l\n> q\n12. n\n+ p')).toBe('\\# h\n\\-# s\n\\- l\n\\> q\n12\\. n\n\\+ p');
     expect(escapeDiscordText('@everyone @Here <@1> <#2> </a:3> <t:4> a < b')).toBe(`@${ZWSP}everyone @${ZWSP}Here <${ZWSP}@1> <${ZWSP}#2> <${ZWSP}/a:3> <${ZWSP}t:4> a < b`);
     expect(escapeDiscordText('code at https://github.com/a/b_c*d. Done')).toBe('code at <https://github.com/a/b_c*d>. Done');
+  });
+
+  it('keeps a closing parenthesis that belongs to a bare URL, and leaves one that closes the sentence', () => {
+    expect(escapeDiscordText('see http://x.example/(paren) now')).toBe('see <http://x.example/(paren)> now');
+    expect(escapeDiscordText('(see http://x.example/a)')).toBe('(see <http://x.example/a>)');
+    expect(escapeDiscordText('(see http://x.example/wiki/F_(x)).')).toBe('(see <http://x.example/wiki/F_(x)>).');
+    expect(escapeDiscordText('"http://x.example/q?a=1",')).toBe('"<http://x.example/q?a=1>",');
+  });
+
+  it('drops bidi overrides and isolates from every text it renders', () => {
+    const reversed = 'Attention \u202Edeen uoy lla si\u202C \u2067x\u2069 \u200Fok';
+    const rendered = JSON.stringify(render(message([
+      { kind: 'heading', text: reversed }, { kind: 'text', text: [reversed] }, { kind: 'fields', fields: [{ label: reversed, value: [reversed] }] },
+      { kind: 'actions', buttons: [{ actionId: 'r:x', label: reversed }] },
+    ], reversed)));
+    expect(rendered).not.toMatch(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u);
+    expect(rendered).toContain('deen uoy lla si');
   });
 
   it('renders a hostile paper title everywhere with no mention and no formatting, shown exactly as written', () => {

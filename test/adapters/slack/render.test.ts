@@ -183,6 +183,16 @@ describe('escaping and mentions', () => {
   const evil = 'Paper <!channel> <!here> <@U123> <#C42> <!subteam^S1> @everyone &amp; a < b > c';
   const escaped = 'Paper &lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;#C42&gt; &lt;!subteam^S1&gt; @everyone &amp;amp; a &lt; b &gt; c';
 
+  it('drops bidi overrides and isolates from every text it renders', () => {
+    const reversed = 'Attention \u202Edeen uoy lla si\u202C \u2067x\u2069 \u200Fok';
+    const rendered = JSON.stringify(renderSlackMessages(message([
+      { kind: 'heading', text: reversed }, { kind: 'text', text: [reversed] }, { kind: 'fields', fields: [{ label: reversed, value: [reversed] }] },
+      { kind: 'actions', buttons: [{ actionId: 'r:x', label: reversed }] },
+    ], reversed)));
+    expect(rendered).not.toMatch(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u);
+    expect(rendered).toContain('deen uoy lla si');
+  });
+
   it('escapes only &, < and >, exactly once', () => {
     expect(escapeSlackText('a & b < c > d "e" \'f\' &amp;')).toBe('a &amp; b &lt; c &gt; d "e" \'f\' &amp;amp;');
   });

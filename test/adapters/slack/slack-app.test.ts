@@ -161,6 +161,31 @@ describe('the Slack app (real Bolt against a fake Slack)', () => {
     expect(fake.calls.filter((c) => c.method === 'users.info').map((c) => c.args.user)).toEqual(['UADMIN', 'UOWNER', 'U0002']);
   });
 
+  it('takes a mention of a member or user group only as mention:, checks it is a Slack id, and reads other tokens as words', async () => {
+    const { driver, stores } = await slackBot({ managers: ['*'] });
+    const member = (await driver.command({ text: 'subscribe diffusion mention:<@U0123ABCD|ada>' })).json as Answer;
+    expect(member.text).toMatch(/mentioning user U0123ABCD\./);
+    const group = (await driver.command({ text: 'subscribe reasoning mention:<!subteam^S0456EFGH|@ml-team>' })).json as Answer;
+    expect(group.text).toMatch(/mentioning role S0456EFGH\./);
+    const refused = [
+      'subscribe robots mention:@everyone',
+      'subscribe robots mention:<!channel>',
+      'subscribe robots mention:role:abc',
+      'subscribe robots mention:user:12345678901234567890123456',
+      'subscribe robots mention:@ada',
+    ];
+    for (const text of refused) {
+      const answer = (await driver.command({ text })).json as Answer;
+      expect(answer.response_type, text).toBe('ephemeral');
+      expect(answer.text, text).toMatch(/never pings a whole channel|is not a Slack (user|role) id|needs an id, not a name|is not someone to mention/);
+    }
+    expect((await stores.subscriptions.list(`slack:${CHANNEL}`)).map((s) => s.topic)).toEqual(['diffusion', 'reasoning']);
+    // A user token in a search is the name it shows, not an option.
+    const search = (await driver.command({ text: 'search <@U12345|reasoning> llm' })).json as Answer;
+    expect(search.text).not.toMatch(/has no option/);
+    expect(search.response_type).toBe('in_channel');
+  });
+
   it('renders a paper whose title tries to ping everyone as plain text', async () => {
     const { fake, driver, library } = await slackBot();
     await addPapers(library, [createPaper({
