@@ -7,11 +7,11 @@ import { ActionCodec } from './commands/framework/actions.ts';
 import type { BotStatus, CommandResult, AnyCommandSpec } from './commands/framework/command-spec.ts';
 import { Dispatcher } from './commands/framework/dispatcher.ts';
 import type { BotInbound, InboundContext } from './commands/framework/inbound.ts';
-import { thinkingMessage, threadNote } from './commands/presenters/discussion.ts';
+import { thinkingMessage } from './commands/presenters/discussion.ts';
 import { commandRegistry } from './commands/registry.ts';
 import { ArgumentSuggester } from './commands/framework/suggest.ts';
 import { createPostPresenter } from './commands/presenters/posts.ts';
-import type { OutgoingMessage } from './src/chat/message.ts';
+import { textMessage, type OutgoingMessage } from './src/chat/message.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
 import { encodeRef, type ThreadMessage, type ThreadRef } from './src/chat/refs.ts';
 import { ChannelGoneError } from './src/delivery/platform-errors.ts';
@@ -122,7 +122,7 @@ export function createBot(options: BotOptions): Bot {
   const opener = new DiscussionOpener();
   let stopping = false;
   const noThreads = (): CommandResult => ({
-    reply: { ...threadNote('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' },
+    reply: { ...textMessage('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' },
     outcome: 'user-error',
   });
 
@@ -158,7 +158,7 @@ export function createBot(options: BotOptions): Bot {
       if (!(error instanceof ChannelGoneError)) {
         // The discussion stays claimed with what was posted: the next attempt continues it, never a second card.
         log.error({ paperId, channel: where.channel.channelId, error: String(error) }, 'could not open a discussion thread');
-        return { reply: { ...threadNote('Sorry, the thread could not be opened just now. Try /papers discuss again in a moment: it continues where this stopped.'), visibility: 'user' }, outcome: 'failed' };
+        return { reply: { ...textMessage('Sorry, the thread could not be opened just now. Try /papers discuss again in a moment: it continues where this stopped.'), visibility: 'user' }, outcome: 'failed' };
       }
       opened = { refused: error.reason };
     }
@@ -166,14 +166,14 @@ export function createBot(options: BotOptions): Bot {
       // Not a passing failure: the bot may not post or open threads here, and retrying will not change that.
       log.warn({ paperId, channel: where.channel.channelId, reason: opened.refused }, 'not allowed to open a discussion thread here');
       const text = `I cannot post or open a thread in this channel (${opened.refused}). Ask an admin to let Paperboy send messages and create threads here.`;
-      return { reply: { ...threadNote(text), visibility: 'user' }, outcome: 'user-error' };
+      return { reply: { ...textMessage(text), visibility: 'user' }, outcome: 'user-error' };
     }
     if ('unavailable' in opened) return noThreads();
     if ('pending' in opened) {
-      return { reply: { ...threadNote(`The thread for "${title}" is being opened right now; it will appear in a moment.`), visibility: 'user' }, outcome: 'ok' };
+      return { reply: { ...textMessage(`The thread for "${title}" is being opened right now; it will appear in a moment.`), visibility: 'user' }, outcome: 'ok' };
     }
     return {
-      reply: { ...threadNote(`${opened.created ? 'Opened a thread' : 'There is already a thread'} for "${title}". Ask there: mention @paperboy with a question.`), visibility: 'user' },
+      reply: { ...textMessage(`${opened.created ? 'Opened a thread' : 'There is already a thread'} for "${title}". Ask there: mention @paperboy with a question.`), visibility: 'user' },
       outcome: 'ok',
       thread: { ref: opened.thread, title },
     };
@@ -196,14 +196,14 @@ export function createBot(options: BotOptions): Bot {
     if (state === 'open') return result;
     const title = result.thread?.title ?? 'this paper';
     if (state === 'unarchived') {
-      return { ...result, reply: { ...threadNote(`The thread for "${title}" had been archived; I reopened it. Continue there.`), visibility: 'user' } };
+      return { ...result, reply: { ...textMessage(`The thread for "${title}" had been archived; I reopened it. Continue there.`), visibility: 'user' } };
     }
     const discussion = await stores.discussions.byThread(encodeRef(thread));
     if (!discussion) return result;
     await stores.discussions.remove(discussion.channel, discussion.paperId);
     const reopened = await complete(await dispatcher.dispatch({ ...where, command: 'discuss', args: discussion.paperId }), where);
     if (reopened.outcome !== 'ok' || !reopened.thread) return reopened;
-    return { ...reopened, reply: { ...threadNote(`The earlier thread for "${title}" was deleted or locked, so I opened a new one.`), visibility: 'user' } };
+    return { ...reopened, reply: { ...textMessage(`The earlier thread for "${title}" was deleted or locked, so I opened a new one.`), visibility: 'user' } };
   }
 
   return {

@@ -5,7 +5,8 @@ import { outline } from '../src/fulltext/paper-text.ts';
 import { withinDeadline } from '../src/util/deadline.ts';
 import { defineCommand } from './framework/command-spec.ts';
 import { paperView } from './presenters/paper-view.ts';
-import { discussionSeed, threadNote } from './presenters/discussion.ts';
+import { discussionSeed } from './presenters/discussion.ts';
+import { textMessage } from '../src/chat/message.ts';
 import { fullCard, paperFallback } from './presenters/paper.ts';
 import { paperArgument, resolvePaper } from './framework/validators.ts';
 
@@ -32,7 +33,7 @@ export const discussCommand = defineCommand({
     if (existing && !isPendingThread(existing.thread)) {
       const count = `${existing.replyCount} ${existing.replyCount === 1 ? 'reply' : 'replies'}`;
       return {
-        reply: { ...threadNote(`"${paper.titleDisplay}" already has a thread here, opened ${existing.createdAt.slice(0, 10)} (${count}). Continue there.`), visibility: 'user' as const },
+        reply: { ...textMessage(`"${paper.titleDisplay}" already has a thread here, opened ${existing.createdAt.slice(0, 10)} (${count}). Continue there.`), visibility: 'user' as const },
         thread: { ref: decodeRef(existing.thread) as ThreadRef, title: paper.titleDisplay },
       };
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../../src/chat/errors.ts';
-import type { Block, OutgoingMessage } from '../../src/chat/message.ts';
+import { textMessage, type Block, type OutgoingMessage } from '../../src/chat/message.ts';
 import type { ActorRef, ChannelRef, ThreadMessage, ThreadRef } from '../../src/chat/refs.ts';
 import { encodeRef } from '../../src/chat/refs.ts';
 import { noMetrics, type CommandMetrics } from '../../src/metrics/metrics.port.ts';
@@ -104,7 +104,7 @@ export class Dispatcher {
       what,
     );
     const text = `Sorry, something went wrong on our side (error id ${errorId}). Please try again in a moment.`;
-    return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'channel' };
+    return textMessage(text);
   }
 
   /** Runs the command behind a pressed button, as the person who pressed it. */

@@ -3,14 +3,14 @@
  * and, when it asks the bot something (a mention, or a line starting with `ask`), answered from the paper:
  * its abstract and, when arXiv has it, its full text.
  */
-import type { OutgoingMessage } from '../../src/chat/message.ts';
+import { textMessage, type OutgoingMessage } from '../../src/chat/message.ts';
 import { encodeRef, type ThreadMessage } from '../../src/chat/refs.ts';
 import { classifyQuestion } from '../../src/discussions/answer.ts';
 import { askPaper, summarizePaper } from '../../src/discussions/ask-paper.ts';
 import type { CommandServices } from './command-spec.ts';
 import { cleanInput, MAX_INPUT_CHARS } from './dispatcher-input.ts';
 import { paperView } from '../presenters/paper-view.ts';
-import { answerMessage, summaryMessage, threadNote } from '../presenters/discussion.ts';
+import { answerMessage, summaryMessage } from '../presenters/discussion.ts';
 import { paperListMessage } from '../presenters/list.ts';
 
 /** Related papers offered when a thread asks for them. */
@@ -28,16 +28,16 @@ export async function handleThreadMessage(message: ThreadMessage, ctx: CommandSe
   if (discussion) await ctx.stores.discussions.recordReply(thread, message.at);
   const asksByWord = discussion !== undefined && ASK_PREFIX.test(message.text) && /\S/.test(message.text.replace(ASK_PREFIX, ''));
   if (!message.addressedToBot && !asksByWord) return undefined;
-  if (!discussion) return threadNote('I answer questions about a paper inside its thread. Open one with /papers discuss <paper>, then ask me there.');
-  if (message.text.length > MAX_INPUT_CHARS) return threadNote(`That question is too long (${message.text.length.toLocaleString('en')} characters); ask in under ${MAX_INPUT_CHARS.toLocaleString('en')}.`);
+  if (!discussion) return textMessage('I answer questions about a paper inside its thread. Open one with /papers discuss <paper>, then ask me there.');
+  if (message.text.length > MAX_INPUT_CHARS) return textMessage(`That question is too long (${message.text.length.toLocaleString('en')} characters); ask in under ${MAX_INPUT_CHARS.toLocaleString('en')}.`);
   const question = cleanInput(message.text).replace(BOT_MENTION, '').replace(ASK_PREFIX, '');
   const paper = await ctx.papers.get(discussion.paperId);
-  if (!paper) return threadNote(`The paper of this thread (${discussion.paperId}) is no longer in the corpus, so I cannot answer from it.`);
+  if (!paper) return textMessage(`The paper of this thread (${discussion.paperId}) is no longer in the corpus, so I cannot answer from it.`);
   const kind = classifyQuestion(question);
-  if (kind === 'empty') return threadNote('Ask me a question in words, e.g. @paperboy what dataset do they use?');
+  if (kind === 'empty') return textMessage('Ask me a question in words, e.g. @paperboy what dataset do they use?');
   if (kind === 'related') {
     const related = await ctx.papers.related(paper, THREAD_RELATED_COUNT);
-    if (related.length === 0) return threadNote(`No paper in the corpus is close enough to "${paper.titleDisplay}" yet.`);
+    if (related.length === 0) return textMessage(`No paper in the corpus is close enough to "${paper.titleDisplay}" yet.`);
     return paperListMessage({ title: `Papers like "${paper.titleDisplay}"`, views: related.map((p) => paperView(p, ctx)) });
   }
   const fullText = await ctx.fullText.forPaper(paper);

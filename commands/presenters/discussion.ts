@@ -2,7 +2,7 @@
  * Discussion threads to neutral messages: the seed that opens a paper's thread, the bot's answers in it,
  * and the list of a channel's threads.
  */
-import type { Block, Inline, OutgoingMessage } from '../../src/chat/message.ts';
+import { textMessage, type Block, type Inline, type OutgoingMessage } from '../../src/chat/message.ts';
 import { truncate } from '../../src/chat/text.ts';
 import type { Paper } from '../../src/corpus/paper.ts';
 import type { Discussion } from '../../src/store/discussion-store.port.ts';
@@ -79,14 +79,9 @@ export function discussionSeed(view: PaperView, related: readonly Paper[], fullT
   return { fallbackText: fallback, blocks, visibility: 'channel' };
 }
 
-/** A reply of the bot in a thread: one short paragraph. */
-export function threadNote(text: string): OutgoingMessage {
-  return { fallbackText: text, blocks: [{ kind: 'text', text: [text] }], visibility: 'channel' };
-}
-
 /** Posted at once when an answer takes a while; the answer then replaces it. */
 export function thinkingMessage(): OutgoingMessage {
-  return threadNote('Reading the paper… I will put the answer here in a moment.');
+  return textMessage('Reading the paper… I will put the answer here in a moment.');
 }
 
 /** Where a quote is: `§4.2 Implementation details`, `Abstract`, `AI summary`. */
