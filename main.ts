@@ -108,7 +108,8 @@ async function main(): Promise<number> {
     const actor = { platform: 'shell', userId: config.shell.user, displayName: config.shell.user, canManageChannel: true };
     const channel = { platform: 'shell', channelId: config.shell.channel };
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    const width = Math.min(process.stdout.columns ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
+    // A terminal that reports no size (0 columns, as some pseudo-terminals do) gets the default width, not a word per line.
+    const width = Math.min(process.stdout.columns || DEFAULT_WIDTH, DEFAULT_WIDTH);
     // One client for everything asked of arXiv (API, RSS, full texts), so arXiv's pace holds across them.
     const arxivHttp = createArxivHttp(config.sources, { clock, log });
     const fullText = new FullTextLibrary({

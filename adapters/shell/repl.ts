@@ -90,8 +90,10 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
     buttons = rendered.buttons;
     write(rendered.text);
   };
+  let closing = false;
   const prompt = (): void => {
-    if (config.interactive) rl.prompt();
+    // After quit, Ctrl-D or Ctrl-C no prompt: prompting again would resume the terminal and keep the process alive.
+    if (config.interactive && !closing) rl.prompt();
   };
 
   const platform = createShellPlatform((message, where) => {
@@ -200,6 +202,7 @@ export function createShellAdapter(config: ShellAdapterConfig): ShellAdapter {
 
   const closed = new Promise<void>((resolve) => {
     rl.on('close', () => {
+      closing = true;
       void queue.then(() => {
         if (config.interactive) write('');
         resolve();

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,59 @@ describe('the interactive terminal', () => {
     expect(run.stdout).toContain('There are no buttons to pick right now.');
     expect(run.stdout).toContain('Papers: 74');
   });
+});
+
+/** Whether util-linux `script` is here to give `npm start` a pseudo-terminal. */
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Runs `npm start` on a pseudo-terminal (util-linux `script`), so stdin and stdout are a TTY as when a person
+ * types: sends each line once the prompt is showing, then resolves when the process exits (or kills it and fails after 15 s).
+ */
+function npmStartOnTerminal(lines: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', 'npm start --silent', '/dev/null'], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, NO_COLOR: '1', SOURCES: '', TERM: 'dumb' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = 0;
+    const prompts = () => stdout.split('papers> ').length - 1;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      // Each line goes once a new prompt shows that the one before was answered.
+      if (sent < lines.length && prompts() > sent) {
+        child.stdin.write(lines[sent++]!);
+      }
+    });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`still running 15 s after start; output: ${stdout.slice(-400)}`)); }, 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(!hasScript)('the interactive terminal on a real TTY', () => {
+  it('leaves on quit: no new prompt, and the process exits', async () => {
+    const run = await npmStartOnTerminal(['search monge gap\r', 'quit\r']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps');
+    // The prompt after the answer, and none after quit.
+    expect(run.stdout.trimEnd().endsWith('quit')).toBe(true);
+  }, 30_000);
+
+  it('leaves on Ctrl-C at an empty prompt, and on Ctrl-D', async () => {
+    for (const key of ['\u0003', '\u0004']) {
+      const run = await npmStartOnTerminal([key]);
+      expect(run.code, JSON.stringify(key)).toBe(0);
+      expect(run.stdout.split('papers> ')).toHaveLength(2);
+    }
+  }, 45_000);
 });
 
 describe('starting with no network', () => {
