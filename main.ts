@@ -9,9 +9,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createBot } from './bot.ts';
-import { runOnce } from './adapters/shell/once.ts';
+import { readStartArguments, runOnce, START_USAGE } from './adapters/shell/once.ts';
 import { createShellAdapter } from './adapters/shell/repl.ts';
 import { chatAdapters } from './adapters/chat-adapters.ts';
 import { boundShutdown, guardProcess, nextSignal } from './adapters/process-guard.ts';
@@ -62,7 +61,11 @@ function transientLine(text: string): { clear(): void } {
 }
 
 async function main(): Promise<number> {
-  const cli = parseArgs({ options: { once: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const cli = readStartArguments(process.argv.slice(2));
+  if ('problem' in cli) {
+    process.stderr.write(`${cli.problem}\n${START_USAGE}\n`);
+    return 1;
+  }
   if (typeof process.loadEnvFile !== 'function') throw new ConfigError(`Paperboy needs Node.js 20.12 or newer (this is ${process.version}).`);
   try { process.loadEnvFile(); } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // no .env file: the environment alone configures the bot

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../../src/chat/message.ts';
+import { readStartArguments } from '../../../adapters/shell/once.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-shell-'));
@@ -34,6 +35,25 @@ function npmStart(args: string[], stdin?: string, env: Record<string, string> = 
   });
 }
 
+describe("npm start's command line", () => {
+  it('takes --once with one command and --json with it, and says what is wrong with anything else', () => {
+    expect(readStartArguments([])).toEqual({ values: { json: false } });
+    expect(readStartArguments(['--once', 'search diffusion', '--json'])).toEqual({ values: { once: 'search diffusion', json: true } });
+    const problems: [string[], RegExp][] = [
+      [['--bogus'], /^npm start has no option --bogus\.$/],
+      [['--once'], /^--once needs the command to run/],
+      [['--once', ''], /^--once needs the command to run/],
+      [['--once', 'status', '--once', 'help'], /^--once is given 2 times; run one command at a time\.$/],
+      [['--json'], /^--json goes with --once/],
+      [['search', 'diffusion'], /^"search" is not an option of npm start; to run one command: npm start -- --once "search diffusion"$/],
+    ];
+    for (const [argv, message] of problems) {
+      const read = readStartArguments(argv);
+      expect('problem' in read && read.problem, argv.join(' ')).toMatch(message);
+    }
+  });
+});
+
 describe('npm start -- --once', () => {
   it('runs one command and prints readable text', async () => {
     const run = await npmStart(['--once', 'search optimal transport']);
@@ -53,6 +73,14 @@ describe('npm start -- --once', () => {
     expect(message.fallbackText).toContain('The Monge Gap');
     expect(message.blocks[0]).toEqual({ kind: 'heading', text: 'The Monge Gap: A Regularizer to Learn All Transport Maps' });
     expect(message.visibility).toBe('channel');
+  });
+
+  it('prints what it takes, not Node internals, for a flag it does not know', async () => {
+    const run = await npmStart(['--onse', 'search diffusion']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('npm start has no option --onse.');
+    expect(run.stderr).toContain('npm start -- --once "search diffusion"');
+    expect(run.stderr).not.toMatch(/ERR_PARSE_ARGS|TypeError|at /);
   });
 
   it('exits 1 with the message on stderr for a user error', async () => {
