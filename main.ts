@@ -15,6 +15,7 @@ import { createShellAdapter } from './adapters/shell/repl.ts';
 import { chatAdapters } from './adapters/chat-adapters.ts';
 import { boundShutdown, guardProcess, nextSignal } from './adapters/process-guard.ts';
 import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
+import { corpusSummary } from './commands/presenters/bundled.ts';
 import { systemClock } from './src/clock.ts';
 import { ConfigError, readConfig } from './src/config.ts';
 import { createArxivHttp, createPaperSources } from './src/corpus/paper-sources.ts';
@@ -209,7 +210,7 @@ async function main(): Promise<number> {
       actor,
       channel,
       banner: [
-        `Paperboy ${version} · ${library.stats().papers.toLocaleString('en')} papers`,
+        `Paperboy ${version} · ${corpusSummary(library.stats(), config.sources.enabled)}`,
         'Type help, a command such as "search diffusion", a number to press a button, or quit (Ctrl-D).',
       ].join('\n'),
     });

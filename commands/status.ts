@@ -42,7 +42,7 @@ export const statusCommand = defineCommand({
     const stats = ctx.papers.stats();
     const sources = ctx.status.sources.length > 0 ? ctx.status.sources.join(', ') : `none configured (${CONNECT_A_SOURCE})`;
     const fields = [
-      { label: 'Papers', value: [`${corpusSummary(stats)}; ${stats.terms.toLocaleString('en')} indexed terms`] },
+      { label: 'Papers', value: [`${corpusSummary(stats, ctx.status.sources)}; ${stats.terms.toLocaleString('en')} indexed terms`] },
       { label: 'Sources', value: [sources] },
       { label: 'Up for', value: [`${elapsed(now.getTime() - ctx.status.startedAt.getTime())} (since ${ctx.status.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`] },
       { label: 'Version', value: [ctx.status.version] },

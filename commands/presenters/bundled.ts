@@ -26,12 +26,12 @@ export function missingFacts(
   return `The ${stats.bundled} papers here are the bundled ones, which have no ${either(lacking)} (title and abstract only); ${CONNECT_A_SOURCE} for papers that do.`;
 }
 
-/** One line on what the corpus is, for the first-start banner and `status`. */
-export function corpusSummary(stats: LibraryStats): string {
+/** One line on what the corpus is, for the first-start banner and `status`; `sources` are those configured. */
+export function corpusSummary(stats: LibraryStats, sources: readonly string[]): string {
   const papers = count(stats.papers, 'paper');
   if (stats.bundled === 0) return papers;
-  if (stats.bundled === stats.papers) {
-    return `${papers}, all bundled: titles and abstracts of the trending page, without dates, authors, arXiv ids or upvotes (${CONNECT_A_SOURCE} for those)`;
-  }
-  return `${papers} (${stats.bundled} of them bundled: title and abstract only)`;
+  if (stats.bundled < stats.papers) return `${papers} (${stats.bundled} of them bundled: title and abstract only)`;
+  const lacking = 'titles and abstracts of the trending page, without dates, authors, arXiv ids or upvotes';
+  if (sources.length > 0) return `${papers}, all bundled so far: ${lacking} (${either(sources)} will bring papers that have them)`;
+  return `${papers}, all bundled: ${lacking} (${CONNECT_A_SOURCE} for those)`;
 }

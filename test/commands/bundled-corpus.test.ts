@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { corpusSummary } from '../../commands/presenters/bundled.ts';
 import { createPaper } from '../../src/corpus/paper.ts';
 import { headingsOf, testBot, textOf } from '../helpers/bot.ts';
 import { addPapers } from '../helpers/library.ts';
@@ -57,6 +58,14 @@ describe('the bundled corpus says what it lacks', () => {
     const result = await bot.exec('search transport since:7d');
     expect(headingsOf(result.reply)).toEqual(['Sparse Transport Maps for Diffusion']);
     expect(textOf(result.reply)).not.toContain('bundled');
+  });
+
+  it('says the sources configured will bring what the bundled papers lack', async () => {
+    const bot = await testBot();
+    expect(corpusSummary(bot.library.stats(), [])).toMatch(/\(connect a source with SOURCES=hf-daily in \.env for those\)$/);
+    expect(corpusSummary(bot.library.stats(), ['hf-daily', 'arxiv-rss'])).toBe(
+      '74 papers, all bundled so far: titles and abstracts of the trending page, without dates, authors, arXiv ids or upvotes (hf-daily or arxiv-rss will bring papers that have them)',
+    );
   });
 
   it('reports in status what the corpus is', async () => {

@@ -95,7 +95,7 @@ describe('the interactive terminal', () => {
   it('answers a search, presses a numbered button, and quits cleanly', async () => {
     const run = await npmStart([], ['search monge gap', '4', 'quit', 'search never-reached'].join('\n'));
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Paperboy 0.1.0 · 74 papers');
+    expect(run.stdout).toContain('Paperboy 0.1.0 · 74 papers, all bundled: titles and abstracts of the trending page, without dates, authors, arXiv ids or upvotes (connect a source with SOURCES=hf-daily in .env for those)');
     expect(run.stdout).toContain('The Monge Gap: A Regularizer to Learn All Transport Maps');
     // Button 4 of the first card is Cite: its BibTeX follows.
     expect(run.stdout).toContain('@misc{');
