@@ -31,6 +31,7 @@ import { openLogger } from './src/logger.ts';
 import { commandRegistry } from './commands/registry.ts';
 import { LIBRARY_FILES, openPaperLibrary, type LibraryProgress } from './src/library/open-library.ts';
 import { SAVE_AFTER_CHANGES } from './src/scheduler/paper-sync.ts';
+import { DatabaseProblem } from './src/store/database-problem.ts';
 import { parseDatabaseUrl } from './src/store/database-url.ts';
 import { openStores } from './src/store/open-stores.ts';
 
@@ -240,7 +241,7 @@ main().then(
   (error: unknown) => {
     const clearLine = process.stderr.isTTY ? '\r\x1b[K' : ''; // over "Opening the database…", if it is showing
     const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(clearLine + (error instanceof ConfigError ? `${error.message}\n` : `Paperboy could not start: ${reason}\n`));
+    process.stderr.write(clearLine + (error instanceof ConfigError || error instanceof DatabaseProblem ? `${error.message}\n` : `Paperboy could not start: ${reason}\n`));
     process.exitCode = 1;
   },
 );

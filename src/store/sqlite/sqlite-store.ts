@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.ts';
 import { silentLogger, type Logger } from '../../logger.ts';
+import { DatabaseProblem } from '../database-problem.ts';
 import type { Stores } from '../store.ts';
 import { SqliteChannelSettingsStore } from './channel-settings.ts';
 import { SqliteDeliveryStore } from './deliveries.ts';
@@ -24,6 +25,8 @@ export const BUSY_TIMEOUT_MS = 5000;
 
 /** Options of {@link openSqliteStores}. */
 export interface SqliteStoreOptions {
+  /** How long to wait for another connection's lock (default {@link BUSY_TIMEOUT_MS}). */
+  busyTimeoutMs?: number;
   /** Where applied migrations and a refused WAL mode are logged (silent by default). */
   log?: Logger;
   /** Stamps `schema_migrations.applied_at` (the stores themselves only use the `Date`s they are given). */
@@ -55,6 +58,10 @@ export interface SqliteStoreOptions {
  * - `busy_timeout = 5000`: wait (blocking this process) up to {@link BUSY_TIMEOUT_MS} for another
  *   connection's write instead of failing at once.
  * - `foreign_keys = ON`: `shown_papers.delivery_key` must name a delivery.
+ *
+ * A file database is checked at start: `PRAGMA quick_check` (a damaged file refuses to start instead of
+ * failing every command later), then a write lock taken and given back (read-only or locked by another
+ * program). Each problem is a {@link DatabaseProblem} that says what to do.
  */
 export function openSqliteStores(path: string, options: SqliteStoreOptions = {}): Stores {
   const log = (options.log ?? silentLogger).child({ module: 'store', file: path });
@@ -62,17 +69,22 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
 
-  const db = new Database(path);
+  let db: Database.Database | undefined;
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db = new Database(path);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
+    if (!inMemory) checkIntegrity(db, path);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (!inMemory && mode !== 'wal') log.warn({ journalMode: mode }, 'SQLite refused WAL mode; using its journal instead');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     applyMigrations(db, { now: () => clock.now(), log, file: path });
+    // Every store writes: a database this process may not write, or one another program holds, fails here, not at the first command.
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
   } catch (error) {
-    db.close();
-    throw error;
+    db?.close();
+    throw inMemory ? error : problemAt(path, error);
   }
   const openedFile = inMemory ? undefined : statSync(path);
   let checkpointer: Checkpointer | undefined;
@@ -109,4 +121,40 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
       if (db.open) db.close();
     },
   };
+}
+
+/** SQLite's `quick_check`: pages, records and indexes consistent (not the slower `integrity_check` of every value). */
+function checkIntegrity(db: Database.Database, path: string): void {
+  const rows = db.pragma('quick_check') as { quick_check: string }[];
+  const problems = rows.map((row) => row.quick_check).filter((line) => line !== 'ok');
+  if (problems.length > 0) throw damaged(path, problems.join('; ').replace(/\s+/g, ' ').slice(0, 200));
+}
+
+function damaged(path: string, detail: string): DatabaseProblem {
+  return new DatabaseProblem(
+    `The database ${path} is damaged (${detail}). Restore it from a backup, or move it aside to start with an empty one ` +
+      `(mv ${path} ${path}.damaged): papers are then loaded again, but channel settings, subscriptions and reading lists start empty.`,
+  );
+}
+
+/** What an error while opening the database means for the person starting Paperboy. */
+function problemAt(path: string, error: unknown): unknown {
+  const code = (error as { code?: string }).code ?? '';
+  if (error instanceof DatabaseProblem) return error;
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT_')) {
+    return damaged(path, error instanceof Error ? error.message : code);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code.startsWith('SQLITE_CANTOPEN_')) {
+    return new DatabaseProblem(
+      `The database ${path} cannot be written by this user, and Paperboy writes to it (settings, posts, papers). ` +
+        `Make the file and its folder writable (chmod u+w ${path} ${dirname(path)}), or set DATA_DIR to a folder this user can write.`,
+    );
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new DatabaseProblem(
+      `The database ${path} is locked by another program (another Paperboy, npm run import, or a sqlite3 shell in a transaction). ` +
+        'Stop it or let it finish, then start again.',
+    );
+  }
+  return error;
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,6 +161,21 @@ describe.skipIf(!hasScript)('the interactive terminal on a real TTY', () => {
       expect(run.stdout.split('papers> ')).toHaveLength(2);
     }
   }, 45_000);
+});
+
+describe('starting on a database it cannot use', () => {
+  it('says what to do with a damaged database, on one line, and exits 1', async () => {
+    const damaged = mkdtempSync(join(tmpdir(), 'paperboy-damaged-'));
+    try {
+      writeFileSync(join(damaged, 'paperboy.db'), 'not a database at all, but long enough to have a header. '.repeat(100));
+      const run = await npmStart([], '', { DATA_DIR: damaged });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^The database \S+paperboy\.db is damaged \(file is not a database\)\. Restore it from a backup, or move it aside/);
+      expect(run.stderr).not.toMatch(/could not start|SqliteError|at /);
+    } finally {
+      rmSync(damaged, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('starting with no network', () => {
