@@ -33,6 +33,27 @@ export function clean(text: string): string {
   return withoutBidiControls(text.replace(/\r\n?/gu, '\n').replace(CONTROL, '')).replace(LONE_SURROGATE, '\uFFFD');
 }
 
+/** One character as UTF-8 percent escapes (also `(` and `)`, which `encodeURIComponent` leaves alone). */
+function percentEncode(char: string): string {
+  return encodeURIComponent(char).replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * A URL usable in a platform's link syntax and URL fields, or `undefined` when it is not an absolute http(s)
+ * URL with a host, or is longer than `max`. The characters of `unsafe` (those that could end the link it is in,
+ * which differ by platform) are percent-encoded.
+ */
+export function safeUrl(raw: string, max: number, unsafe: RegExp): string | undefined {
+  const url = clean(raw).trim().replace(unsafe, percentEncode);
+  if (url.length > max || !/^https?:\/\//iu.test(url)) return undefined;
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Cleaned text on one line, whitespace collapsed. */
 export function oneLine(text: string): string {
   return clean(text).replace(/\s+/gu, ' ').trim();

@@ -40,11 +40,6 @@ describe('import boundaries', () => {
     );
     expect(offenders).toEqual([]);
   });
-
-  it('never reads the shared folder at run time (users do not have it)', () => {
-    const offenders = sourceFiles(join(root, 'src')).filter((file) => readFileSync(file, 'utf8').includes('../shared'));
-    expect(offenders.map((f) => relative(root, f))).toEqual([]);
-  });
 });
 
 describe('dependencies', () => {

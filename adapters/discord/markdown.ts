@@ -4,7 +4,7 @@
  * adapters/text-pieces.ts; this is Discord's escaping, marks, URL rule and renderer.
  */
 import type { Inline } from '../../src/chat/message.ts';
-import { clean, mergePieces, oneLine, piecesFor, sameStyle, trimPieces, type Piece as TextPiece, type Style } from '../text-pieces.ts';
+import { clean, mergePieces, oneLine, piecesFor, safeUrl as safeUrlFor, sameStyle, trimPieces, type Piece as TextPiece, type Style } from '../text-pieces.ts';
 import { MAX_URL } from './limits.ts';
 
 export { oneLine, trimPieces };
@@ -93,25 +93,12 @@ export interface Piece extends TextPiece {
 
 const MARK: Record<Style, string> = { bold: '**', italic: '*', code: '' };
 
-/** One character as UTF-8 percent escapes (also `(` and `)`, which `encodeURIComponent` leaves alone). */
-function percentEncode(char: string): string {
-  return encodeURIComponent(char).replace(/[()]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 /**
- * A URL usable in a masked link, an autolink or a `url` field, or `undefined` when it is not an absolute http(s)
- * URL with a host, or is longer than `max`. Whitespace, brackets, parentheses, quotes and backslashes are
- * percent-encoded, so the URL cannot end the link it is in.
+ * A URL usable in a masked link, an autolink or a `url` field, or `undefined` (see adapters/text-pieces.ts): whitespace,
+ * brackets, parentheses, quotes and backslashes are percent-encoded, so the URL cannot end the link it is in.
  */
 export function safeUrl(raw: string, max = MAX_URL): string | undefined {
-  const url = clean(raw).trim().replace(URL_UNSAFE, percentEncode);
-  if (url.length > max || !/^https?:\/\//iu.test(url)) return undefined;
-  try {
-    const parsed = new URL(url);
-    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '' ? url : undefined;
-  } catch {
-    return undefined;
-  }
+  return safeUrlFor(raw, max, URL_UNSAFE);
 }
 
 /** Inline spans as pieces; a link without text shows its URL; an unusable URL leaves plain text. */

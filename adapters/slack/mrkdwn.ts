@@ -4,7 +4,7 @@
  * rule and renderer.
  */
 import type { Inline } from '../../src/chat/message.ts';
-import { clean, mergePieces, oneLine, piecesFor, sameStyle, trimPieces, type Piece, type Style } from '../text-pieces.ts';
+import { clean, mergePieces, oneLine, piecesFor, safeUrl as safeUrlFor, sameStyle, trimPieces, type Piece, type Style } from '../text-pieces.ts';
 import { MAX_BUTTON_URL } from './limits.ts';
 
 export { clean, oneLine, trimPieces, type Piece };
@@ -20,18 +20,11 @@ export function escapeSlackText(text: string): string {
 const MARK: Record<Style, string> = { bold: '*', italic: '_', code: '`' };
 
 /**
- * A URL safe inside `<url|text>` and in `url` fields, or `undefined` when it is not an absolute http(s) URL or is
- * longer than `max`. `|`, `<`, `>` and whitespace are percent-encoded, so the URL cannot end the link token.
+ * A URL safe inside `<url|text>` and in `url` fields, or `undefined` (see adapters/text-pieces.ts): `|`, `<`, `>` and
+ * whitespace are percent-encoded, so the URL cannot end the link token.
  */
 export function safeUrl(raw: string, max: number): string | undefined {
-  const url = clean(raw).trim().replace(/[\s|<>]/gu, (c) => encodeURIComponent(c));
-  if (url.length > max || !/^https?:\/\//iu.test(url)) return undefined;
-  try {
-    const parsed = new URL(url);
-    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '' ? url : undefined;
-  } catch {
-    return undefined;
-  }
+  return safeUrlFor(raw, max, /[\s|<>]/gu);
 }
 
 export function toPieces(inline: readonly Inline[]): Piece[] {

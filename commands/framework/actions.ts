@@ -4,7 +4,10 @@ import { UserError } from '../../src/chat/errors.ts';
 /** Button ids must fit Discord's 100-character custom ids with room for an adapter prefix. */
 export const MAX_ACTION_ID_CHARS = 80;
 
-/** Where button state too long for an id is kept; a later issue persists it in the database. */
+/**
+ * Where button state too long for an id is kept. In memory: such a button (More on a long search) is
+ * forgotten at a restart, and pressing it then says it expired and what to run instead.
+ */
 export interface ActionStore {
   put(payload: string): string;
   get(key: string): string | undefined;

@@ -155,6 +155,21 @@ describe('keeping the index in step with the corpus', () => {
     expect((await search.search({ text: 'marsupial' })).total).toBe(0);
   });
 
+  it('scores up to 32 query words (one bit each of a Uint32 mask), and refuses a plan for more', () => {
+    // 32 words at least four edits apart from each other, so no typo allowance joins two of them.
+    const letter = (n: number) => String.fromCharCode(97 + (n % 26));
+    const words = Array.from({ length: 32 }, (_, i) => `${letter(i).repeat(4)}${letter(i < 26 ? i : i + 3).repeat(4)}`);
+    const index = PaperIndex.build([
+      { id: 'all', title: words.join(' '), keywords: [], abstract: '', authors: [] },
+      { id: 'most', title: words.slice(0, 31).join(' '), keywords: [], abstract: '', authors: [] },
+    ]);
+    index.configureQueries({ maxTerms: 32 });
+    const page = index.search({ text: words.join(' ') });
+    // The 32nd word (the sign bit) counts: only the paper with every word is an all-words match.
+    expect(page.hits.map((h) => [h.id, h.matchedWords])).toEqual([['all', 32]]);
+    expect(() => index.configureQueries({ maxTerms: 33 })).toThrow(RangeError);
+  });
+
   it('updates upvotes for filters without re-indexing text', async () => {
     const index = PaperIndex.build([{ id: 'a', title: 'graph kernels', keywords: [], abstract: '', authors: [], upvotes: 1 }]);
     expect(index.search({ text: 'graph', filters: { minUpvotes: 10 } }).total).toBe(0);
