@@ -28,5 +28,5 @@ it('says what it is doing while it opens the database and loads the papers, then
   await prompt;
   child.stdin.write('\u0004'); // Ctrl-D leaves
   expect(await exited).toBe(0);
-  expect(screen).toMatch(/^Opening the database and loading papers…\r\u001b\[KPaperboy \d+\.\d+\.\d+ · 74 papers\r\n/);
+  expect(screen).toMatch(/^Opening the database and loading papers…\r\u001b\[KPaperboy \d+\.\d+\.\d+ · 74 papers, all bundled: [^\r\n]+\r\n/);
 }, 30_000);
