@@ -4,18 +4,15 @@
  * adapters, stores and clock; tests and the benchmark build it with fakes and a manual clock.
  */
 import { ActionCodec } from './commands/framework/actions.ts';
-import type { BotStatus, CommandResult, AnyCommandSpec } from './commands/framework/command-spec.ts';
+import type { AnyCommandSpec, BotStatus } from './commands/framework/command-spec.ts';
+import { createDiscussionThreads } from './commands/framework/discussion-threads.ts';
 import { Dispatcher } from './commands/framework/dispatcher.ts';
-import type { BotInbound, InboundContext } from './commands/framework/inbound.ts';
+import { createInbound, type BotInbound } from './commands/framework/inbound.ts';
 import { thinkingMessage } from './commands/presenters/discussion.ts';
 import { commandRegistry } from './commands/registry.ts';
 import { ArgumentSuggester } from './commands/framework/suggest.ts';
 import { createPostPresenter } from './commands/presenters/posts.ts';
-import { textMessage, type OutgoingMessage } from './src/chat/message.ts';
 import type { ChatPlatform } from './src/chat/platform.port.ts';
-import { encodeRef, type ThreadMessage, type ThreadRef } from './src/chat/refs.ts';
-import { ChannelGoneError } from './src/delivery/platform-errors.ts';
-import { DiscussionOpener } from './src/discussions/open-thread.ts';
 import { createThreadAnswers } from './src/discussions/thread-answers.ts';
 import { FullTextLibrary } from './src/fulltext/full-text-library.ts';
 import type { PaperWriter } from './src/llm/paper-writer.ts';
@@ -67,7 +64,6 @@ export interface BotOptions {
 
 /** A wired bot. */
 export interface Bot extends BotInbound {
-  dispatcher: Dispatcher;
   jobs: JobLoop;
   dailyPosts: DailyPosts;
   subscriptionPosts: SubscriptionPosts;
@@ -119,103 +115,19 @@ export function createBot(options: BotOptions): Bot {
       nextRuns: () => jobs.nextRuns(),
     },
   }, registry, options.metrics);
-  const opener = new DiscussionOpener();
   let stopping = false;
-  const noThreads = (): CommandResult => ({
-    reply: { ...textMessage('Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.'), visibility: 'user' },
-    outcome: 'user-error',
+  const threads = createDiscussionThreads({
+    platformFor: (platform) => options.platformFor?.(platform), ensure: (request) => delivery.ensure(request), discussions: stores.discussions,
+    clock, log: log.child({ part: 'discussions' }),
   });
-
   const answerInThread = createThreadAnswers({
     delivery, platformFor: (platform) => options.platformFor?.(platform), log, thinking: thinkingMessage(),
     ...(options.thinkingAfterMs !== undefined ? { thinkingAfterMs: options.thinkingAfterMs } : {}),
   });
 
-  /**
-   * A message in a thread: counted, and a question to the bot answered. When the adapter names the message, the
-   * answer is posted here, once (see thread-answers.ts); otherwise it is returned for the adapter to show (the terminal).
-   */
-  async function threadMessage(message: ThreadMessage): Promise<OutgoingMessage | undefined> {
-    const answer = dispatcher.threadMessage(message);
-    if (message.messageId === undefined) return answer;
-    await answerInThread({ ...message, messageId: message.messageId }, answer);
-    return undefined;
-  }
-
-  /** Carries out what a result asks beyond its reply: opening a discussion thread. */
-  async function complete(result: CommandResult, where: InboundContext): Promise<CommandResult> {
-    if (!result.discussion) return result.thread ? reopenExisting(result, result.thread.ref, where) : result;
-    const platform = options.platformFor?.(where.channel.platform);
-    if (!platform) return noThreads();
-    const { paperId, title, seed } = result.discussion;
-    let opened: Awaited<ReturnType<DiscussionOpener['open']>>;
-    try {
-      opened = await opener.open({
-        platform, ensure: (request) => delivery.ensure(request), store: stores.discussions,
-        channel: where.channel, opener: where.actor, paperId, title, card: result.reply, seed, at: clock.now(),
-      });
-    } catch (error) {
-      if (!(error instanceof ChannelGoneError)) {
-        // The discussion stays claimed with what was posted: the next attempt continues it, never a second card.
-        log.error({ paperId, channel: where.channel.channelId, error: String(error) }, 'could not open a discussion thread');
-        return { reply: { ...textMessage('Sorry, the thread could not be opened just now. Try /papers discuss again in a moment: it continues where this stopped.'), visibility: 'user' }, outcome: 'failed' };
-      }
-      opened = { refused: error.reason };
-    }
-    if ('refused' in opened) {
-      // Not a passing failure: the bot may not post or open threads here, and retrying will not change that.
-      log.warn({ paperId, channel: where.channel.channelId, reason: opened.refused }, 'not allowed to open a discussion thread here');
-      const text = `I cannot post or open a thread in this channel (${opened.refused}). Ask an admin to let Paperboy send messages and create threads here.`;
-      return { reply: { ...textMessage(text), visibility: 'user' }, outcome: 'user-error' };
-    }
-    if ('unavailable' in opened) return noThreads();
-    if ('pending' in opened) {
-      return { reply: { ...textMessage(`The thread for "${title}" is being opened right now; it will appear in a moment.`), visibility: 'user' }, outcome: 'ok' };
-    }
-    return {
-      reply: { ...textMessage(`${opened.created ? 'Opened a thread' : 'There is already a thread'} for "${title}". Ask there: mention @paperboy with a question.`), visibility: 'user' },
-      outcome: 'ok',
-      thread: { ref: opened.thread, title },
-    };
-  }
-
-  /**
-   * An existing discussion's thread where threads can close (Discord): unarchived if archived, and said so;
-   * if it was deleted or locked, the discussion is forgotten and a new thread opened in its place.
-   */
-  async function reopenExisting(result: CommandResult, thread: ThreadRef, where: InboundContext): Promise<CommandResult> {
-    const platform = options.platformFor?.(where.channel.platform);
-    if (!platform?.reopenThread) return result;
-    let state: Awaited<ReturnType<NonNullable<ChatPlatform['reopenThread']>>>;
-    try {
-      state = await platform.reopenThread(thread);
-    } catch (error) {
-      log.warn({ thread: encodeRef(thread), error: String(error) }, 'could not check whether a discussion thread is open');
-      return result;
-    }
-    if (state === 'open') return result;
-    const title = result.thread?.title ?? 'this paper';
-    if (state === 'unarchived') {
-      return { ...result, reply: { ...textMessage(`The thread for "${title}" had been archived; I reopened it. Continue there.`), visibility: 'user' } };
-    }
-    const discussion = await stores.discussions.byThread(encodeRef(thread));
-    if (!discussion) return result;
-    await stores.discussions.remove(discussion.channel, discussion.paperId);
-    const reopened = await complete(await dispatcher.dispatch({ ...where, command: 'discuss', args: discussion.paperId }), where);
-    if (reopened.outcome !== 'ok' || !reopened.thread) return reopened;
-    return { ...reopened, reply: { ...textMessage(`The earlier thread for "${title}" was deleted or locked, so I opened a new one.`), visibility: 'user' } };
-  }
-
   return {
-    dispatcher, jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery,
-    command: async (line, where) => complete(await dispatcher.dispatchLine(line, where), where),
-    press: async (actionId, where) => complete(await dispatcher.pressButton(actionId, where), where),
-    threadMessage,
-    async suggest(command, argument, partial, channel) {
-      const spec = registry.find((s) => s.name === command);
-      const wanted = spec && Object.hasOwn(spec.arguments, argument) ? spec.arguments[argument] : undefined;
-      return wanted ? suggester.suggest(wanted, partial, channel) : [];
-    },
+    jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery,
+    ...createInbound({ dispatcher, threads, answerInThread, suggester, registry }),
     async start() {
       await delivery.resumeUnfinished();
       // Papers imported while the bot was down reach subscriptions now.

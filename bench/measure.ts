@@ -142,9 +142,9 @@ if (process.argv.includes('--plans')) {
   }
 }
 
-/** End to end: the dispatcher parses and validates, the command searches and builds cards, the terminal renders. */
+/** End to end: the bot's inbound side parses and validates, the command searches and builds cards, the terminal renders. */
 async function measureCommands(): Promise<Percentiles> {
-  const { dispatcher } = createBot({
+  const bot = createBot({
     clock: systemClock, log: silentLogger, library: search, stores, senderFor: () => undefined,
     status: { startedAt: new Date(), version: 'bench', sources: [] }, defaultTimeZone: 'UTC',
   });
@@ -156,7 +156,7 @@ async function measureCommands(): Promise<Percentiles> {
   index.configureQueries({}); // default plan, empty expansion cache: the timed queries start cold
   const once = async (text: string): Promise<number> => {
     const start = performance.now();
-    const result = await dispatcher.dispatchLine(`search ${text}`, where);
+    const result = await bot.command(`search ${text}`, where);
     renderMessage(result.reply, { color: false });
     return performance.now() - start;
   };

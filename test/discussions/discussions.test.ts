@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createShellAdapter } from '../../adapters/shell/repl.ts';
-import type { ThreadRef } from '../../src/chat/refs.ts';
 import { ChannelGoneError, RateLimitedError } from '../../src/delivery/platform-errors.ts';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Stores } from '../../src/store/store.ts';
@@ -18,27 +17,10 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The test bot driven through its inbound API, as an adapter would (so `discuss` opens real threads). */
-async function threadBot(options: Parameters<typeof testBot>[0] = {}) {
-  const bot = await testBot(options);
-  const where = (channelId = 'C1') => ({
-    actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: true },
-    channel: { platform: 'test', channelId },
-    receivedAt: bot.clock.now(),
-  });
-  return {
-    ...bot,
-    discuss: (line: string, channelId?: string) => bot.bot.command(line, where(channelId)),
-    press: (actionId: string) => bot.bot.press(actionId, where()),
-    say: (thread: ThreadRef, text: string, addressedToBot = /^@paperboy/i.test(text)) =>
-      bot.bot.threadMessage({ thread, actor: where().actor, text, at: bot.clock.now(), addressedToBot }),
-  };
-}
-
 describe('discuss', () => {
   it('posts the card, opens its thread seeded with TL;DR, abstract, key terms, related papers and links', async () => {
-    const bot = await threadBot({ withSources: true });
-    const result = await bot.discuss('discuss 2501.12948');
+    const bot = await testBot({ withSources: true });
+    const result = await bot.exec('discuss 2501.12948');
     expect(result.outcome).toBe('ok');
     expect(result.reply.visibility).toBe('user');
     expect(result.reply.fallbackText).toBe('Opened a thread for "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning". Ask there: mention @paperboy with a question.');
@@ -58,9 +40,9 @@ describe('discuss', () => {
   });
 
   it('links to the open thread instead of opening a second one, from the command and the Discuss button', async () => {
-    const bot = await threadBot();
-    const first = await bot.discuss('discuss monge gap');
-    const again = await bot.discuss('discuss The Monge Gap: A Regularizer to Learn All Transport Maps');
+    const bot = await testBot();
+    const first = await bot.exec('discuss monge gap');
+    const again = await bot.exec('discuss The Monge Gap: A Regularizer to Learn All Transport Maps');
     expect(again.reply.fallbackText).toMatch(/^"The Monge Gap: A Regularizer to Learn All Transport Maps" already has a thread here, opened \d{4}-\d\d-\d\d \(0 replies\)\. Continue there\.$/);
     expect(again.thread?.ref).toEqual(first.thread?.ref);
     const card = await bot.exec('show monge gap');
@@ -68,13 +50,13 @@ describe('discuss', () => {
     expect((await bot.press(discuss.actionId)).thread?.ref).toEqual(first.thread?.ref);
     expect(bot.platform.threads).toHaveLength(1);
     // Another channel gets its own thread.
-    await bot.discuss('discuss monge gap', 'C2');
+    await bot.exec('discuss monge gap', 'C2');
     expect(bot.platform.threads).toHaveLength(2);
   });
 
   it('opens one thread when two people press Discuss at the same moment', async () => {
-    const bot = await threadBot();
-    const [a, b] = await Promise.all([bot.discuss('discuss monge gap'), bot.discuss('discuss monge gap')]);
+    const bot = await testBot();
+    const [a, b] = await Promise.all([bot.exec('discuss monge gap'), bot.exec('discuss monge gap')]);
     expect(bot.platform.threads).toHaveLength(1);
     expect(bot.platform.posts.filter((p) => p.threadId === undefined)).toHaveLength(1);
     expect([a.reply.fallbackText, b.reply.fallbackText].sort()[0]).toMatch(/^(Opened a thread|The thread for .* is being opened right now|There is already a thread)/);
@@ -82,10 +64,10 @@ describe('discuss', () => {
   });
 
   it('waits out a 429 on the first thread post and opens the thread with one card', async () => {
-    const bot = await threadBot();
+    const bot = await testBot();
     bot.platform.failNext('C1', new RateLimitedError(5000)); // the card
     bot.platform.failNext('C1', new RateLimitedError(5000)); // the seed, in the thread
-    const result = await bot.discuss('discuss monge gap');
+    const result = await bot.exec('discuss monge gap');
     expect(result.reply.fallbackText).toMatch(/^Opened a thread/);
     const [card, seed, ...more] = bot.platform.posts;
     expect(more).toEqual([]);
@@ -94,32 +76,32 @@ describe('discuss', () => {
   });
 
   it('keeps the card when opening fails after posting it: discuss again continues that thread, never a second card', async () => {
-    const bot = await threadBot();
+    const bot = await testBot();
     const startThread = bot.platform.startThread.bind(bot.platform);
     let broken = true;
     bot.platform.startThread = async (posted, title) => {
       if (broken) throw new Error('thread creation timed out');
       return startThread(posted, title);
     };
-    const first = await bot.discuss('discuss monge gap');
+    const first = await bot.exec('discuss monge gap');
     expect(first.outcome).toBe('failed');
     expect(first.reply.fallbackText).toContain('continues where this stopped');
     expect(bot.platform.posts).toHaveLength(1);
     expect((await bot.stores.discussions.list('test:C1'))[0]!.thread).toMatch(/^pending:/);
 
     broken = false;
-    const second = await bot.discuss('discuss monge gap');
+    const second = await bot.exec('discuss monge gap');
     expect(second.reply.fallbackText).toMatch(/^Opened a thread/);
     const [card, seed, ...more] = bot.platform.posts;
     expect(more).toEqual([]);
     expect(bot.platform.threads).toEqual([{ from: card!.id, title: 'The Monge Gap: A Regularizer to Learn All Transport Maps' }]);
     expect(seed!.threadId).toBe(second.thread!.ref.threadId);
-    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/already has a thread here/);
+    expect((await bot.exec('discuss monge gap')).reply.fallbackText).toMatch(/already has a thread here/);
     expect(bot.platform.posts).toHaveLength(2);
   });
 
   it('after a crash while opening, a new process continues the same claim once it is stale, finding the card already made', async () => {
-    const bot = await threadBot();
+    const bot = await testBot();
     const paperId = (await bot.library.search({ text: 'monge gap', limit: 1 })).papers[0]!.paper.id;
     const claim = await bot.stores.discussions.open({
       channel: 'test:C1', paperId, thread: 'pending:crashed', openedBy: 'test:U9',
@@ -132,36 +114,46 @@ describe('discuss', () => {
     await bot.stores.deliveries.setStatus(key, 'sending', bot.clock.now());
     bot.platform.seed({ channelId: 'C1', message: { fallbackText: 'card', blocks: [], visibility: 'channel' }, at: bot.clock.now(), key });
     // Within the first minutes the claim may still be another process's: wait.
-    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/being opened right now/);
+    expect((await bot.exec('discuss monge gap')).reply.fallbackText).toMatch(/being opened right now/);
     bot.clock.advance(3 * 60_000);
-    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/^Opened a thread/);
+    expect((await bot.exec('discuss monge gap')).reply.fallbackText).toMatch(/^Opened a thread/);
     expect(bot.platform.posts.map((p) => [p.threadId === undefined ? 'channel' : 'thread', p.message.fallbackText.slice(0, 10)])).toEqual([
       ['channel', 'card'], ['thread', 'Discussion'],
     ]);
   });
 
   it('releases the claim when the bot may not post the card, so a later discuss works', async () => {
-    const bot = await threadBot();
+    const bot = await testBot();
     bot.platform.failNext('C1', new ChannelGoneError('not_in_channel'));
-    expect((await bot.discuss('discuss monge gap')).outcome).toBe('user-error');
+    expect((await bot.exec('discuss monge gap')).outcome).toBe('user-error');
     expect(await bot.stores.discussions.list('test:C1')).toEqual([]);
     await bot.stores.channels.enable('test:C1');
-    expect((await bot.discuss('discuss monge gap')).reply.fallbackText).toMatch(/^Opened a thread/);
+    expect((await bot.exec('discuss monge gap')).reply.fallbackText).toMatch(/^Opened a thread/);
+  });
+
+  it('says where threads can be had when the platform has none (or is not running), and posts nothing', async () => {
+    const bot = await testBot();
+    (bot.platform.capabilities as { threads: boolean }).threads = false;
+    const result = await bot.exec('discuss monge gap');
+    expect(result.outcome).toBe('user-error');
+    expect(result.reply).toMatchObject({ visibility: 'user', fallbackText: 'Discussion threads need a chat platform: use the interactive terminal (npm start), Slack or Discord.' });
+    expect(bot.platform.posts).toHaveLength(0);
+    expect(await bot.stores.discussions.list('test:C1')).toEqual([]);
   });
 
   it('explains an unknown or ambiguous paper and opens nothing', async () => {
-    const bot = await threadBot();
-    expect((await bot.discuss('discuss 2501.99999')).reply.fallbackText).toMatch(/^No paper 2501.99999 in the corpus/);
-    expect((await bot.discuss('discuss test-time adaptation')).reply.fallbackText).toMatch(/^Which one\?/);
-    expect((await bot.discuss('discuss')).reply.fallbackText).toMatch(/^\/papers discuss needs <paper>: the paper to discuss/);
+    const bot = await testBot();
+    expect((await bot.exec('discuss 2501.99999')).reply.fallbackText).toMatch(/^No paper 2501.99999 in the corpus/);
+    expect((await bot.exec('discuss test-time adaptation')).reply.fallbackText).toMatch(/^Which one\?/);
+    expect((await bot.exec('discuss')).reply.fallbackText).toMatch(/^\/papers discuss needs <paper>: the paper to discuss/);
     expect(bot.platform.posts).toHaveLength(0);
   });
 });
 
 describe('in a paper thread', () => {
   it('counts replies, answers questions from the abstract, and offers related papers when asked', async () => {
-    const bot = await threadBot();
-    const { thread } = await bot.discuss('discuss monge gap');
+    const bot = await testBot();
+    const { thread } = await bot.exec('discuss monge gap');
     expect(await bot.say(thread!.ref, 'nice, we should try this on our maps')).toBeUndefined();
     const answer = await bot.say(thread!.ref, '@paperboy what regularizer do they introduce?');
     expect(answer!.fallbackText).toMatch(/^From the abstract of "The Monge Gap: A Regularizer to Learn All Transport Maps":\n“.*we introduce a regularizer, the Monge gap/);
@@ -179,8 +171,8 @@ describe('in a paper thread', () => {
   });
 
   it('answers bad questions plainly, and points elsewhere outside a paper thread', async () => {
-    const bot = await threadBot();
-    const { thread } = await bot.discuss('discuss monge gap');
+    const bot = await testBot();
+    const { thread } = await bot.exec('discuss monge gap');
     expect((await bot.say(thread!.ref, '@paperboy 🤔🤔'))!.fallbackText).toBe('Ask me a question in words, e.g. @paperboy what dataset do they use?');
     expect((await bot.say(thread!.ref, '@paperboy    '))!.fallbackText).toBe('Ask me a question in words, e.g. @paperboy what dataset do they use?');
     expect((await bot.say(thread!.ref, `@paperboy ${'why '.repeat(2600)}`))!.fallbackText).toMatch(/^That question is too long \(10,410 characters\)/);
@@ -189,8 +181,8 @@ describe('in a paper thread', () => {
   });
 
   it('answers /papers ask inside the thread like a mention, and says where to ask outside one', async () => {
-    const bot = await threadBot();
-    const { thread } = await bot.discuss('discuss monge gap');
+    const bot = await testBot();
+    const { thread } = await bot.exec('discuss monge gap');
     const where = { actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: false }, channel: { platform: 'test', channelId: 'C1' }, receivedAt: bot.clock.now() };
     const asked = await bot.bot.command('ask what regularizer do they introduce?', { ...where, thread: thread!.ref });
     expect(asked.outcome).toBe('ok');
@@ -203,7 +195,7 @@ describe('in a paper thread', () => {
   });
 
   it('says so when the thread\'s paper is no longer in the corpus', async () => {
-    const bot = await threadBot();
+    const bot = await testBot();
     await bot.stores.discussions.open({
       channel: 'test:C1', paperId: '2101.00001', thread: 'test:C1:t9', openedBy: 'test:U1',
       createdAt: bot.clock.now().toISOString(), replyCount: 0, lastActivityAt: bot.clock.now().toISOString(),
@@ -221,10 +213,10 @@ describe('discussions', () => {
     const library = await testLibrary({ now: '2025-01-24T10:00:00Z' });
     const stores = openSqliteStores(path);
     opened.push(stores);
-    const bot = await threadBot({ clock: library.clock, stores });
-    const monge = await bot.discuss('discuss monge gap');
+    const bot = await testBot({ clock: library.clock, stores });
+    const monge = await bot.exec('discuss monge gap');
     library.clock.advance(60 * 60_000);
-    const weight = await bot.discuss('discuss weight compander');
+    const weight = await bot.exec('discuss weight compander');
     await bot.say(weight.thread!.ref, 'first');
     library.clock.advance(30 * 60_000);
     await bot.say(monge.thread!.ref, 'one');
@@ -238,9 +230,9 @@ describe('discussions', () => {
 
     const reopened = openSqliteStores(path);
     opened.push(reopened);
-    const afterRestart = await threadBot({ clock: library.clock, stores: reopened });
+    const afterRestart = await testBot({ clock: library.clock, stores: reopened });
     expect((await afterRestart.exec('discussions')).reply.fallbackText).toBe((await bot.exec('discussions')).reply.fallbackText);
-    expect((await afterRestart.discuss('discuss monge gap')).thread?.ref).toEqual(monge.thread?.ref);
+    expect((await afterRestart.exec('discuss monge gap')).thread?.ref).toEqual(monge.thread?.ref);
     expect((await afterRestart.exec('discussions', 'C2')).reply.fallbackText).toMatch(/^No paper threads here yet/);
   });
 });

@@ -1,5 +1,7 @@
 import { createBot, type Bot, type BotOptions } from '../../bot.ts';
 import type { CommandResult } from '../../commands/framework/command-spec.ts';
+import type { InboundContext } from '../../commands/framework/inbound.ts';
+import type { ThreadRef } from '../../src/chat/refs.ts';
 import { plainText, type Block, type Button, type OutgoingMessage } from '../../src/chat/message.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { PacedSender } from '../../src/delivery/paced-sender.ts';
@@ -54,10 +56,10 @@ export async function testBot(options: TestBotOptions = {}) {
     ...(options.writer ? { writer: options.writer } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const where = (channelId = options.channelId ?? 'C1') => ({
-    actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: options.canManageChannel ?? true },
-    channel: { platform: 'test', channelId },
-    receivedAt: clock.now(),
+  const actor = { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: options.canManageChannel ?? true };
+  /** Who and where: user U1 (Ada) in a channel of the platform `test`, at the clock's time; in a thread when given. */
+  const where = (channelId = options.channelId ?? 'C1', thread?: ThreadRef): InboundContext => ({
+    actor, channel: { platform: 'test', channelId }, receivedAt: clock.now(), ...(thread ? { thread } : {}),
   });
   return {
     ...bot,
@@ -67,8 +69,15 @@ export async function testBot(options: TestBotOptions = {}) {
     log,
     stores,
     platform,
-    exec: (line: string, channelId?: string): Promise<CommandResult> => bot.dispatcher.dispatchLine(line, where(channelId)),
-    press: (actionId: string): Promise<CommandResult> => bot.dispatcher.pressButton(actionId, where()),
+    where,
+    /** A typed command, through the bot's inbound side as an adapter hands it over (so `discuss` opens a real thread). */
+    exec: (line: string, channelId?: string): Promise<CommandResult> => bot.command(line, where(channelId)),
+    /** A command typed inside a thread (Discord's /papers ask, the terminal's thread mode). */
+    execIn: (thread: ThreadRef, line: string): Promise<CommandResult> => bot.command(line, where(thread.channelId, thread)),
+    press: (actionId: string, channelId?: string): Promise<CommandResult> => bot.press(actionId, where(channelId)),
+    /** A message in a thread; addressed to the bot when it starts with @paperboy. */
+    say: (thread: ThreadRef, text: string, addressedToBot = /^@paperboy/i.test(text)) =>
+      bot.threadMessage({ thread, actor, text, at: clock.now(), addressedToBot }),
   };
 }
 

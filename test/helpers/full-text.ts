@@ -44,17 +44,12 @@ export async function fullTextBot(server: FakeSourcesServer, options: { stores?:
   await addPapers(library, FULL_TEXT_FIXTURES.map((id) => fullTextFixture(id).paper));
   const fullText = fakeArxivLibrary(server, { store: stores.fullTexts, clock: library.clock, log: new MemoryLogger() });
   const bot = await testBot({ library, fullText, ...(options.writer ? { writer: options.writer } : {}) });
-  const where = (channelId = 'C1') => ({
-    actor: { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: true },
-    channel: { platform: 'test', channelId },
-    receivedAt: library.clock.now(),
-  });
   return {
     ...bot,
-    discuss: (line: string, channelId?: string) => bot.bot.command(line, where(channelId)),
-    command: (line: string, thread?: ThreadRef) => bot.bot.command(line, { ...where(thread?.channelId), ...(thread ? { thread } : {}) }),
+    discuss: bot.exec,
+    command: (line: string, thread?: ThreadRef) => (thread ? bot.execIn(thread, line) : bot.exec(line)),
     ask: async (thread: ThreadRef, question: string) => {
-      const answer = await bot.bot.threadMessage({ thread, actor: where().actor, text: `@paperboy ${question}`, at: library.clock.now(), addressedToBot: true });
+      const answer = await bot.say(thread, `@paperboy ${question}`);
       if (!answer) throw new Error('no answer');
       return answer;
     },
