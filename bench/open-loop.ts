@@ -61,14 +61,25 @@ export interface StepJob {
 
 const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
 
+/** Where the generator reads the time and waits: the real clock, or a test's. */
+export interface GeneratorTimer {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realTimer: GeneratorTimer = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /**
  * Sends `send(i)` at `rate` per second for `durationMs` (request i is due at start + i / rate), and waits
  * for every answer or its timeout.
  */
-export async function offerOpenLoop(rate: number, durationMs: number, send: (i: number) => Promise<Timing>): Promise<RateStep> {
+export async function offerOpenLoop(rate: number, durationMs: number, send: (i: number) => Promise<Timing>, timer: GeneratorTimer = realTimer): Promise<RateStep> {
   const count = Math.max(1, Math.round((rate * durationMs) / 1000));
   const cpuBefore = process.cpuUsage();
-  const start = performance.now() + 5;
+  const start = timer.now() + 5;
   const acks: number[] = [];
   const answers: number[] = [];
   const errors: string[] = [];
@@ -77,12 +88,12 @@ export async function offerOpenLoop(rate: number, durationMs: number, send: (i: 
   const pending: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
+    const wait = due - timer.now();
+    if (wait > 1) await timer.sleep(wait);
+    maxSendLagMs = Math.max(maxSendLagMs, timer.now() - due);
     const timed = new Promise<Timing>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`)), due + ANSWER_TIMEOUT_MS - performance.now());
-      send(i).then((timing) => { clearTimeout(timer); resolve(timing); }, (error: unknown) => { clearTimeout(timer); reject(error); });
+      const timeout = setTimeout(() => reject(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`)), due + ANSWER_TIMEOUT_MS - timer.now());
+      send(i).then((timing) => { clearTimeout(timeout); resolve(timing); }, (error: unknown) => { clearTimeout(timeout); reject(error); });
     });
     pending.push(
       timed.then(
@@ -96,7 +107,7 @@ export async function offerOpenLoop(rate: number, durationMs: number, send: (i: 
     );
   }
   await Promise.all(pending);
-  const wallMs = performance.now() - start;
+  const wallMs = timer.now() - start;
   return {
     rate, durationMs, sent: count, answered: answers.length, ack: percentiles(acks), answer: percentiles(answers),
     throughput: answers.length / ((lastAnswerAt - start) / 1000), maxSendLagMs,
