@@ -87,8 +87,9 @@ async function main(): Promise<number> {
   const loading = interactive && process.stderr.isTTY ? transientLine('Opening the database and loading papers…') : { clear: () => undefined };
   const progress = startupProgress();
   const openingDatabase = performance.now();
-  // A running bot checkpoints SQLite's write-ahead log from a worker thread, not inside its commits.
-  const stores = await openStores(parseDatabaseUrl(config.databaseUrl), { log, backgroundCheckpoints: cli.values.once === undefined });
+  // A running bot checkpoints SQLite's write-ahead log from a worker thread, not inside its commits; the
+  // integrity check reads the whole file on another thread while the papers load.
+  const stores = await openStores(parseDatabaseUrl(config.databaseUrl), { log, backgroundCheckpoints: cli.values.once === undefined, backgroundCheck: true });
   const databaseMs = performance.now() - openingDatabase;
   // /readyz and the corpus gauge answer while the papers load; they see the index once it is there.
   const readiness = new Readiness();
@@ -106,7 +107,10 @@ async function main(): Promise<number> {
     readiness.add({ name: 'search index', check: () => (loaded ? undefined : 'loading') });
     const indexPath = join(config.dataDir, LIBRARY_FILES.index);
     const openingLibrary = performance.now();
-    const library = await openPaperLibrary({ stores, dataDir: config.dataDir, log, clock, onProgress: (step) => { loading.clear(); progress(step); } });
+    const [library] = await Promise.all([
+      openPaperLibrary({ stores, dataDir: config.dataDir, log, clock, onProgress: (step) => { loading.clear(); progress(step); } }),
+      stores.verified(),
+    ]);
     loaded = library;
     loading.clear();
     log.info({ papers: library.stats().papers, databaseMs: Math.round(databaseMs), libraryMs: Math.round(performance.now() - openingLibrary) }, 'papers opened');

@@ -10,6 +10,6 @@ import type { Stores } from './store.ts';
  * file, or a PostgreSQL server (which may take a moment to connect, and fails with a
  * `DatabaseConnectionError` naming `DATABASE_URL` when it cannot).
  */
-export async function openStores(target: DatabaseTarget, options: { log: Logger; clock?: Clock; backgroundCheckpoints?: boolean }): Promise<Stores> {
+export async function openStores(target: DatabaseTarget, options: { log: Logger; clock?: Clock; backgroundCheckpoints?: boolean; backgroundCheck?: boolean }): Promise<Stores> {
   return target.kind === 'sqlite' ? openSqliteStores(target.path, options) : openPostgresStores(target.url, options);
 }

@@ -33,6 +33,11 @@ export interface Stores {
    * check). Cheap: one trivial query.
    */
   ping(): Promise<void>;
+  /**
+   * Resolves when the database passed its start-up checks; rejects with a `DatabaseProblem` saying what to
+   * do when it did not. (SQLite may run its integrity check on a worker thread while the start goes on.)
+   */
+  verified(): Promise<void>;
   /** Inbound requests already handled (event retries, redelivered envelopes, replays). */
   inbound: InboundEventStore;
   /** Closes the database (after finishing writes). */

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPaper } from '../../src/corpus/paper.ts';
 import { MemoryLogger } from '../../src/logger.ts';
-import { startCheckpointer } from '../../src/store/sqlite/checkpointer.ts';
+import { startCheckpointer } from '../../src/store/sqlite/worker-threads.ts';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-checkpoints-'));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,41 @@ describe('the database at start', () => {
     expect(error).toBeInstanceOf(DatabaseProblem);
     expect((error as Error).message).toMatch(new RegExp(`^The database ${path} is damaged \\(.+\\)\\. Restore it from a backup, or move it aside to start with an empty one`));
   });
+
+  it('checks on a worker thread while the start goes on, when asked, and reports the same damage', async () => {
+    const path = await populated('damaged-later.db');
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
+    const stores = openSqliteStores(path, { backgroundCheck: true });
+    try {
+      const error = await stores.verified().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseProblem);
+      expect((error as Error).message).toMatch(/is damaged \(.+\)\. Restore it from a backup, or move it aside/);
+    } finally {
+      await stores.close();
+    }
+    const sound = openSqliteStores(await populated('sound-later.db'), { backgroundCheck: true });
+    await expect(sound.verified()).resolves.toBeUndefined();
+    await sound.close();
+  });
+
+  it('stops the bot (main.ts) with the message when the database is damaged inside', async () => {
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const path = await populated('seed.db');
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
+    const target = join(dataDir, 'paperboy.db');
+    writeFileSync(target, readFileSync(path));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts', '--once', 'status'], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', SOURCES: '', LOG_LEVEL: 'silent' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^The database ${target} is damaged`));
+  }, 60_000);
 
   it('refuses a file that is not a database the same way', () => {
     const path = join(dir, 'garbage.db');

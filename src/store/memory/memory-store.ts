@@ -422,6 +422,7 @@ export function createMemoryStores(): Stores {
     leases: leaseStore(),
     heartbeats: heartbeatStore(),
     async ping() {},
+    verified: async () => undefined,
     inbound: inboundStore(),
     async close() {},
   };

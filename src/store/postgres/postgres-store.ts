@@ -104,6 +104,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     leases: new PostgresLeaseStore(pool),
     heartbeats: new PostgresHeartbeatStore(pool),
     inbound: new PostgresInboundEventStore(pool),
+    verified: async () => undefined,
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -12,7 +12,7 @@ import { SqliteFullTextStore } from './full-texts.ts';
 import { SqliteHeartbeatStore } from './heartbeats.ts';
 import { SqliteLeaseStore } from './leases.ts';
 import { SqliteInboundEventStore } from './inbound-events.ts';
-import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
+import { quickCheckInBackground, startCheckpointer, type Checkpointer } from './worker-threads.ts';
 import { applyMigrations } from './migrations.ts';
 import { SqlitePaperStore } from './papers.ts';
 import { SqliteModelUsageStore } from './model-usage.ts';
@@ -33,9 +33,14 @@ export interface SqliteStoreOptions {
   clock?: Clock;
   /**
    * Checkpoint the write-ahead log from a worker thread instead of inside commits (for the long-running bot:
-   * see `checkpointer.ts`). Off by default: a short-lived tool or a test keeps SQLite's automatic checkpoints.
+   * see `worker-threads.ts`). Off by default: a short-lived tool or a test keeps SQLite's automatic checkpoints.
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * Run the start-up integrity check (`quick_check`, a read of the whole file: about a second at 100k papers)
+   * on a worker thread; `verified()` reports its outcome. By default it runs before opening returns.
+   */
+  backgroundCheck?: boolean;
 }
 
 /**
@@ -73,7 +78,7 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
   try {
     db = new Database(path);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
-    if (!inMemory) checkIntegrity(db, path);
+    if (!inMemory && !options.backgroundCheck) checkIntegrity(db, path);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (!inMemory && mode !== 'wal') log.warn({ journalMode: mode }, 'SQLite refused WAL mode; using its journal instead');
     db.pragma('synchronous = FULL');
@@ -87,6 +92,13 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     throw inMemory ? error : problemAt(path, error);
   }
   const openedFile = inMemory ? undefined : statSync(path);
+  const verification = inMemory || !options.backgroundCheck
+    ? Promise.resolve()
+    : quickCheckInBackground(path).then(({ problems, code }) => {
+        if (problems.length > 0) throw code ? problemAt(path, Object.assign(new Error(problems[0]), { code })) : damaged(path, summary(problems));
+      });
+  // Until someone asks for the outcome, a failure must not count as an unhandled rejection.
+  verification.catch(() => undefined);
   let checkpointer: Checkpointer | undefined;
   if (options.backgroundCheckpoints && !inMemory && db.pragma('journal_mode', { simple: true }) === 'wal') {
     db.pragma('wal_autocheckpoint = 0');
@@ -106,6 +118,7 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     modelUsage: new SqliteModelUsageStore(db),
     leases: new SqliteLeaseStore(db),
     heartbeats: new SqliteHeartbeatStore(db),
+    verified: () => verification,
     async ping() {
       if (!db.open) throw new Error('the database is closed');
       // A file moved or deleted under the bot still answers through its open handle, but every write then
@@ -127,7 +140,11 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
 function checkIntegrity(db: Database.Database, path: string): void {
   const rows = db.pragma('quick_check') as { quick_check: string }[];
   const problems = rows.map((row) => row.quick_check).filter((line) => line !== 'ok');
-  if (problems.length > 0) throw damaged(path, problems.join('; ').replace(/\s+/g, ' ').slice(0, 200));
+  if (problems.length > 0) throw damaged(path, summary(problems));
+}
+
+function summary(problems: readonly string[]): string {
+  return problems.join('; ').replace(/\s+/g, ' ').slice(0, 200);
 }
 
 function damaged(path: string, detail: string): DatabaseProblem {
