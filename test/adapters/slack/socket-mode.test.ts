@@ -134,7 +134,8 @@ describe('Socket Mode: nothing inside the Slack library can stop the process', (
   });
 
   it('stops the Slack adapter cleanly, and says so, when the app token is revoked during a reconnect', async () => {
-    const { fake, notices, log } = await connectedBot();
+    const { fake, notices, log, adapter } = await connectedBot();
+    expect(adapter.connected()).toBe(true);
     fake.failNext('apps.connections.open', { error: 'invalid_auth' });
     fake.requestReconnect('refresh_requested');
     await fake.waitFor(() => notices.length > 0 || undefined, 5000);
@@ -142,13 +143,18 @@ describe('Socket Mode: nothing inside the Slack library can stop the process', (
     expect(log.records.some((r) => r.message === 'slack refused the app token on a reconnect; the Slack adapter has stopped')).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(fake.connections).toBe(0);
+    // /readyz reads this: a stopped adapter is not ready.
+    expect(adapter.connected()).toBe(false);
   });
 
   it('tries a reconnect again when apps.connections.open fails with a 5xx, and connects', async () => {
-    const { fake, log } = await connectedBot();
+    const { fake, log, adapter } = await connectedBot();
     fake.failNext('apps.connections.open', { status: 503 });
     fake.requestReconnect('refresh_requested');
     await fake.waitFor(() => log.records.some((r) => r.message === 'slack socket reconnect failed; trying again') || undefined, 5000);
+    // Between the failed reconnect and the next one nothing is connected, and /readyz (which reads this) says so.
+    await fake.waitFor(() => !adapter.connected() || undefined, 2000);
     await fake.waitFor((state) => state.connections > 0 && state.calls.filter((c) => c.method === 'apps.connections.open').length >= 4, 8000);
+    await fake.waitFor(() => adapter.connected() || undefined, 5000);
   });
 });
