@@ -12,6 +12,11 @@ const CLUSTER_REACH = 64;
 /** The longest prefix of whole grapheme clusters of `text` at most `max` UTF-16 units long. */
 export function graphemePrefix(text: string, max: number): string {
   if (text.length <= max) return text;
+  // Between two characters below U+0300 (no combining mark, joiner or surrogate) there is always a cluster
+  // boundary, except inside CR LF: the common case needs no segmenter.
+  const before = text.charCodeAt(max - 1);
+  const after = text.charCodeAt(max);
+  if (max === 0 || (before < 0x300 && after < 0x300 && !(before === 13 && after === 10))) return text.slice(0, max);
   let end = 0;
   for (const { index, segment } of graphemes.segment(text.slice(0, max + CLUSTER_REACH))) {
     if (index + segment.length > max) break;

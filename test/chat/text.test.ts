@@ -4,11 +4,11 @@ import { echo, graphemePrefix, singleLine, truncate } from '../../src/chat/text.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 describe('cutting text between characters', () => {
-  it('never splits a surrogate pair, an emoji sequence or a letter from its accents', () => {
+  it('never splits a surrogate pair, an emoji sequence, a letter from its accents, CR LF or a Hangul syllable', () => {
     const family = '👩‍👩‍👧'; // 8 UTF-16 units, one character
     const flag = '🇩🇪'; // two regional indicators, one character
     const accent = 'e\u0301'; // é as two code points
-    for (const text of ['🚀'.repeat(60), `${'a'.repeat(95)}${family}${family}`, `${'b'.repeat(98)}${flag}${flag}`, `${'c'.repeat(98)}${accent}${accent}`]) {
+    for (const text of ['🚀'.repeat(60), `${'a'.repeat(95)}${family}${family}`, `${'b'.repeat(98)}${flag}${flag}`, `${'c'.repeat(98)}${accent}${accent}`, `${'d'.repeat(98)}\r\n\r\n`, `Ünïcödé ${'ß'.repeat(95)}\u1100\u1161\u11a8`]) {
       for (let max = 1; max <= 110; max++) {
         const prefix = graphemePrefix(text, max);
         expect(prefix.length).toBeLessThanOrEqual(max);
