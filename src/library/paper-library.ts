@@ -85,6 +85,7 @@ export interface CatchUpResult {
 export class PaperLibrary implements Papers {
   private readonly cache = new Map<string, Paper>();
   private readonly keyTermCache = new Map<string, string[]>();
+  private statsCache: { seq: number; index: PaperIndex; stats: LibraryStats } | undefined;
   /** Catch-up, rebuild and save take turns. */
   private maintenance: Promise<unknown> = Promise.resolve();
   private unsavedChanges = 0;
@@ -279,13 +280,17 @@ export class PaperLibrary implements Papers {
   }
 
   stats(): LibraryStats {
+    // A scan of every paper (1–2 ms at 100k) that `search` asks for on every command: kept until the index changes.
+    if (this.statsCache?.seq === this.stamp.seq && this.statsCache.index === this.index) return this.statsCache.stats;
     const { undated } = this.index.factsSince(Infinity);
-    return {
+    const stats = {
       papers: this.index.size,
       terms: this.index.termCount,
       undated: undated.length,
       bundled: undated.filter((facts) => facts.bundledRank !== undefined).length,
     };
+    this.statsCache = { seq: this.stamp.seq, index: this.index, stats };
+    return stats;
   }
 
   /**
