@@ -7,12 +7,17 @@
  */
 import { Parser } from 'htmlparser2';
 import { texToDisplay } from '../corpus/normalize.ts';
+import { TimeSlicer } from '../util/steps.ts';
 import type { Passage, PaperText, PassageKind, SectionHeading } from './paper-text.ts';
 
 /** Passage text kept per paper: about 60 pages of dense text. Passages past it are dropped (`truncated`). */
 export const MAX_TEXT_CHARS = 400_000;
-/** Characters fed to the parser per slice by {@link parseLatexmlInSlices} (a few milliseconds of parsing). */
-export const PARSE_SLICE_CHARS = 64 * 1024;
+/**
+ * Characters fed to the parser at a time by {@link parseLatexmlInSlices} (well under a millisecond of parsing);
+ * it yields to the event loop once a slice has taken {@link PARSE_SLICE_MS}. 64 KB pieces took 10–70 ms each.
+ */
+export const PARSE_PIECE_CHARS = 4 * 1024;
+const PARSE_SLICE_MS = 8;
 
 /** Section classes and their outline level (LaTeXML and ar5iv put them on `section` or `div`). */
 const SECTION_LEVELS: ReadonlyMap<string, number> = new Map([
@@ -325,17 +330,18 @@ export function parseLatexml(html: string, maxChars = MAX_TEXT_CHARS): PaperText
 }
 
 /**
- * Parses a page in slices of `sliceChars` ({@link PARSE_SLICE_CHARS}), yielding to the event loop between
- * them, so a long page (300–800 KB) never holds up answers to chat platforms.
+ * Parses a page in pieces of `pieceChars` ({@link PARSE_PIECE_CHARS}), yielding to the event loop every few
+ * milliseconds, so a long page (300–800 KB) never holds up answers to chat platforms.
  */
 export async function parseLatexmlInSlices(
   html: string,
-  { maxChars = MAX_TEXT_CHARS, sliceChars = PARSE_SLICE_CHARS }: { maxChars?: number; sliceChars?: number } = {},
+  { maxChars = MAX_TEXT_CHARS, pieceChars = PARSE_PIECE_CHARS }: { maxChars?: number; pieceChars?: number } = {},
 ): Promise<PaperText | undefined> {
   const parser = new LatexmlParser(maxChars);
-  for (let at = 0; at < html.length; at += sliceChars) {
-    parser.write(html.slice(at, at + sliceChars));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  const slicer = new TimeSlicer(PARSE_SLICE_MS);
+  for (let at = 0; at < html.length; at += pieceChars) {
+    parser.write(html.slice(at, at + pieceChars));
+    await slicer.pause();
   }
   return parser.finish();
 }

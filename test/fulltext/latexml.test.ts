@@ -105,7 +105,7 @@ describe('the LaTeXML parser on the fixtures', () => {
 
   it('parses the same in slices as at once', async () => {
     for (const id of ['2507.04211', '2507.08019', '2507.09264']) {
-      expect(await parseLatexmlInSlices(page(id), { sliceChars: 97 })).toEqual(parsed(id));
+      expect(await parseLatexmlInSlices(page(id), { pieceChars: 97 })).toEqual(parsed(id));
     }
   });
 });
