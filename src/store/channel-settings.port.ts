@@ -35,6 +35,8 @@ export interface ChannelSettingsStore {
   disable(channel: string, reason: string, at: Date): Promise<void>;
   /** Clears a disable (the bot was invited back, or a manager changed a setting). */
   enable(channel: string): Promise<void>;
+  /** Deletes everything kept for the channel (its workspace uninstalled the bot long ago). */
+  forget(channel: string): Promise<void>;
   /** Channels whose daily post is on and which are not disabled. */
   listDaily(): Promise<ChannelSettings[]>;
   /** Channels that are disabled, for `status`. */

@@ -10,6 +10,7 @@ import type { Delivery, DeliveryKind, DeliveryStatus } from './delivery-store.po
 import type { Discussion } from './discussion-store.port.ts';
 import type { FullTextRecord, FullTextStatus } from './full-text-store.port.ts';
 import type { Replica } from './heartbeat-store.port.ts';
+import type { Installation } from './installation-store.port.ts';
 import type { Lease } from './lease-store.port.ts';
 import type { SavedPaper } from './saved-paper-store.port.ts';
 import type { SourceState } from './source-state-store.port.ts';
@@ -281,4 +282,21 @@ export const fullTextRow = (record: FullTextRecord): FullTextRow => ({
   fetched_at: record.fetchedAt,
   status: record.status,
   text: record.text ? JSON.stringify(record.text) : null,
+});
+
+/** A row of `installations`. */
+export interface InstallationRow {
+  platform: string;
+  workspace: string;
+  credentials: string | null;
+  installed_at: string;
+  uninstalled_at: string | null;
+}
+
+export const toInstallation = (row: InstallationRow): Installation => ({
+  platform: row.platform,
+  workspace: row.workspace,
+  ...(row.credentials !== null ? { credentials: row.credentials } : {}),
+  installedAt: row.installed_at,
+  ...(row.uninstalled_at !== null ? { uninstalledAt: row.uninstalled_at } : {}),
 });

@@ -7,6 +7,7 @@ import type { PaperStore } from './paper-store.port.ts';
 import type { FullTextStore } from './full-text-store.port.ts';
 import type { ModelUsageStore } from './model-usage-store.port.ts';
 import type { InboundEventStore } from './inbound-event-store.port.ts';
+import type { InstallationStore } from './installation-store.port.ts';
 import type { SavedPaperStore } from './saved-paper-store.port.ts';
 import type { SignalSnapshotStore, SourceStateStore } from './source-state-store.port.ts';
 import type { SubscriptionStore } from './subscription-store.port.ts';
@@ -27,6 +28,8 @@ export interface Stores {
   /** Language-model tokens per channel and day, for the daily cap. */
   modelUsage: ModelUsageStore;
   leases: LeaseStore;
+  /** Workspaces the bot was installed in through OAuth (many-workspace Slack). */
+  installations: InstallationStore;
   heartbeats: HeartbeatStore;
   /**
    * Resolves when the database answers now; rejects with the reason when it does not (the `/readyz`

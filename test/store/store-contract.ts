@@ -714,6 +714,42 @@ export function describeStoreContract(name: string, open: () => Stores | Promise
       });
     });
 
+    describe('installations', () => {
+      it('installs, uninstalls (dropping the credentials) and reinstalls a workspace, per platform and workspace', async () => {
+        const { installations } = stores;
+        expect(await installations.install('slack', 'T1', '{"bot":"xoxb-1"}', at(0))).toEqual({ reinstalled: false });
+        expect(await installations.install('slack', 'E9', '{"bot":"xoxb-9"}', at(1))).toEqual({ reinstalled: false });
+        // Installing again (new scopes, a new token) keeps the first install time.
+        expect(await installations.install('slack', 'T1', '{"bot":"xoxb-1b"}', at(2))).toEqual({ reinstalled: false });
+        expect(await installations.get('slack', 'T1')).toStrictEqual({ platform: 'slack', workspace: 'T1', credentials: '{"bot":"xoxb-1b"}', installedAt: iso(0) });
+        expect(await installations.get('discord', 'T1')).toBeUndefined();
+        expect(await installations.countInstalled('slack')).toBe(2);
+
+        expect(await installations.uninstall('slack', 'T1', at(3))).toBe(true);
+        expect(await installations.uninstall('slack', 'T1', at(4))).toBe(false);
+        expect(await installations.get('slack', 'T1')).toStrictEqual({ platform: 'slack', workspace: 'T1', installedAt: iso(0), uninstalledAt: iso(3) });
+        expect(await installations.countInstalled('slack')).toBe(1);
+        expect((await installations.uninstalledBefore(at(2))).map((i) => i.workspace)).toEqual([]);
+        expect((await installations.uninstalledBefore(at(3))).map((i) => i.workspace)).toEqual(['T1']);
+
+        expect(await installations.install('slack', 'T1', '{"bot":"xoxb-1c"}', at(5))).toEqual({ reinstalled: true });
+        expect(await installations.get('slack', 'T1')).toStrictEqual({ platform: 'slack', workspace: 'T1', credentials: '{"bot":"xoxb-1c"}', installedAt: iso(5) });
+        expect(await installations.uninstalledBefore(at(10))).toEqual([]);
+      });
+
+      it('forgets a purged workspace, and a channel\'s settings with it', async () => {
+        await stores.installations.install('slack', 'T1', '{}', at(0));
+        await stores.installations.uninstall('slack', 'T1', at(1));
+        await stores.installations.forget('slack', 'T1');
+        expect(await stores.installations.get('slack', 'T1')).toBeUndefined();
+        await stores.channels.setDaily('slack:T1/C1', daily, 'slack:U1', at(0));
+        await stores.channels.disable('slack:T1/C1', 'app_uninstalled', at(1));
+        await stores.channels.forget('slack:T1/C1');
+        expect(await stores.channels.get('slack:T1/C1')).toBeUndefined();
+        expect(await stores.channels.listDisabled()).toEqual([]);
+      });
+    });
+
     it('answers a ping', async () => {
       await expect(stores.ping()).resolves.toBeUndefined();
     });

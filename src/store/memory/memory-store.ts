@@ -4,6 +4,7 @@ import type { Discussion, DiscussionStore } from '../discussion-store.port.ts';
 import type { FullTextRecord, FullTextStore } from '../full-text-store.port.ts';
 import type { ModelUsageStore } from '../model-usage-store.port.ts';
 import type { HeartbeatStore, Replica } from '../heartbeat-store.port.ts';
+import type { Installation, InstallationStore } from '../installation-store.port.ts';
 import type { Lease, LeaseStore } from '../lease-store.port.ts';
 import { leaseExpiry } from '../lease-time.ts';
 import type { InboundEventStore } from '../inbound-event-store.port.ts';
@@ -45,6 +46,9 @@ function channelStore(): ChannelSettingsStore {
     },
     async enable(channel) {
       delete rows.get(channel)?.disabled;
+    },
+    async forget(channel) {
+      rows.delete(channel);
     },
     listDaily: async () => list((s) => s.daily !== undefined && s.disabled === undefined),
     listDisabled: async () => list((s) => s.disabled !== undefined),
@@ -382,6 +386,37 @@ function leaseStore(): LeaseStore {
   };
 }
 
+function installationStore(): InstallationStore {
+  const rows = new Map<string, Installation>();
+  const keyOf = (platform: string, workspace: string) => JSON.stringify([platform, workspace]);
+  return {
+    async install(platform, workspace, credentials, at) {
+      const old = rows.get(keyOf(platform, workspace));
+      const reinstalled = old?.uninstalledAt !== undefined;
+      const installedAt = old && !reinstalled ? old.installedAt : at.toISOString();
+      rows.set(keyOf(platform, workspace), { platform, workspace, credentials, installedAt });
+      return { reinstalled };
+    },
+    get: async (platform, workspace) => copy(rows.get(keyOf(platform, workspace))),
+    async uninstall(platform, workspace, at) {
+      const row = rows.get(keyOf(platform, workspace));
+      if (!row || row.uninstalledAt !== undefined) return false;
+      delete row.credentials;
+      row.uninstalledAt = at.toISOString();
+      return true;
+    },
+    async uninstalledBefore(before) {
+      const cutoff = before.toISOString();
+      return [...rows.values()].filter((r) => r.uninstalledAt !== undefined && r.uninstalledAt <= cutoff)
+        .sort(byKey((r) => `${r.uninstalledAt} ${r.platform} ${r.workspace}`)).map(copy);
+    },
+    countInstalled: async (platform) => [...rows.values()].filter((r) => r.platform === platform && r.uninstalledAt === undefined).length,
+    async forget(platform, workspace) {
+      rows.delete(keyOf(platform, workspace));
+    },
+  };
+}
+
 function heartbeatStore(): HeartbeatStore {
   const rows = new Map<string, Replica>();
   return {
@@ -421,6 +456,7 @@ export function createMemoryStores(): Stores {
     modelUsage: modelUsageStore(),
     leases: leaseStore(),
     heartbeats: heartbeatStore(),
+    installations: installationStore(),
     async ping() {},
     verified: async () => undefined,
     inbound: inboundStore(),

@@ -49,6 +49,10 @@ export class PostgresChannelSettingsStore implements ChannelSettingsStore {
     await this.pool.query('UPDATE channel_settings SET disabled_at = NULL, disabled_reason = NULL WHERE channel = $1', [channel]);
   }
 
+  async forget(channel: string): Promise<void> {
+    await this.pool.query('DELETE FROM channel_settings WHERE channel = $1', [channel]);
+  }
+
   async listDaily(): Promise<ChannelSettings[]> {
     const { rows } = await this.pool.query<ChannelSettingsRow>(
       'SELECT * FROM channel_settings WHERE daily_time IS NOT NULL AND disabled_at IS NULL ORDER BY channel',

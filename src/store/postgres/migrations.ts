@@ -236,6 +236,24 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (kind IN ('daily', 'subscription', 'empty-day', 'reply', 'discussion'));
     `,
   },
+  {
+    version: 6,
+    name: 'installations',
+    // Workspaces the bot was installed in through OAuth (Slack: a team, or an enterprise for an org-wide install),
+    // with the adapter's credentials; an uninstalled one keeps its row, without credentials, until it is purged.
+    sql: `
+      CREATE TABLE installations (
+        platform        text COLLATE "C" NOT NULL,
+        workspace       text COLLATE "C" NOT NULL,
+        credentials     text,
+        installed_at    timestamptz NOT NULL,
+        uninstalled_at  timestamptz,
+        PRIMARY KEY (platform, workspace),
+        CHECK ((credentials IS NULL) = (uninstalled_at IS NOT NULL))
+      );
+      CREATE INDEX installations_uninstalled ON installations (uninstalled_at) WHERE uninstalled_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The first key of the advisory lock migrations hold (the second is the schema's name, hashed). */

@@ -9,6 +9,7 @@ import { PostgresDeliveryStore } from './deliveries.ts';
 import { PostgresDiscussionStore } from './discussions.ts';
 import { PostgresFullTextStore } from './full-texts.ts';
 import { PostgresHeartbeatStore } from './heartbeats.ts';
+import { PostgresInstallationStore } from './installations.ts';
 import { PostgresInboundEventStore } from './inbound-events.ts';
 import { PostgresLeaseStore } from './leases.ts';
 import { applyPostgresMigrations, quoteIdentifier } from './migrations.ts';
@@ -103,6 +104,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     modelUsage: new PostgresModelUsageStore(pool),
     leases: new PostgresLeaseStore(pool),
     heartbeats: new PostgresHeartbeatStore(pool),
+    installations: new PostgresInstallationStore(pool),
     inbound: new PostgresInboundEventStore(pool),
     verified: async () => undefined,
     async ping() {

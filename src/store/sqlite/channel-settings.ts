@@ -24,6 +24,7 @@ export class SqliteChannelSettingsStore implements ChannelSettingsStore {
   private readonly upsertDaily;
   private readonly upsertDisabled;
   private readonly clearDisabled;
+  private readonly deleteRow;
   private readonly selectDaily;
   private readonly selectDisabled;
 
@@ -51,6 +52,7 @@ export class SqliteChannelSettingsStore implements ChannelSettingsStore {
     this.clearDisabled = db.prepare<[string]>(
       'UPDATE channel_settings SET disabled_at = NULL, disabled_reason = NULL WHERE channel = ?',
     );
+    this.deleteRow = db.prepare<[string]>('DELETE FROM channel_settings WHERE channel = ?');
     this.selectDaily = db.prepare<[], ChannelSettingsRow>(
       'SELECT * FROM channel_settings WHERE daily_time IS NOT NULL AND disabled_at IS NULL ORDER BY channel',
     );
@@ -85,6 +87,10 @@ export class SqliteChannelSettingsStore implements ChannelSettingsStore {
 
   async enable(channel: string): Promise<void> {
     this.clearDisabled.run(channel);
+  }
+
+  async forget(channel: string): Promise<void> {
+    this.deleteRow.run(channel);
   }
 
   async listDaily(): Promise<ChannelSettings[]> {

@@ -255,6 +255,24 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status IN ('claimed', 'sending', 'retrying');
     `,
   },
+  {
+    version: 7,
+    name: 'installations',
+    // Workspaces the bot was installed in through OAuth (Slack: a team, or an enterprise for an org-wide install),
+    // with the adapter's credentials; an uninstalled one keeps its row, without credentials, until it is purged.
+    sql: `
+      CREATE TABLE installations (
+        platform        TEXT NOT NULL,
+        workspace       TEXT NOT NULL,
+        credentials     TEXT,
+        installed_at    TEXT NOT NULL,
+        uninstalled_at  TEXT,
+        PRIMARY KEY (platform, workspace),
+        CHECK ((credentials IS NULL) = (uninstalled_at IS NOT NULL))
+      );
+      CREATE INDEX installations_uninstalled ON installations (uninstalled_at) WHERE uninstalled_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**

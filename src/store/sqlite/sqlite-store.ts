@@ -11,6 +11,7 @@ import { SqliteDiscussionStore } from './discussions.ts';
 import { SqliteFullTextStore } from './full-texts.ts';
 import { SqliteHeartbeatStore } from './heartbeats.ts';
 import { SqliteLeaseStore } from './leases.ts';
+import { SqliteInstallationStore } from './installations.ts';
 import { SqliteInboundEventStore } from './inbound-events.ts';
 import { quickCheckInBackground, startCheckpointer, type Checkpointer } from './worker-threads.ts';
 import { applyMigrations } from './migrations.ts';
@@ -117,6 +118,7 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     fullTexts: new SqliteFullTextStore(db),
     modelUsage: new SqliteModelUsageStore(db),
     leases: new SqliteLeaseStore(db),
+    installations: new SqliteInstallationStore(db),
     heartbeats: new SqliteHeartbeatStore(db),
     verified: () => verification,
     async ping() {
