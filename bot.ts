@@ -27,6 +27,7 @@ import { PaperSync } from './src/scheduler/paper-sync.ts';
 import { SourceRefresh, type PaperSource } from './src/scheduler/source-refresh.ts';
 import { SubscriptionPosts } from './src/scheduler/subscription-posts.ts';
 import type { Stores } from './src/store/store.ts';
+import { WorkspaceInstalls } from './src/workspaces/workspace-installs.ts';
 
 /** What the bot is made of. */
 export interface BotOptions {
@@ -70,6 +71,8 @@ export interface Bot extends BotInbound {
   refresh: SourceRefresh;
   sync: PaperSync;
   delivery: DeliveryService;
+  /** Workspaces installed through OAuth (Slack's many-workspace mode); its purge runs on the schedule. */
+  installs: WorkspaceInstalls;
   /**
    * Resumes unsent posts, matches papers that arrived while the bot was down to subscriptions, makes
    * missed daily posts (within grace), and starts the loop, whose first runs fetch any source never
@@ -104,7 +107,8 @@ export function createBot(options: BotOptions): Bot {
     clock, log: log.child({ part: 'sources' }), sources: options.sources ?? [], state: stores.sources, snapshots: stores.snapshots,
     papers: stores.papers, onPapersChanged: () => sync.sync(), ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  const jobList: ScheduledJob[] = [dailyPosts, sync, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
+  const installs = new WorkspaceInstalls({ stores, clock, log: log.child({ part: 'workspaces' }) });
+  const jobList: ScheduledJob[] = [dailyPosts, sync, installs, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
   const jobs = new JobLoop(clock, log.child({ part: 'scheduler' }), jobList);
   const fullText = options.fullText ?? new FullTextLibrary({ store: stores.fullTexts, clock, log: log.child({ part: 'full-text' }) });
   const dispatcher = new Dispatcher({
@@ -126,7 +130,7 @@ export function createBot(options: BotOptions): Bot {
   });
 
   return {
-    jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery,
+    jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery, installs,
     ...createInbound({ dispatcher, threads, answerInThread, suggester, registry }),
     async start() {
       await delivery.resumeUnfinished();

@@ -158,7 +158,7 @@ async function main(): Promise<number> {
       return code;
     }
 
-    const chat = await chatAdapters(config, { inbound: bot, clock, log, inboundEvents: stores.inbound, notice: (line) => process.stderr.write(`${line}\n`) });
+    const chat = await chatAdapters(config, { inbound: bot, clock, log, inboundEvents: stores.inbound, installs: bot.installs, notice: (line) => process.stderr.write(`${line}\n`) });
     if (chat.length > 0) {
       // Chat platforms are configured: serve them all from this process until SIGINT/SIGTERM, no terminal prompt.
       for (const adapter of chat) {

@@ -11,6 +11,7 @@ import type { Config } from '../src/config.ts';
 import type { PacedSenderOptions } from '../src/delivery/paced-sender.ts';
 import type { Logger } from '../src/logger.ts';
 import type { InboundEventStore } from '../src/store/inbound-event-store.port.ts';
+import type { WorkspaceInstalls } from '../src/workspaces/workspace-installs.ts';
 
 /** A configured chat platform, ready to start. */
 export interface ChatAdapter {
@@ -36,13 +37,13 @@ export const DISCORD_PACING = { perChannel: { perSecond: 1, burst: 5 }, global: 
 /** The adapters of every chat platform the configuration sets up (none: the terminal runs instead). */
 export async function chatAdapters(
   config: Config,
-  deps: { inbound: BotInbound; clock: Clock; log: Logger; inboundEvents: InboundEventStore; notice?: (line: string) => void },
+  deps: { inbound: BotInbound; clock: Clock; log: Logger; inboundEvents: InboundEventStore; installs: WorkspaceInstalls; notice?: (line: string) => void },
 ): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
     const [{ createSlackAdapter }, { SLACK }] = await Promise.all([import('./slack/app.ts'), import('./slack/platform.ts')]);
     const slack = createSlackAdapter(config.slack, deps);
-    const mode = config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.slack.port}`;
+    const mode = (config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.slack.port}`) + (config.slack.oauth ? ', installs in many workspaces' : '');
     adapters.push({
       name: SLACK, platform: slack.platform, pacing: { settleMs: config.slack.requestTimeoutMs }, description: `Slack (${mode})`,
       start: async () => { await slack.start(); }, stop: () => slack.stop(), connected: () => slack.connected(),

@@ -59,6 +59,9 @@ const EnvSchema = z.object({
   SLACK_BOT_ID: z.string().optional(),
   SLACK_START_TIMEOUT_MS: positiveInt.default(60_000),
   SLACK_BOT_USER_ID: z.string().optional(),
+  SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, 'must be the Client ID from Basic Information → App Credentials (digits.digits)').optional(),
+  SLACK_CLIENT_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the Client Secret from Basic Information → App Credentials (hex)').optional(),
+  SLACK_STATE_SECRET: z.string().min(16, 'must be a random string of at least 16 characters (e.g. openssl rand -hex 24)').optional(),
   DISCORD_TOKEN: z.string().regex(/^[\w-]{10,}\.[\w-]{4,}\.[\w-]{10,}$/, 'must be the bot token from the Bot page of your Discord application (three dot-separated parts)').optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be the Application ID from General Information (a long number)').optional(),
   DISCORD_API_BASE: url.default('https://discord.com/api'),
@@ -128,8 +131,10 @@ export interface SchedulerConfig {
 export interface SlackConfig {
   /** HTTP (signed requests to our port) or Socket Mode (an outbound WebSocket; no public URL needed). */
   mode: 'http' | 'socket';
-  /** Bot token (xoxb-…). Never logged. */
-  botToken: string;
+  /** Bot token (xoxb-…) of the one workspace; absent when workspaces install the app themselves (`oauth`). Never logged. */
+  botToken?: string;
+  /** Many workspaces: each installs the app through `/slack/install` and its token is kept in the database. */
+  oauth?: SlackOAuthConfig;
   /** Signing secret, HTTP mode. Never logged. */
   signingSecret?: string;
   /** App-level token (xapp-…), Socket Mode. Never logged. */
@@ -150,6 +155,15 @@ export interface SlackConfig {
   requestTimeoutMs: number;
   /** How long the start keeps trying a Slack that does not answer before it gives up with the reason. */
   startTimeoutMs: number;
+}
+
+/** The Slack app's OAuth credentials, for installs in any number of workspaces (HTTP mode). */
+export interface SlackOAuthConfig {
+  clientId: string;
+  /** Never logged. */
+  clientSecret: string;
+  /** Signs the OAuth `state` of each install. Never logged. */
+  stateSecret: string;
 }
 
 /** Settings of the Discord adapter; present only when Discord is configured. */
@@ -227,8 +241,15 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
     problems.push('  SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is needed with SLACK_BOT_TOKEN (HTTP mode or Socket Mode)');
   }
-  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
-    problems.push('  SLACK_BOT_TOKEN: is needed too (the xoxb- token from OAuth & Permissions)');
+  const oauth = { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET };
+  const oauthSet = Object.entries(oauth).filter(([, value]) => value !== undefined).map(([name]) => name);
+  if (oauthSet.length > 0 && oauthSet.length < 3) {
+    problems.push(`  ${Object.keys(oauth).filter((name) => !oauthSet.includes(name)).join(', ')}: needed too with ${oauthSet.join(' and ')} (installs in many workspaces need all three)`);
+  }
+  if (oauthSet.length > 0 && e.SLACK_BOT_TOKEN) problems.push('  SLACK_BOT_TOKEN: leave it out with SLACK_CLIENT_ID (each workspace\'s token comes from its install), or drop the SLACK_CLIENT_* settings for one workspace');
+  if (oauthSet.length > 0 && (e.SLACK_APP_TOKEN || !e.SLACK_SIGNING_SECRET)) problems.push('  SLACK_SIGNING_SECRET: installs in many workspaces run in HTTP mode (the install page needs a public URL): set it, and leave SLACK_APP_TOKEN out');
+  if (!e.SLACK_BOT_TOKEN && oauthSet.length === 0 && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    problems.push('  SLACK_BOT_TOKEN: is needed too (the xoxb- token from OAuth & Permissions), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for installs in many workspaces');
   }
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
     problems.push('  DISCORD_APPLICATION_ID: is needed with DISCORD_TOKEN (General Information page of your Discord application)');
@@ -243,10 +264,13 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     problems.push(`  ${missing.join(', ')}: needed too with ${llmSet.join(' and ')} (a language model needs its URL, key and model name; for a local server any key will do)`);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration (check your environment or .env file):\n${problems.join('\n')}`);
-  const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
+  const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID
     ? {
         mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
-        botToken: e.SLACK_BOT_TOKEN,
+        ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
+        ...(e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+          ? { oauth: { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET } }
+          : {}),
         ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
         ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
         port: e.SLACK_PORT,

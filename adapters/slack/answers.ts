@@ -18,12 +18,14 @@ export interface AnswerRoute {
   respond: (message: Record<string, unknown>) => Promise<unknown>;
   /** The conversation, for a file. */
   channelId: string;
+  /** The client of the request's workspace (Bolt's, authorized with its token), for a file. */
+  client: webApi.WebClient;
   /** Bolt's `ack`, when the answer may travel in it (a slash command not yet acknowledged). */
   ack?: (message: Record<string, unknown>) => Promise<void>;
 }
 
 /** Sends results on Slack. */
-export function createAnswerer(client: webApi.WebClient, log: Logger): (result: CommandResult, route: AnswerRoute) => Promise<void> {
+export function createAnswerer(log: Logger): (result: CommandResult, route: AnswerRoute) => Promise<void> {
   return async function answer(result, route) {
     const reply = result.reply;
     const ephemeral = reply.visibility === 'user';
@@ -45,7 +47,7 @@ export function createAnswerer(client: webApi.WebClient, log: Logger): (result: 
     }
     if (!file) return;
     try {
-      await client.filesUploadV2({ channel_id: route.channelId, file: Buffer.from(file.text, 'utf8'), filename: file.name, title: file.name });
+      await route.client.filesUploadV2({ channel_id: route.channelId, file: Buffer.from(file.text, 'utf8'), filename: file.name, title: file.name });
     } catch (error) {
       const reason = (mapSlackError(error) as Error).message;
       log.warn({ channel: route.channelId, file: file.name, reason }, 'could not attach a long answer as a file');

@@ -19,7 +19,10 @@ import { GuardedHttpReceiver } from './http-receiver.ts';
 import { GuardedSocketModeReceiver } from './socket-receiver.ts';
 import { SlackStartError, untilSlackAnswers, type StartPolicy } from './start.ts';
 import { SlackManagers } from './permissions.ts';
+import { SLACK_BOT_SCOPES } from './manifest.ts';
 import { createSlackPlatform, SLACK } from './platform.ts';
+import { InstalledWorkspaces, singleWorkspaceClients, workspaceKey, type SlackClients, type WorkspaceSource } from './installations.ts';
+import type { WorkspaceInstalls } from '../../src/workspaces/workspace-installs.ts';
 import { createAnswerer } from './answers.ts';
 import { baseActionId } from './render.ts';
 
@@ -79,6 +82,8 @@ export interface SlackAdapterDeps {
   inboundEvents: InboundEventStore;
   /** Tells the person running the bot something they must know (stderr): a slow start, a stopped adapter. */
   notice?: (line: string) => void;
+  /** Installs in many workspaces (needed with `config.oauth`): where installations are kept. */
+  installs?: WorkspaceInstalls;
   /** Socket Mode: the client's ping timeout, also the unit of its reconnect delay (tests shorten it; default 5 s). */
   socketPingTimeoutMs?: number;
 }
@@ -101,6 +106,8 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
   };
   let stopped = false;
   const starting = new AbortController();
+  if (config.oauth && !deps.installs) throw new Error('Slack installs in many workspaces need the installation store (deps.installs)');
+  const installed = config.oauth && deps.installs ? new InstalledWorkspaces(deps.installs, clientOptions, log) : undefined;
   // Both modes run behind a guard: replays, redeliveries and malformed bodies or frames never reach a handler.
   const receiver = config.mode === 'http'
     ? new GuardedHttpReceiver({
@@ -109,6 +116,9 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
         inbound: deps.inboundEvents,
         log,
         boltLogger: boltLog,
+        ...(config.oauth && installed
+          ? { oauth: { ...config.oauth, installationStore: installed.store, scopes: [...SLACK_BOT_SCOPES], clientOptions: { slackApiUrl: config.apiUrl } } }
+          : {}),
       })
     : new GuardedSocketModeReceiver({
         appToken: config.appToken ?? '',
@@ -128,7 +138,8 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
         },
       });
   const app = new App({
-    token: config.botToken,
+    // Many workspaces: no token here; Bolt authorizes each request from the installation store.
+    ...(config.botToken ? { token: config.botToken } : {}),
     receiver,
     ...(config.botId && config.botUserId ? { botId: config.botId, botUserId: config.botUserId } : {}),
     // Bolt checks the token in start() below, where a refused token becomes a clear error rather than an
@@ -141,26 +152,30 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     logger: boltLog,
     clientOptions,
   });
-  const platform = createSlackPlatform(app.client);
-  const managers = new SlackManagers(app.client, config.managers, log);
+  const clients: SlackClients = installed ?? singleWorkspaceClients(app.client);
+  const platform = createSlackPlatform(clients);
+  const managers = new SlackManagers(config.managers, log);
   let botUserId = config.botUserId;
   let running = false;
 
+  /** The request's workspace and its client (authorized with that workspace's token), as Bolt's context says. */
+  interface Request { context: WorkspaceSource & { botUserId?: string }; client: webApi.WebClient }
+
   // Whether someone is an admin is asked of Slack only for a command that needs a channel manager (cached).
-  const where = async (userId: string, userName: string | undefined, channelId: string): Promise<InboundContext> => ({
+  const where = async (request: Request, userId: string, userName: string | undefined, channelId: string): Promise<InboundContext> => ({
     actor: { platform: SLACK, userId, displayName: userName ?? userId, canManageChannel: managers.isListed(userId) },
-    channel: { platform: SLACK, channelId },
+    channel: { platform: SLACK, channelId: clients.channelIn(request.context, channelId) },
     receivedAt: deps.clock.now(),
-    confirmManager: () => managers.canManage(userId),
+    confirmManager: () => managers.canManage(userId, request.client),
   });
 
-  const answer = createAnswerer(app.client, log);
+  const answer = createAnswerer(log);
 
-  app.command(config.command, async ({ command, ack, respond }) => {
-    const work = where(command.user_id, command.user_name, command.channel_id).then((context) =>
-      deps.inbound.command(neutralMentions(command.text ?? ''), context),
+  app.command(config.command, async ({ command, ack, respond, context, client }) => {
+    const work = where({ context, client }, command.user_id, command.user_name, command.channel_id).then((inContext) =>
+      deps.inbound.command(neutralMentions(command.text ?? ''), inContext),
     );
-    const route = { respond, channelId: command.channel_id };
+    const route = { respond, channelId: command.channel_id, client };
     if (config.mode === 'socket') {
       // Socket Mode: acknowledged at once, answered through the response URL. An acknowledgement can be lost with
       // a closing socket (Slack then sends the envelope again, which is recognised and not run twice); an answer
@@ -180,29 +195,29 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     await answer(quick, { ...route, ack });
   });
 
-  app.action(/^(?!link:).+/, async ({ action, body, ack, respond }) => {
+  app.action(/^(?!link:).+/, async ({ action, body, ack, respond, context, client }) => {
     await ack();
     if (action.type !== 'button' || !('action_id' in action)) return;
     const channelId = body.channel?.id ?? (body as { container?: { channel_id?: string } }).container?.channel_id;
     if (!channelId) return;
-    const context = await where(body.user.id, (body.user as { username?: string }).username, channelId);
-    const result = await deps.inbound.press(baseActionId(action.action_id), context);
-    await answer(result, { respond, channelId });
+    const inContext = await where({ context, client }, body.user.id, (body.user as { username?: string }).username, channelId);
+    const result = await deps.inbound.press(baseActionId(action.action_id), inContext);
+    await answer(result, { respond, channelId, client });
   });
 
   // Link buttons open a URL; Slack still sends an action, which needs only an acknowledgement.
   app.action(/^link:/, async ({ ack }) => { await ack(); });
 
-  app.event('app_mention', async ({ event }) => {
+  app.event('app_mention', async ({ event, context, client }) => {
     if (!event.user) return;
-    const context = await where(event.user, undefined, event.channel);
+    const inContext = await where({ context, client }, event.user, undefined, event.channel);
     const threadTs = event.thread_ts ?? event.ts;
     // The bot posts the answer itself, once per mention (keyed by its ts), through the paced sender.
     await deps.inbound.threadMessage({
-      thread: { platform: SLACK, channelId: event.channel, threadId: threadTs },
-      actor: context.actor,
-      text: withoutMention(event.text, botUserId),
-      at: context.receivedAt,
+      thread: { ...inContext.channel, threadId: threadTs },
+      actor: inContext.actor,
+      text: withoutMention(event.text, context.botUserId ?? botUserId),
+      at: inContext.receivedAt,
       addressedToBot: true,
       messageId: event.ts,
     });
@@ -210,13 +225,14 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
 
   // Messages in threads count as replies of a paper's discussion (mentions are answered above); one that
   // starts with `ask` is a question too, answered in the thread.
-  app.message(async ({ message }) => {
+  app.message(async ({ message, context }) => {
     const m = message as { subtype?: string; thread_ts?: string; ts: string; user?: string; text?: string; channel: string };
     if (m.subtype || !m.thread_ts || m.thread_ts === m.ts || !m.user) return;
-    if (botUserId && m.text?.includes(`<@${botUserId}`)) return;
+    const bot = context.botUserId ?? botUserId;
+    if (bot && m.text?.includes(`<@${bot}`)) return;
     // A question among them (`ask …`) is answered in the thread by the bot itself, once per message.
     await deps.inbound.threadMessage({
-      thread: { platform: SLACK, channelId: m.channel, threadId: m.thread_ts },
+      thread: { platform: SLACK, channelId: clients.channelIn(context, m.channel), threadId: m.thread_ts },
       actor: { platform: SLACK, userId: m.user, displayName: m.user, canManageChannel: false },
       text: m.text ?? '',
       at: deps.clock.now(),
@@ -224,6 +240,18 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
       messageId: m.ts,
     });
   });
+
+  if (installed) {
+    // A workspace that removes the app, or revokes its bot token, is uninstalled: its posts stop, its settings wait.
+    app.event('app_uninstalled', async ({ context }) => {
+      const key = workspaceKey(context);
+      if (key) await installed.uninstalled(key);
+    });
+    app.event('tokens_revoked', async ({ event, context }) => {
+      const key = workspaceKey(context);
+      if (key && (event.tokens.bot?.length ?? 0) > 0) await installed.uninstalled(key);
+    });
+  }
 
   app.error(async (error) => {
     log.error({ error: error.message, code: (error as { code?: string }).code }, 'slack handler failed');
@@ -236,7 +264,8 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     async start() {
       // The bot token first (unless its ids are configured, which skips the call): a refusal says which setting to
       // fix, an unreachable Slack is said and tried again.
-      if (!botUserId) botUserId = (await untilSlackAnswers('auth.test', 'bot', () => app.client.auth.test(), policy)).user_id;
+      // Many workspaces: each installation carries its own bot ids; there is no one token to check.
+      if (!botUserId && !installed) botUserId = (await untilSlackAnswers('auth.test', 'bot', () => app.client.auth.test(), policy)).user_id;
       await app.init();
       if (config.mode === 'socket') {
         // The app token, the same way, before the Socket Mode client (whose own retries would be silent).

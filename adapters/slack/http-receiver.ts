@@ -8,11 +8,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { HTTPReceiver, type App, type Logger as SlackLogger } from '@slack/bolt';
+import { HTTPReceiver, type App, type InstallationStore, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../../src/logger.ts';
 import type { InboundEventStore } from '../../src/store/inbound-event-store.port.ts';
 import { withRequest } from '../request-context.ts';
 import { checkSlackBody, InboundMemory } from './inbound-guard.ts';
+import { INSTALL_PATH, OAUTH_REDIRECT_PATH } from './manifest.ts';
 
 /** How far a request's timestamp may be from now, either way (Slack's own rule for its signatures). */
 export const SIGNATURE_WINDOW_S = 5 * 60;
@@ -27,6 +28,19 @@ export interface GuardedReceiverOptions {
   inbound: InboundEventStore;
   log: Logger;
   boltLogger: SlackLogger;
+  /**
+   * Installs in many workspaces: Bolt's OAuth flow serves the install page (`/slack/install`, an "Add to Slack"
+   * button) and the redirect (`/slack/oauth_redirect`), and keeps installations in `installationStore`.
+   */
+  oauth?: {
+    clientId: string;
+    clientSecret: string;
+    stateSecret: string;
+    installationStore: InstallationStore;
+    scopes: string[];
+    /** For `oauth.v2.access` and `auth.test` during an install (`slackApiUrl`). */
+    clientOptions: { slackApiUrl: string };
+  };
   /** Real time in ms: Slack signs with the real clock (default `Date.now`). */
   now?: () => number;
 }
@@ -69,10 +83,21 @@ export class GuardedHttpReceiver {
   private server: Server | undefined;
 
   constructor(private readonly options: GuardedReceiverOptions) {
+    const oauth = options.oauth;
     this.inner = new HTTPReceiver({
       signingSecret: options.signingSecret,
       processBeforeResponse: options.processBeforeResponse,
       logger: options.boltLogger,
+      ...(oauth
+        ? {
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            stateSecret: oauth.stateSecret,
+            installationStore: oauth.installationStore,
+            scopes: oauth.scopes,
+            installerOptions: { installPath: INSTALL_PATH, redirectUriPath: OAUTH_REDIRECT_PATH, directInstall: false, clientOptions: oauth.clientOptions, authorizationUrl: new URL('../oauth/v2/authorize', oauth.clientOptions.slackApiUrl).href },
+          }
+        : {}),
     });
     this.now = options.now ?? Date.now;
     this.memory = new InboundMemory(options.inbound, (error) => options.log.warn({ error: String(error) }, 'could not prune seen slack requests'));
@@ -80,6 +105,11 @@ export class GuardedHttpReceiver {
 
   init(app: App): void {
     this.inner.init(app);
+  }
+
+  /** Bolt's OAuth installer (many workspaces), which authorizes each request from the installation store. */
+  get installer(): HTTPReceiver['installer'] {
+    return this.inner.installer;
   }
 
   /** Listens on `port` and `host`; resolves with the server (its address has the port picked). */
@@ -110,6 +140,11 @@ export class GuardedHttpReceiver {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (this.options.oauth && req.method === 'GET' && (path === INSTALL_PATH || path === OAUTH_REDIRECT_PATH)) {
+      // The install page and the redirect: a browser's requests, checked by Bolt's installer (the state cookie).
+      withRequest({ platform: 'slack', kind: 'install', name: path }, () => this.inner.requestListener(req, res));
+      return;
+    }
     if (path !== ENDPOINT || req.method !== 'POST') {
       res.writeHead(404).end();
       return;

@@ -1,6 +1,11 @@
 /* The Slack app manifest, generated from the command registry so the app's slash command never drifts. */
 import type { AnyCommandSpec } from '../../commands/framework/command-spec.ts';
 
+/** The install page of a distributed app: an "Add to Slack" button that starts Slack's OAuth flow. */
+export const INSTALL_PATH = '/slack/install';
+/** Where Slack sends the browser back after an install (the manifest's redirect URL). */
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
+
 /** Bot scopes the adapter uses, each for a reason. */
 export const SLACK_BOT_SCOPES = [
   'commands', // the /papers slash command
@@ -16,6 +21,9 @@ export const SLACK_BOT_SCOPES = [
 /** Events the adapter listens to. */
 export const SLACK_BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups'] as const;
 
+/** Events a distributed app listens to besides: a workspace removing it (its posts stop, settings are kept). */
+export const SLACK_INSTALL_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
+
 /** What varies between installs. */
 export interface ManifestOptions {
   name: string;
@@ -23,11 +31,18 @@ export interface ManifestOptions {
   /** Socket Mode (no public URL), or the public HTTPS URL Slack posts to (`…/slack/events`). */
   socketMode: boolean;
   requestUrl?: string;
+  /**
+   * Installable in any number of workspaces (and org-wide in an Enterprise Grid): the OAuth redirect URL next to
+   * `requestUrl`, the uninstall events, and org deployment. HTTP only.
+   */
+  distributed?: boolean;
 }
 
 /** The manifest as Slack's "Create an app from a manifest" takes it (JSON). */
 export function slackManifest(registry: readonly AnyCommandSpec[], options: ManifestOptions): Record<string, unknown> {
   const url = options.socketMode ? {} : { url: options.requestUrl ?? 'https://your-host.example/slack/events' };
+  const distributed = options.distributed === true && url.url !== undefined;
+  const redirect = distributed ? { redirect_urls: [new URL(OAUTH_REDIRECT_PATH, url.url).href] } : {};
   return {
     display_information: {
       name: options.name,
@@ -48,11 +63,14 @@ export function slackManifest(registry: readonly AnyCommandSpec[], options: Mani
         },
       ],
     },
-    oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
+    oauth_config: { ...redirect, scopes: { bot: [...SLACK_BOT_SCOPES] } },
     settings: {
-      event_subscriptions: { ...(options.socketMode ? {} : { request_url: url.url }), bot_events: [...SLACK_BOT_EVENTS] },
+      event_subscriptions: {
+        ...(options.socketMode ? {} : { request_url: url.url }),
+        bot_events: [...SLACK_BOT_EVENTS, ...(distributed ? SLACK_INSTALL_EVENTS : [])],
+      },
       interactivity: { is_enabled: true, ...(options.socketMode ? {} : { request_url: url.url }) },
-      org_deploy_enabled: false,
+      org_deploy_enabled: distributed,
       socket_mode_enabled: options.socketMode,
       token_rotation_enabled: false,
     },

@@ -11,7 +11,6 @@ export class SlackManagers {
 
   /** `managers`: user ids allowed besides admins and owners; `*` allows everyone. */
   constructor(
-    private readonly client: webApi.WebClient,
     private readonly managers: readonly string[],
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -22,13 +21,16 @@ export class SlackManagers {
     return this.managers.includes('*') || this.managers.includes(userId);
   }
 
-  /** Listed, or a workspace admin or owner (users.info, cached per user for {@link MANAGER_CACHE_MS}). */
-  async canManage(userId: string): Promise<boolean> {
+  /**
+   * Listed, or a workspace admin or owner (users.info with `client`, the client of the user's workspace; cached per
+   * user for {@link MANAGER_CACHE_MS}).
+   */
+  async canManage(userId: string, client: webApi.WebClient): Promise<boolean> {
     if (this.isListed(userId)) return true;
     const cached = this.cache.get(userId);
     if (cached && this.now() - cached.at < MANAGER_CACHE_MS) return cached.manager;
     try {
-      const { user } = await this.client.users.info({ user: userId });
+      const { user } = await client.users.info({ user: userId });
       const manager = Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner);
       this.cache.set(userId, { manager, at: this.now() });
       return manager;

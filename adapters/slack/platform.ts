@@ -9,6 +9,7 @@ import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { Capabilities, ChatPlatform, PostOptions } from '../../src/chat/platform.port.ts';
 import type { ChannelRef, PostedRef, ThreadRef } from '../../src/chat/refs.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from '../../src/delivery/platform-errors.ts';
+import type { SlackClients } from './installations.ts';
 import { renderSlackMessages } from './render.ts';
 
 /** Slack errors that mean the bot can no longer post in the channel. */
@@ -83,14 +84,15 @@ function slackTs(ms: number): string {
 }
 
 /**
- * The Slack ChatPlatform. `client` must reject rate-limited calls (`rejectRateLimitedCalls: true`) and never retry
- * on its own (`retryConfig: { retries: 0 }`), with a request timeout: the core's paced sender waits out a 429, and
- * decides whether a failed post is looked up or sent again, so a post is never made twice.
+ * The Slack ChatPlatform. Each channel's client (its workspace's, or the one bot token's) must reject rate-limited
+ * calls (`rejectRateLimitedCalls: true`) and never retry on its own (`retryConfig: { retries: 0 }`), with a request
+ * timeout: the core's paced sender waits out a 429, and decides whether a failed post is looked up or sent again, so
+ * a post is never made twice.
  */
-export function createSlackPlatform(client: webApi.WebClient): ChatPlatform {
+export function createSlackPlatform(clients: SlackClients): ChatPlatform {
 
   /** The parts of delivery `key` already in the channel (or thread) since `since`: part number → ts. */
-  async function findParts(channel: string, threadTs: string | undefined, key: string, since: Date): Promise<Map<number, string>> {
+  async function findParts(client: webApi.WebClient, channel: string, threadTs: string | undefined, key: string, since: Date): Promise<Map<number, string>> {
     const found = new Map<number, string>();
     const oldest = slackTs(Math.max(0, since.getTime() - LOOKUP_SKEW_MS));
     let cursor: string | undefined;
@@ -112,9 +114,10 @@ export function createSlackPlatform(client: webApi.WebClient): ChatPlatform {
     throw new TransientPlatformError(`looking up ${key}: more than ${LOOKUP_MAX_PAGES * LOOKUP_PAGE} messages since ${since.toISOString()}`);
   }
 
-  async function send(channel: string, message: OutgoingMessage, threadTs: string | undefined, options: PostOptions = {}): Promise<string> {
+  async function send(channelId: string, message: OutgoingMessage, threadTs: string | undefined, options: PostOptions = {}): Promise<string> {
+    const { client, channel } = await clients.forChannel(channelId);
     const key = options.idempotencyKey;
-    const made = key !== undefined && options.mayExistSince ? await findParts(channel, threadTs, key, options.mayExistSince) : new Map<number, string>();
+    const made = key !== undefined && options.mayExistSince ? await findParts(client, channel, threadTs, key, options.mayExistSince) : new Map<number, string>();
     let first = made.get(0);
     for (const [part, rendered] of renderSlackMessages(message).entries()) {
       if (made.has(part)) continue;
@@ -147,8 +150,9 @@ export function createSlackPlatform(client: webApi.WebClient): ChatPlatform {
     },
     async update(posted: PostedRef, message: OutgoingMessage): Promise<void> {
       const [part] = renderSlackMessages(message);
+      const { client, channel } = await clients.forChannel(posted.channelId);
       try {
-        await client.chat.update({ channel: posted.channelId, ts: posted.messageId, text: part?.text ?? message.fallbackText, blocks: part?.blocks ?? [] });
+        await client.chat.update({ channel, ts: posted.messageId, text: part?.text ?? message.fallbackText, blocks: part?.blocks ?? [] });
       } catch (error) {
         throw mapSlackError(error);
       }

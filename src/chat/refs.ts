@@ -58,3 +58,23 @@ export interface ThreadMessage {
    */
   messageId?: string;
 }
+
+/**
+ * A platform serving many workspaces from one deployment (Slack installed by OAuth) names a channel by its
+ * workspace too, `T123/C456`, so the right workspace's credentials are used for it, and everything kept for a
+ * workspace's channels can be found by {@link workspaceChannelPrefix}. A single-workspace setup uses bare ids.
+ */
+export function workspaceChannelId(workspace: string, channelId: string): string {
+  return `${workspace}/${channelId}`;
+}
+
+/** The workspace and the platform's own channel id of a channel id; no workspace for a bare id. */
+export function splitWorkspaceChannelId(channelId: string): { workspace?: string; channelId: string } {
+  const slash = channelId.indexOf('/');
+  return slash < 0 ? { channelId } : { workspace: channelId.slice(0, slash), channelId: channelId.slice(slash + 1) };
+}
+
+/** What every encoded channel ref of `workspace` on `platform` starts with. */
+export function workspaceChannelPrefix(platform: string, workspace: string): string {
+  return `${encodeRef({ platform, channelId: workspaceChannelId(workspace, '') })}`;
+}

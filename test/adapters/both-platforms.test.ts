@@ -46,7 +46,7 @@ it('serves Slack and Discord from one process when both are configured', async (
     senderFor: (name) => senders.get(name), platformFor: (name) => platforms.get(name),
     status: { startedAt: library.clock.now(), version: 't', sources: [] }, defaultTimeZone: 'UTC',
   });
-  const adapters = await chatAdapters(config, { inbound: bot, clock: library.clock, log: new MemoryLogger(), inboundEvents: library.stores.inbound });
+  const adapters = await chatAdapters(config, { inbound: bot, clock: library.clock, log: new MemoryLogger(), inboundEvents: library.stores.inbound, installs: bot.installs });
   expect(adapters.map((a) => a.name)).toEqual(['slack', 'discord']);
   for (const adapter of adapters) {
     platforms.set(adapter.name, adapter.platform);

@@ -3,6 +3,7 @@ import { REST } from 'discord.js';
 import { createDiscordPlatform } from '../../adapters/discord/platform.ts';
 import { createShellPlatform } from '../../adapters/shell/platform.ts';
 import { createSlackPlatform } from '../../adapters/slack/platform.ts';
+import { singleWorkspaceClients } from '../../adapters/slack/installations.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { ChannelGoneError, RateLimitedError, TransientPlatformError } from '../../src/delivery/platform-errors.ts';
@@ -22,7 +23,7 @@ chatPlatformContract('Slack (the real Web API client against the fake Slack)', a
     'channel-gone': { error: 'channel_not_found' },
   };
   return {
-    platform: createSlackPlatform(client),
+    platform: createSlackPlatform(singleWorkspaceClients(client)),
     channel,
     async seen(where) {
       const threadId = 'threadId' in where ? where.threadId : undefined;

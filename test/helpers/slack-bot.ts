@@ -32,11 +32,12 @@ export async function slackBotOn(fake: FakeSlack, options: SlackBotOptions) {
     status: { startedAt: library.clock.now(), version: 't', sources: [] },
     defaultTimeZone: 'UTC',
   });
+  // Installs in many workspaces have no one bot token (each workspace's comes from its install).
   const config: SlackConfig = {
-    botToken: 'xoxb-test', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [],
+    ...(options.config.oauth ? {} : { botToken: 'xoxb-test' }), port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, command: '/papers', managers: [],
     botId: 'B1', botUserId: 'UBOT', requestTimeoutMs: 2000, startTimeoutMs: 5000, ...options.config,
   };
-  adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log, inboundEvents: stores.inbound, ...options.deps });
+  adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log, inboundEvents: stores.inbound, installs: bot.installs, ...options.deps });
   sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5, ...options.sender });
   return { adapter, bot, stores, library, log };
 }

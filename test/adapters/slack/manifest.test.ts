@@ -20,4 +20,17 @@ describe('the Slack app manifest', () => {
     expect(manifest.settings.interactivity.request_url).toBe('https://bot.example/slack/events');
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
+
+  it('makes a distributed app installable in many workspaces: the OAuth redirect URL, the uninstall events, org-wide installs', () => {
+    const manifest = slackManifest(commandRegistry, { name: 'Paperboy', command: '/papers', socketMode: false, requestUrl: 'https://bot.example/slack/events', distributed: true }) as {
+      oauth_config: { redirect_urls: string[] };
+      settings: { event_subscriptions: { bot_events: string[] }; org_deploy_enabled: boolean };
+    };
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://bot.example/slack/oauth_redirect']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_uninstalled', 'tokens_revoked']));
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
+    const single = slackManifest(commandRegistry, { name: 'Paperboy', command: '/papers', socketMode: false, requestUrl: 'https://bot.example/slack/events' }) as typeof manifest;
+    expect(single.oauth_config.redirect_urls).toBeUndefined();
+    expect(single.settings.org_deploy_enabled).toBe(false);
+  });
 });

@@ -3,7 +3,8 @@
  * the response_url sink (`POST /response/:id`) and the Socket Mode WebSocket (`/socket`) on one HTTP server.
  * Messages are checked against Block Kit limits the way Slack answers (`invalid_blocks`, `msg_too_long`,
  * `msg_blocks_too_long`), and every live mention token that reaches a stored message is listed in
- * `injections`.
+ * `injections`. Workspaces can install the app: `oauth.v2.access` trades a code from {@link FakeSlack.addInstall} for
+ * that workspace's bot token, which `auth.test` then names, and {@link FakeSlack.revokeToken} refuses a token from then on.
  */
 import { listenOnLoopback } from '../loopback.ts';
 import { randomUUID } from 'node:crypto';
@@ -66,6 +67,18 @@ export interface FakeSlackOptions {
    * answers this way, where a `waitFor` per request would cost it time proportional to the number in flight.
    */
   onResponse?: (response: RecordedResponse) => void;
+}
+
+/** A workspace that installs the app through OAuth, as {@link FakeSlack.addInstall} sets it up. */
+export interface FakeInstall {
+  teamId: string;
+  /** Set for a workspace of an Enterprise Grid organisation; with `isEnterpriseInstall`, an org-wide install. */
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
+  /** The bot token the install grants (`xoxb-…`). */
+  botToken: string;
+  /** Default `UBOT`. */
+  botUserId?: string;
 }
 
 /** A user as configured for `users.info`. */
@@ -233,6 +246,10 @@ export interface FakeSlack extends FakeSlackState {
    * matching call, in order; other calls are unaffected.
    */
   failWhere(method: string, where: (args: Record<string, unknown>) => boolean, ...failures: ScriptedFailure[]): void;
+  /** `oauth.v2.access` with `code` grants this install (once). */
+  addInstall(code: string, install: FakeInstall): void;
+  /** Calls with `token` are refused with `token_revoked` from now on (the workspace uninstalled the app). */
+  revokeToken(token: string): void;
   /** A fresh response URL: `${baseUrl}/response/<uuid>`. */
   responseUrl(): string;
   /** Stores a message as if a user had posted it (e.g. a thread's parent), for `conversations.replies`. */
@@ -618,6 +635,10 @@ class FakeSlackServer implements FakeSlack {
   private readonly pendingAcks = new Map<string, { resolve: (ack: SocketAck) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   private readonly waiters = new StateWaiters<FakeSlackState>('fake Slack', () => this.summary());
   private readonly responseUses = new Map<string, number>();
+  private readonly installCodes = new Map<string, FakeInstall>();
+  /** Bot tokens granted by installs, to the install. */
+  private readonly installTokens = new Map<string, FakeInstall>();
+  private readonly revokedTokens = new Set<string>();
   private lastTsSeconds = 0;
   private tsInSecond = 0;
   private closed = false;
@@ -670,6 +691,14 @@ class FakeSlackServer implements FakeSlack {
     const queue = this.failures.get(method);
     const index = queue?.findIndex((entry) => !entry.where || entry.where(args)) ?? -1;
     return index < 0 ? undefined : queue!.splice(index, 1)[0]!.failure;
+  }
+
+  addInstall(code: string, install: FakeInstall): void {
+    this.installCodes.set(code, install);
+  }
+
+  revokeToken(token: string): void {
+    this.revokedTokens.add(token);
   }
 
   responseUrl(): string {
@@ -849,11 +878,11 @@ class FakeSlackServer implements FakeSlack {
     if (failure && !afterEffect) reply = this.scripted(failure);
     else if (parseError) reply = platformError(parseError);
     else {
-      const denied = authError(method, call.bearer);
+      const denied = method === 'oauth.v2.access' ? undefined : call.bearer && this.revokedTokens.has(call.bearer) ? 'token_revoked' : authError(method, call.bearer);
       if (denied) reply = platformError(denied);
       else {
         try {
-          reply = json({ ok: true, ...this.dispatch(method, args) });
+          reply = json({ ok: true, ...this.dispatch(method, args, call.bearer) });
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
           reply = platformError(error.error, error.extra);
@@ -871,18 +900,23 @@ class FakeSlackServer implements FakeSlack {
     return reply;
   }
 
-  private dispatch(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  private dispatch(method: string, args: Record<string, unknown>, bearer: string | undefined): Record<string, unknown> {
     switch (method) {
-      case 'auth.test':
+      case 'auth.test': {
+        const install = bearer === undefined ? undefined : this.installTokens.get(bearer);
         return {
           url: 'https://fake-slack.invalid/',
           team: 'Paperboy Test',
           user: 'paperboy',
-          team_id: this.teamId,
-          user_id: this.botUserId,
+          team_id: install?.teamId ?? this.teamId,
+          user_id: install?.botUserId ?? this.botUserId,
           bot_id: this.botId,
-          is_enterprise_install: false,
+          is_enterprise_install: install?.isEnterpriseInstall ?? false,
+          ...(install?.enterpriseId ? { enterprise_id: install.enterpriseId } : {}),
         };
+      }
+      case 'oauth.v2.access':
+        return this.oauthAccess(args);
       case 'chat.postMessage':
         return this.postMessage(method, args);
       case 'chat.postEphemeral':
@@ -904,6 +938,28 @@ class FakeSlackServer implements FakeSlack {
       default:
         throw new ApiError('unknown_method');
     }
+  }
+
+  /** Trades an install's code for its bot token, as Slack does at the end of an install (client id and secret required). */
+  private oauthAccess(args: Record<string, unknown>): Record<string, unknown> {
+    if (!optionalString(args.client_id) || !optionalString(args.client_secret)) throw new ApiError('invalid_client_id');
+    const code = String(args.code ?? '');
+    const install = this.installCodes.get(code);
+    if (!install) throw new ApiError('invalid_code');
+    this.installCodes.delete(code);
+    this.installTokens.set(install.botToken, install);
+    const org = install.isEnterpriseInstall === true;
+    return {
+      app_id: 'A0001',
+      authed_user: { id: 'U0INSTALLER' },
+      scope: 'commands,chat:write',
+      token_type: 'bot',
+      access_token: install.botToken,
+      bot_user_id: install.botUserId ?? this.botUserId,
+      team: org ? null : { id: install.teamId, name: `Team ${install.teamId}` },
+      enterprise: install.enterpriseId ? { id: install.enterpriseId, name: `Org ${install.enterpriseId}` } : null,
+      is_enterprise_install: org,
+    };
   }
 
   /** Throws the error Slack would answer for this text/blocks, if any. */
