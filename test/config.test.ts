@@ -80,6 +80,15 @@ describe('Slack settings', () => {
       expect((error as Error).message).not.toContain('secret3');
     }
   });
+
+  it('serves many workspaces with the app\'s OAuth credentials (HTTP mode, no bot token), and says what is missing', () => {
+    const oauth = { SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: 'abcdef0123456789abcd', SLACK_STATE_SECRET: 'state-secret-of-sixteen' };
+    expect(readConfig({ ...oauth, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }).slack).toMatchObject({ mode: 'http', oauth: { clientId: '1234.5678' } });
+    expect(readConfig({ ...oauth, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }).slack?.botToken).toBeUndefined();
+    expect(() => readConfig({ SLACK_CLIENT_ID: '1234.5678', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' })).toThrow(/SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: needed too with SLACK_CLIENT_ID/);
+    expect(() => readConfig({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/run in HTTP mode/);
+    expect(() => readConfig({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' })).toThrow(/SLACK_BOT_TOKEN: leave it out with SLACK_CLIENT_ID/);
+  });
 });
 
 describe('Discord settings', () => {
