@@ -19,7 +19,7 @@ export interface ChatAdapter {
   name: string;
   platform: ChatPlatform;
   /** How posts are paced on this platform (the sender's defaults when empty), and how long a look-up waits. */
-  pacing: Pick<PacedSenderOptions, 'perChannel' | 'global' | 'settleMs'>;
+  pacing: Pick<PacedSenderOptions, 'perChannel' | 'global' | 'settleMs' | 'budgetOf'>;
   /** For the start-up line: `Slack (Socket Mode)`. */
   description: string;
   start(): Promise<void>;
@@ -41,11 +41,12 @@ export async function chatAdapters(
 ): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
-    const [{ createSlackAdapter }, { SLACK }] = await Promise.all([import('./slack/app.ts'), import('./slack/platform.ts')]);
+    const [{ createSlackAdapter }, { SLACK }, { workspaceBudget }] = await Promise.all([import('./slack/app.ts'), import('./slack/platform.ts'), import('./slack/installations.ts')]);
     const slack = createSlackAdapter(config.slack, deps);
     const mode = (config.slack.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${config.slack.port}`) + (config.slack.oauth ? ', installs in many workspaces' : '');
     adapters.push({
-      name: SLACK, platform: slack.platform, pacing: { settleMs: config.slack.requestTimeoutMs }, description: `Slack (${mode})`,
+      // Slack's limits are per workspace: each has its own budget, so a busy one never holds up another.
+      name: SLACK, platform: slack.platform, pacing: { settleMs: config.slack.requestTimeoutMs, budgetOf: workspaceBudget }, description: `Slack (${mode})`,
       start: async () => { await slack.start(); }, stop: () => slack.stop(), connected: () => slack.connected(),
     });
   }

@@ -45,6 +45,11 @@ export interface SlackClients {
   channelIn(source: WorkspaceSource, channel: string): string;
 }
 
+/** The paced sender's budget of a channel: its workspace (Slack limits each on its own); one for a single token. */
+export function workspaceBudget(channel: { channelId: string }): string {
+  return splitWorkspaceChannelId(channel.channelId).workspace ?? '';
+}
+
 /** One bot token for everything (the single-workspace setup). */
 export function singleWorkspaceClients(client: webApi.WebClient): SlackClients {
   return {

@@ -4,13 +4,18 @@
  *
  * Design. Each channel has a queue: its sends go out one at a time, in the order they were made, so a
  * retried message is never overtaken. The head of every channel's queue waits in one scheduler per sender,
- * which owns two kinds of token bucket (per channel, and global for the platform) and is the only place that
+ * which owns two kinds of token bucket (per channel, and per budget: a workspace, or the platform) and is the only place that
  * takes tokens. It takes them and starts the platform call in the same synchronous step, at the clock's
  * current time, so the limits hold in clock time however waits interleave (with `ManualClock`, whose `sleep`
  * moves time for everybody at once, or with a real clock whose timers fire late). When an `onAttempt` hook
  * has to be awaited between taking the tokens and calling the platform, the buckets forget any refill for
  * that gap, which only ever errs on the slow side. Channels are granted in the order they became ready, so
  * many channels share the global limit fairly and go out in parallel.
+ *
+ * Budgets. The platform-wide limit is kept per budget: Slack limits each workspace on its own and Discord each bot,
+ * so `budgetOf` names the budget of a channel (its workspace; one for the platform by default). Each budget queues
+ * its ready sends, and budgets with tokens take turns one send at a time, so one busy workspace cannot starve
+ * another; a budget out of tokens waits in a heap until its next token, without touching its queue.
  *
  * No guessing after an ambiguous failure. A 429 or a refused connection says the post was not made, so it is
  * simply sent again. A timeout, a connection reset after sending or a 5xx leaves that open: from then on every
@@ -37,9 +42,9 @@ export interface RateLimit {
 /** Per channel: about one message a second with short bursts (Slack's `chat.postMessage`). */
 export const DEFAULT_CHANNEL_LIMIT: Readonly<RateLimit> = Object.freeze({ perSecond: 1, burst: 3 });
 /**
- * For the whole platform: Slack's workspace-wide cap and Discord's 50 requests a second per bot. A token
- * bucket lets up to `burst + perSecond - 1` through in a sliding second; use `burst: 1` to guarantee at most
- * `perSecond` in every sliding second.
+ * For each budget (see {@link PacedSenderOptions.budgetOf}): Slack's workspace-wide cap and Discord's 50 requests
+ * a second per bot. A token bucket lets up to `burst + perSecond - 1` through in a sliding second; use `burst: 1`
+ * to guarantee at most `perSecond` in every sliding second.
  */
 export const DEFAULT_GLOBAL_LIMIT: Readonly<RateLimit> = Object.freeze({ perSecond: 50, burst: 50 });
 /** Transient failures over which the backoff grows; from then on every wait is the full `maxBackoffMs`. */
@@ -93,8 +98,13 @@ export interface PacedSenderOptions {
   logger: Logger;
   /** Default {@link DEFAULT_CHANNEL_LIMIT}. */
   perChannel?: RateLimit;
-  /** Default {@link DEFAULT_GLOBAL_LIMIT}. */
+  /** Default {@link DEFAULT_GLOBAL_LIMIT}; the limit of each budget. */
   global?: RateLimit;
+  /**
+   * The budget a channel's posts draw on for the `global` limit, by name: Slack's workspace (each has its own
+   * limits). Default: one budget for the whole platform (Discord's limit is per bot).
+   */
+  budgetOf?: (channel: ChannelRef) => string;
   /**
    * Default {@link DEFAULT_MAX_TRANSIENT_ATTEMPTS}. Transient failures never make a send give up (the
    * contract is no loss); after this many on one message, every further wait is `maxBackoffMs` and each
@@ -152,8 +162,23 @@ class TokenBucket {
   }
 }
 
+/** A platform-wide limit of one workspace (or of the whole platform): its bucket and its sends ready to go. */
+interface Budget {
+  key: string;
+  bucket: TokenBucket;
+  /** No post on this budget before this time (a global 429's Retry-After). */
+  pausedUntil: number;
+  /** Sends their channels allow now, in the order they became ready. */
+  ready: Fifo<Pending>;
+  /** In the ready round or the waiting heap (it has ready sends). */
+  queued: boolean;
+  /** When a token (or the pause's end) lets it go again (set while in the waiting heap). */
+  wakeAt: number;
+}
+
 interface Channel {
   id: string;
+  budget: Budget;
   bucket: TokenBucket;
   /** No post on this channel before this time (a 429's Retry-After). */
   pausedUntil: number;
@@ -209,7 +234,7 @@ const describeError = (error: unknown): string => (error instanceof Error ? `${e
 /**
  * Sends messages to one platform as fast as its limits allow and no faster: channels in parallel, each
  * channel in order, every post paced by a per-channel and a platform-wide token bucket before it is made.
- * A 429 ({@link RateLimitedError}) pauses the channel, or the whole platform when global, for its
+ * A 429 ({@link RateLimitedError}) pauses the channel, or its whole budget (workspace or platform) when global, for its
  * Retry-After and is retried without limit; a transient failure is retried with capped exponential backoff
  * and jitter, also without limit; a {@link ChannelGoneError} ends the send at once as `channel-gone`.
  * All time comes from the injected clock, and all waiting goes through its `sleep`.
@@ -219,7 +244,8 @@ export class PacedSender {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly perChannel: RateLimit;
-  private readonly globalBucket: TokenBucket;
+  private readonly perBudget: RateLimit;
+  private readonly budgetOf: (channel: ChannelRef) => string;
   private readonly maxTransientAttempts: number;
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -230,10 +256,15 @@ export class PacedSender {
   private readonly channels = new Map<string, Channel>();
   private sweepAt = 1024;
   private readonly inFlight = new Set<string>();
-  private readonly ready = new Fifo<Pending>();
+  private readonly budgets = new Map<string, Budget>();
+  /** Budgets with ready sends that may have a token: each gets one send per turn. */
+  private readonly readyBudgets = new Fifo<Budget>();
+  /** Budgets with ready sends waiting for a token or a pause's end, by `wakeAt`. */
+  private readonly waitingBudgets = new MinHeap<Budget>((a, b) => a.wakeAt < b.wakeAt);
+  /** Budgets that granted sends since their refill was last settled. */
+  private readonly unsettled = new Set<Budget>();
   /** Pending sends not yet allowed by their channel, by (readyAt, seq). */
   private readonly delayed = new MinHeap<Pending>((a, b) => a.readyAt < b.readyAt || (a.readyAt === b.readyAt && a.seq < b.seq));
-  private globalPausedUntil = -Infinity;
   /** Granted sends whose platform call has not been made yet (their `onAttempt` is running). */
   private starting = 0;
   private pumping = false;
@@ -246,7 +277,8 @@ export class PacedSender {
     this.clock = options.clock;
     this.logger = options.logger;
     this.perChannel = checkLimit(options.perChannel ?? DEFAULT_CHANNEL_LIMIT, 'perChannel');
-    this.globalBucket = new TokenBucket(checkLimit(options.global ?? DEFAULT_GLOBAL_LIMIT, 'global'), this.now());
+    this.perBudget = checkLimit(options.global ?? DEFAULT_GLOBAL_LIMIT, 'global');
+    this.budgetOf = options.budgetOf ?? (() => '');
     this.maxTransientAttempts = Math.max(1, options.maxTransientAttempts ?? DEFAULT_MAX_TRANSIENT_ATTEMPTS);
     this.baseBackoffMs = Math.max(0, options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS);
     this.maxBackoffMs = Math.max(this.baseBackoffMs, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS);
@@ -309,10 +341,20 @@ export class PacedSender {
     let channel = this.channels.get(id);
     if (!channel) {
       if (this.channels.size >= this.sweepAt) this.sweepIdleChannels();
-      channel = { id, bucket: new TokenBucket(this.perChannel, this.now()), pausedUntil: -Infinity, queue: [], active: undefined };
+      channel = { id, budget: this.budgetFor(ref), bucket: new TokenBucket(this.perChannel, this.now()), pausedUntil: -Infinity, queue: [], active: undefined };
       this.channels.set(id, channel);
     }
     return channel;
+  }
+
+  private budgetFor(ref: ChannelRef): Budget {
+    const key = this.budgetOf(ref);
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = { key, bucket: new TokenBucket(this.perBudget, this.now()), pausedUntil: -Infinity, ready: new Fifo(), queued: false, wakeAt: 0 };
+      this.budgets.set(key, budget);
+    }
+    return budget;
   }
 
   /** Forgets idle channels whose bucket is full again (they would start the same way from scratch). */
@@ -321,6 +363,8 @@ export class PacedSender {
     for (const [id, channel] of this.channels) {
       if (!channel.active && channel.queue.length === 0 && channel.pausedUntil <= now && channel.bucket.isFull(now)) this.channels.delete(id);
     }
+    const used = new Set([...this.channels.values()].map((channel) => channel.budget));
+    for (const [key, budget] of this.budgets) if (!used.has(budget) && !budget.queued) this.budgets.delete(key);
     this.sweepAt = Math.max(1024, this.channels.size * 2);
   }
 
@@ -333,7 +377,7 @@ export class PacedSender {
     const now = this.now();
     const wait = this.channelWait(pending, now);
     if (wait <= 0) {
-      this.ready.push(pending);
+      this.makeReady(pending);
     } else {
       pending.readyAt = now + wait;
       this.delayed.push(pending);
@@ -359,37 +403,69 @@ export class PacedSender {
         for (const pending of batch) this.start(pending);
         // An async onAttempt hook is still running: its completion pumps again.
         if (this.starting > 0) return;
-        this.globalBucket.settle(this.now());
+        this.settleBudgets();
       }
     } finally {
       this.pumping = false;
     }
   }
 
+  /** Queues a send its channel allows now on its budget, and puts the budget in the round if it was idle. */
+  private makeReady(pending: Pending): void {
+    const budget = pending.channel.budget;
+    budget.ready.push(pending);
+    if (budget.queued) return;
+    budget.queued = true;
+    this.readyBudgets.push(budget);
+  }
+
+  /**
+   * Takes turns among the budgets with ready sends: each with a token grants its oldest ready send, then goes to
+   * the back; one out of tokens (or paused) waits in the heap until it has one again.
+   */
   private grant(now: number): Pending[] {
-    while (this.delayed.size > 0 && this.delayed.peek()!.readyAt <= now) this.ready.push(this.delayed.pop()!);
+    while (this.delayed.size > 0 && this.delayed.peek()!.readyAt <= now) this.makeReady(this.delayed.pop()!);
+    while (this.waitingBudgets.size > 0 && this.waitingBudgets.peek()!.wakeAt <= now) this.readyBudgets.push(this.waitingBudgets.pop()!);
     const batch: Pending[] = [];
-    if (now < this.globalPausedUntil) return batch;
-    while (this.ready.length > 0 && this.globalBucket.waitMs(now) === 0) {
-      const pending = this.ready.shift()!;
-      const wait = this.channelWait(pending, now);
+    for (let budget = this.readyBudgets.shift(); budget; budget = this.readyBudgets.shift()) {
+      const wait = Math.max(budget.bucket.waitMs(now), budget.pausedUntil - now);
       if (wait > 0) {
-        pending.readyAt = now + wait;
-        this.delayed.push(pending);
+        budget.wakeAt = now + wait;
+        this.waitingBudgets.push(budget);
         continue;
       }
-      this.globalBucket.take(now);
-      pending.channel.bucket.take(now);
-      batch.push(pending);
+      for (let pending = budget.ready.shift(); pending; pending = budget.ready.shift()) {
+        const channelWait = this.channelWait(pending, now);
+        if (channelWait > 0) {
+          pending.readyAt = now + channelWait;
+          this.delayed.push(pending);
+          continue;
+        }
+        budget.bucket.take(now);
+        pending.channel.bucket.take(now);
+        this.unsettled.add(budget);
+        batch.push(pending);
+        break;
+      }
+      if (budget.ready.length > 0) this.readyBudgets.push(budget);
+      else budget.queued = false;
     }
     return batch;
+  }
+
+  /** Counts the tokens taken so far as taken now (see {@link TokenBucket.settle}). */
+  private settleBudgets(): void {
+    const now = this.now();
+    for (const budget of this.unsettled) budget.bucket.settle(now);
+    this.unsettled.clear();
   }
 
   private scheduleWake(now: number): void {
     let next = Infinity;
     const soonest = this.delayed.peek();
     if (soonest) next = soonest.readyAt;
-    if (this.ready.length > 0) next = Math.min(next, Math.max(this.globalPausedUntil, now + this.globalBucket.waitMs(now)));
+    const budget = this.waitingBudgets.peek();
+    if (budget) next = Math.min(next, budget.wakeAt);
     if (next === Infinity) return;
     next = Math.max(next, now + 1);
     for (const target of this.wakes) if (target <= next) return;
@@ -456,7 +532,7 @@ export class PacedSender {
   private startDone(): void {
     this.starting -= 1;
     if (this.starting === 0 && !this.pumping) {
-      this.globalBucket.settle(this.now());
+      this.settleBudgets();
       this.pump();
     }
   }
@@ -474,9 +550,9 @@ export class PacedSender {
     if (error instanceof RateLimitedError) {
       waitMs = Math.ceil(error.retryAfterMs);
       this.metrics.rateLimited(this.platform.name);
-      if (error.global) this.globalPausedUntil = Math.max(this.globalPausedUntil, now + waitMs);
+      if (error.global) pending.channel.budget.pausedUntil = Math.max(pending.channel.budget.pausedUntil, now + waitMs);
       else pending.channel.pausedUntil = Math.max(pending.channel.pausedUntil, now + waitMs);
-      this.logger.warn({ ...fields, retryAfterMs: waitMs, global: error.global }, error.global ? 'rate limited (global); pausing the platform' : 'rate limited; pausing the channel');
+      this.logger.warn({ ...fields, retryAfterMs: waitMs, global: error.global }, error.global ? 'rate limited (global); pausing the workspace or platform' : 'rate limited; pausing the channel');
     } else {
       pending.transientFailures += 1;
       this.metrics.delivery(this.platform.name, 'retrying');

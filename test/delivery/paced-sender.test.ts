@@ -125,6 +125,26 @@ describe('PacedSender pacing', () => {
     }
   });
 
+  it('keeps a budget per workspace: a busy workspace neither slows nor pauses another', async () => {
+    const workspace = (channel: ChannelRef): string => channel.channelId.split('/')[0]!;
+    const { platform, send, elapsed } = setup({ global: { perSecond: 5, burst: 5 }, budgetOf: workspace }, ({ channelId, attemptOfText }) =>
+      channelId === 'TBUSY/C0' && attemptOfText === 1 ? new RateLimitedError(4000, { global: true }) : undefined);
+    const sends = [];
+    for (let c = 0; c < 20; c++) for (let i = 0; i < 3; i++) sends.push(send(`TBUSY/C${c}`, `busy C${c}-${i}`));
+    // Queued behind 60 posts of the busy workspace (whose budget is spent): sent at once all the same.
+    const queuedAt = elapsed();
+    for (let c = 0; c < 5; c++) sends.push(send(`TQUIET/C${c}`, `quiet C${c}`));
+    await Promise.all(sends);
+    expect(platform.posts).toHaveLength(65);
+    expect(platform.posts.filter((p) => p.channelId.startsWith('TQUIET/')).map((p) => p.at)).toEqual(Array(5).fill(queuedAt));
+    // The busy workspace's global 429 (answered at 0) paused it alone, for its Retry-After: after the next token
+    // (200 ms, granted before the answer was read) nothing went until 4 s.
+    const busy = platform.calls.filter((c) => c.channelId.startsWith('TBUSY/'));
+    expect(busy.find((c) => c.error instanceof RateLimitedError)?.at).toBe(0);
+    expect(busy.filter((c) => c.at > 200 && c.at < 4000)).toEqual([]);
+    expect(maxInWindow(busy.map((c) => c.at))).toBeLessThanOrEqual(5 + 5 - 1);
+  });
+
   it('keeps the global cap in every 1-second window, and gets close to the bound', async () => {
     const { platform, send, elapsed } = setup({ global: { perSecond: 5, burst: 5 } });
     const sends = [];

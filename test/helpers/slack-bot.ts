@@ -1,4 +1,5 @@
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterDeps } from '../../adapters/slack/app.ts';
+import { workspaceBudget } from '../../adapters/slack/installations.ts';
 import { createBot } from '../../bot.ts';
 import type { SlackConfig } from '../../src/config.ts';
 import { PacedSender, type PacedSenderOptions } from '../../src/delivery/paced-sender.ts';
@@ -38,6 +39,6 @@ export async function slackBotOn(fake: FakeSlack, options: SlackBotOptions) {
     botId: 'B1', botUserId: 'UBOT', requestTimeoutMs: 2000, startTimeoutMs: 5000, ...options.config,
   };
   adapter = createSlackAdapter(config, { inbound: bot, clock: library.clock, log, inboundEvents: stores.inbound, installs: bot.installs, ...options.deps });
-  sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5, ...options.sender });
+  sender = new PacedSender({ platform: adapter.platform, clock: library.clock, logger: log, random: () => 0.5, budgetOf: workspaceBudget, ...options.sender });
   return { adapter, bot, stores, library, log };
 }
