@@ -10,11 +10,15 @@
  * With faults, one channel's calls hang until the client's request timeout (the first few attempts) and another
  * channel answers 429 twenty times: the other channels' finish is compared with the bound for them alone, which is
  * what "one channel's trouble delays only that channel" means.
+ *
+ * With `workspaces`, the channels belong to that many Slack workspaces (ten each for 1,000 channels over 100), each
+ * with its own workspace-wide limit as Slack has, and the sender keeps a budget per workspace: the run is compared
+ * with the bound of the busiest workspace alone.
  */
 import { textMessage, type OutgoingMessage } from '../src/chat/message.ts';
 import { NAME_MENTIONS } from '../src/chat/mentions.ts';
 import type { Capabilities, ChatPlatform, PostOptions } from '../src/chat/platform.port.ts';
-import type { ChannelRef, PostedRef, ThreadRef } from '../src/chat/refs.ts';
+import { splitWorkspaceChannelId, type ChannelRef, type PostedRef, type ThreadRef } from '../src/chat/refs.ts';
 import type { Clock } from '../src/clock.ts';
 import { PacedSender, type SendResult } from '../src/delivery/paced-sender.ts';
 import { RateLimitedError, TransientPlatformError } from '../src/delivery/platform-errors.ts';
@@ -39,6 +43,10 @@ export interface FanoutOptions {
   senderGlobal?: { perSecond: number; burst: number };
   /** Faults of single channels (none by default). */
   faults?: FanoutFaults;
+  /** Slack workspaces the channels are spread over (1 by default), each limited on its own. */
+  workspaces?: number;
+  /** With `workspaces`: the sender keeps one budget for all of them (how it was before per-workspace budgets). */
+  sharedBudget?: boolean;
   logger?: Logger;
 }
 
@@ -80,6 +88,8 @@ export interface FanoutResult {
   others?: { channels: number; totalMs: number; lowerBoundMs: number; ratio: number };
   /** With faults: when the hung channel and the rate-limited one had their post. */
   faulty?: { hungMs?: number; rateLimitedMs?: number };
+  /** Workspaces the channels belong to (1 unless spread). */
+  workspaces: number;
 }
 
 /** A {@link FanoutResult} plus what a test needs to check correctness. */
@@ -192,7 +202,8 @@ export class SimulatedSlackPlatform implements ChatPlatform {
   /** 429s answered. */
   rateLimited429s = 0;
   private readonly channelMeters = new Map<string, RateMeter>();
-  private readonly workspaceMeter: RateMeter;
+  /** Each workspace's limit (the part of a channel id before `/`; one for bare ids). */
+  private readonly workspaceMeters = new Map<string, RateMeter>();
   /** Calls made so far, by channel (for the scripted faults). */
   private readonly callsByChannel = new Map<string, number>();
 
@@ -200,9 +211,7 @@ export class SimulatedSlackPlatform implements ChatPlatform {
     private readonly clock: Clock,
     private readonly limits: { perChannelPerSecond: number; burst: number; workspacePerSecond: number; workspaceBurst: number; latencyMs: number },
     private readonly faults: { hung?: { channelId: string; hangs: number }; rateLimited?: { channelId: string; times: number; retryAfterSeconds: number }; requestTimeoutMs: number } = { requestTimeoutMs: 10_000 },
-  ) {
-    this.workspaceMeter = new RateMeter(limits.workspacePerSecond, limits.workspaceBurst);
-  }
+  ) {}
 
   async post(channel: ChannelRef, message: OutgoingMessage, options: PostOptions = {}): Promise<PostedRef> {
     const half = this.limits.latencyMs / 2;
@@ -232,8 +241,14 @@ export class SimulatedSlackPlatform implements ChatPlatform {
       meter = new RateMeter(this.limits.perChannelPerSecond, this.limits.burst);
       this.channelMeters.set(channel.channelId, meter);
     }
+    const workspace = workspaceOf(channel);
+    let workspaceMeter = this.workspaceMeters.get(workspace);
+    if (!workspaceMeter) {
+      workspaceMeter = new RateMeter(this.limits.workspacePerSecond, this.limits.workspaceBurst);
+      this.workspaceMeters.set(workspace, workspaceMeter);
+    }
     const channelExcess = meter.excessMs(at);
-    const workspaceExcess = this.workspaceMeter.excessMs(at);
+    const workspaceExcess = workspaceMeter.excessMs(at);
     if (channelExcess > 0 || workspaceExcess > 0) {
       this.rateLimited429s += 1;
       await this.clock.sleep(half);
@@ -241,7 +256,7 @@ export class SimulatedSlackPlatform implements ChatPlatform {
       throw new RateLimitedError(retryAfterSeconds * 1000, { global: workspaceExcess > channelExcess });
     }
     meter.record(at);
-    this.workspaceMeter.record(at);
+    workspaceMeter.record(at);
     const messageId = `${Math.floor(at / 1000)}.${String(this.accepted.length + 1).padStart(6, '0')}`;
     this.accepted.push({ channelId: channel.channelId, at, text: message.fallbackText, messageId, ...(options.idempotencyKey !== undefined ? { key: options.idempotencyKey } : {}) });
     await this.clock.sleep(half);
@@ -258,22 +273,30 @@ export class SimulatedSlackPlatform implements ChatPlatform {
 
 }
 
+/** The workspace of a simulated channel (`T…/C…`), or one for all bare ids. */
+const workspaceOf = (channel: { channelId: string }): string => splitWorkspaceChannelId(channel.channelId).workspace ?? '';
+
 /**
  * The least time N single messages can take: the workspace lets `workspaceBurst` through at once and then
  * `workspacePerSecond`, so the last request reaches the server `(N - burst) / rate` seconds in at the
  * earliest, and its answer comes one latency after it was sent. (One message per channel never meets the
- * per-channel limit.)
+ * per-channel limit.) Spread over workspaces, each limited on its own, N is the busiest workspace's share.
  */
 export function fanoutLowerBoundMs(options: FanoutOptions = {}): number {
   const o = { ...DEFAULT_FANOUT, ...options };
-  return (Math.max(0, o.channels - o.workspaceBurst) * 1000) / o.workspacePerSecond + o.latencyMs;
+  const perWorkspace = Math.ceil(o.channels / (options.workspaces ?? 1));
+  return (Math.max(0, perWorkspace - o.workspaceBurst) * 1000) / o.workspacePerSecond + o.latencyMs;
 }
 
 /** Runs the fan-out and keeps the simulated platform and outcomes for inspection. */
 export async function simulateFanout(options: FanoutOptions = {}): Promise<FanoutRun> {
   const o = { ...DEFAULT_FANOUT, ...options };
   const clock = new VirtualClock();
-  const channelIds = Array.from({ length: o.channels }, (_, i) => `C${String(i).padStart(7, '0')}`);
+  const workspaces = options.workspaces ?? 1;
+  // Spread over workspaces: in the order the scheduler lists them (by channel ref), a workspace's channels together.
+  const channelIds = Array.from({ length: o.channels }, (_, i) => `C${String(i).padStart(7, '0')}`)
+    .map((id, i) => (workspaces > 1 ? `T${String(i % workspaces).padStart(5, '0')}/${id}` : id))
+    .sort();
   const faults = options.faults ?? {};
   const requestTimeoutMs = faults.requestTimeoutMs ?? 10_000;
   const platform = new SimulatedSlackPlatform(clock, o, {
@@ -289,6 +312,7 @@ export async function simulateFanout(options: FanoutOptions = {}): Promise<Fanou
     global: options.senderGlobal ?? { perSecond: o.workspacePerSecond, burst: o.workspaceBurst },
     // As the bot configures it: a look-up after a timeout waits as long as the timeout.
     settleMs: requestTimeoutMs,
+    ...(options.sharedBudget ? {} : { budgetOf: workspaceOf }),
   });
   const finishedAt = new Map<string, number>();
   // Stands in for the delivery store, so the hooks run as they would in the bot.
@@ -343,6 +367,7 @@ export async function simulateFanout(options: FanoutOptions = {}): Promise<Fanou
   return {
     result: {
       channels: o.channels,
+      workspaces,
       totalMs,
       lowerBoundMs,
       ratio: totalMs / lowerBoundMs,
@@ -374,7 +399,7 @@ export function formatFanout(result: FanoutResult | readonly FanoutResult[]): st
     line(Array(8).fill('---')),
     ...rows.map((r) =>
       line([
-        r.channels.toLocaleString('en'),
+        r.workspaces > 1 ? `${r.workspaces} workspaces × ${r.channels / r.workspaces}` : r.channels.toLocaleString('en'),
         seconds(r.totalMs),
         seconds(r.lowerBoundMs),
         `${r.ratio.toFixed(3)}×`,
@@ -397,6 +422,17 @@ export function measureFanoutWithFaults(options: FanoutOptions = {}): Promise<Fa
     faults: { hung: { channelIndex: 0, hangs: 3 }, rateLimited: { channelIndex: 1, times: 20, retryAfterSeconds: 1 } },
     ...options,
   });
+}
+
+/**
+ * The #15 target: a daily post to 100 workspaces × 10 channels within 1.2× of the per-workspace bound. Three runs:
+ * the default Slack-like limits, a tight workspace cap (5/s, burst 5) where the workspace limit is what binds, and
+ * that cap with one budget shared by all workspaces, for contrast. Simulated time.
+ */
+export async function measureFanoutOverWorkspaces(): Promise<FanoutResult[]> {
+  const spread = { channels: 1000, workspaces: 100 };
+  const tight = { ...spread, workspacePerSecond: 5, workspaceBurst: 5 };
+  return [await measureFanout(spread), await measureFanout(tight), await measureFanout({ ...tight, sharedBudget: true })];
 }
 
 /** The faulty fan-out's numbers, in words. */

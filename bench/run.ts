@@ -31,7 +31,7 @@ import { openSqliteStores } from '../src/store/sqlite/sqlite-store.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Measurement } from './measure.ts';
 import { measureBaseline, type BaselineMeasurement } from './minisearch-baseline.ts';
-import { formatFanout, formatFanoutFaults, measureFanout, measureFanoutWithFaults } from './fanout.ts';
+import { formatFanout, formatFanoutFaults, measureFanout, measureFanoutOverWorkspaces, measureFanoutWithFaults } from './fanout.ts';
 import { formatAnswers, measureAnswers } from './answer-latency.ts';
 import { generateQueries } from './queries.ts';
 import { generateCorpus } from './synthetic-corpus.ts';
@@ -112,6 +112,8 @@ const startTimes = measureStartTimes();
 process.stderr.write('simulating a daily post to 1,000 channels…\n');
 const fanout = await measureFanout({ channels: 1000 });
 const fanoutWithFaults = await measureFanoutWithFaults();
+process.stderr.write('simulating a daily post to 100 workspaces × 10 channels…\n');
+const fanoutWorkspaces = await measureFanoutOverWorkspaces();
 
 const rows: Row[] = [];
 for (const size of sizes) {
@@ -191,6 +193,9 @@ out.push(formatFanout(fanout));
 out.push('');
 out.push('The same with one channel hung (its first 3 calls hang until the 10 s request timeout, then a look-up) and one answering 429 twenty times (Retry-After 1 s); the others against the bound for them alone (simulated time)');
 out.push(formatFanoutFaults(fanoutWithFaults));
+out.push('');
+out.push('Daily post to 100 Slack workspaces × 10 channels, each workspace limited on its own, against the bound of one workspace alone (target ≤ 1.2×): the Slack-like limits above, a tight workspace cap of 5/s (burst 5), and that cap with one budget shared by all workspaces (the sender before per-workspace budgets); simulated time');
+out.push(formatFanout(fanoutWorkspaces));
 out.push('');
 out.push(...formatStartTimes(startTimes));
 out.push(formatAnswers(await measureAnswers()));

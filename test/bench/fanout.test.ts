@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFanout, simulateFanout, VirtualClock } from '../../bench/fanout.ts';
+import { formatFanout, measureFanout, simulateFanout, VirtualClock } from '../../bench/fanout.ts';
 import { maxInWindow } from '../helpers/windows.ts';
 
 
@@ -48,6 +48,24 @@ describe('digest fan-out benchmark', () => {
     expect(result.others!.totalMs).toBeLessThan(result.faulty!.rateLimitedMs!);
     expect(result.others!.totalMs).toBeLessThan(result.faulty!.hungMs!);
     expect(result.faulty!.hungMs!).toBeGreaterThanOrEqual(2 * 10_000);
+  });
+
+  it('sends to 100 workspaces × 10 channels within 1.2× of one workspace\'s bound: each workspace has its own budget', async () => {
+    const tight = { channels: 1000, workspaces: 100, workspacePerSecond: 5, workspaceBurst: 5 };
+    const { result, platform, outcomes } = await simulateFanout(tight);
+    expect([...outcomes.values()].every((outcome) => outcome.status === 'sent')).toBe(true);
+    expect(new Set(platform.accepted.map((post) => post.channelId)).size).toBe(1000);
+    expect(result.rateLimited429s).toBe(0);
+    expect(result.lowerBoundMs).toBe(1050); // (10 − 5) posts at 5/s, plus one call
+    expect(result.ratio).toBeLessThanOrEqual(1.2);
+    for (let w = 0; w < 100; w++) {
+      const times = platform.accepted.filter((post) => post.channelId.startsWith(`T${String(w).padStart(5, '0')}/`)).map((post) => post.at);
+      expect(maxInWindow(times)).toBeLessThanOrEqual(5 + 5 - 1);
+    }
+    // One budget for all would hold every workspace to one workspace's pace.
+    const shared = await measureFanout({ ...tight, sharedBudget: true });
+    expect(shared.ratio).toBeGreaterThan(50);
+    expect(formatFanout(result)).toContain('| 100 workspaces × 10 |');
   });
 
   it('runs parallel sleeps side by side in virtual time', async () => {
