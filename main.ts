@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createBot } from './bot.ts';
 import { readStartArguments, runOnce, START_USAGE } from './adapters/shell/once.ts';
 import { createShellAdapter } from './adapters/shell/repl.ts';
-import { chatAdapters } from './adapters/chat-adapters.ts';
+import { chatAdapters, type ChatAdapter } from './adapters/chat-adapters.ts';
 import { boundShutdown, guardProcess, nextSignal } from './adapters/process-guard.ts';
 import { DEFAULT_WIDTH } from './adapters/shell/render.ts';
 import { corpusSummary } from './commands/presenters/bundled.ts';
@@ -133,6 +133,8 @@ async function main(): Promise<number> {
       : undefined;
     const senders = new Map<string, PacedSender>();
     const platforms = new Map<string, ChatPlatform>();
+    /** The chat platforms, once set up (none for `--once` and the terminal). */
+    let chat: ChatAdapter[] = [];
     const bot = createBot({
       clock,
       log,
@@ -140,7 +142,7 @@ async function main(): Promise<number> {
       stores,
       senderFor: (platform) => senders.get(platform),
       platformFor: (platform) => platforms.get(platform),
-      status: { startedAt, version, sources: config.sources.enabled },
+      status: { startedAt, version, sources: config.sources.enabled, connections: async () => (await Promise.all(chat.map((adapter) => adapter.connections?.() ?? []))).flat() },
       ...(observability ? { metrics: observability.metrics } : {}),
       defaultTimeZone: config.scheduler.defaultTimeZone,
       graceMs: config.scheduler.graceMs,
@@ -158,7 +160,7 @@ async function main(): Promise<number> {
       return code;
     }
 
-    const chat = await chatAdapters(config, { inbound: bot, clock, log, inboundEvents: stores.inbound, installs: bot.installs, notice: (line) => process.stderr.write(`${line}\n`) });
+    chat = await chatAdapters(config, { inbound: bot, clock, log, inboundEvents: stores.inbound, installs: bot.installs, notice: (line) => process.stderr.write(`${line}\n`) });
     if (chat.length > 0) {
       // Chat platforms are configured: serve them all from this process until SIGINT/SIGTERM, no terminal prompt.
       for (const adapter of chat) {

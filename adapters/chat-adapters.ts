@@ -26,6 +26,8 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /** Whether it is connected to the platform now (listening, in HTTP mode); for readiness checks. */
   connected(): boolean;
+  /** Its connections' state for `status` (Discord's shards, Slack's installed workspaces), a line each. */
+  connections?(): Promise<string[]>;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function chatAdapters(
       // Slack's limits are per workspace: each has its own budget, so a busy one never holds up another.
       name: SLACK, platform: slack.platform, pacing: { settleMs: config.slack.requestTimeoutMs, budgetOf: workspaceBudget }, description: `Slack (${mode})`,
       start: async () => { await slack.start(); }, stop: () => slack.stop(), connected: () => slack.connected(),
+      ...(config.slack.oauth ? { connections: async () => [`Slack: installed in ${await deps.installs.countInstalled(SLACK)} workspaces`] } : {}),
     });
   }
   if (config.discord) {
@@ -56,6 +59,10 @@ export async function chatAdapters(
     adapters.push({
       name: DISCORD, platform: discord.platform, pacing: { ...DISCORD_PACING, settleMs: config.discord.requestTimeoutMs }, description: 'Discord',
       start: () => discord.start(), stop: () => discord.stop(),
+      // Shards only when sharded: one connection says nothing "connected" does not.
+      ...(config.discord.shards
+        ? { connections: async () => discord.shards().map((s) => `Discord shard ${s.id} of ${s.count}: ${s.status} (${s.guilds} servers)`) }
+        : {}),
       // The client stays "ready" through a reconnect; its shards say whether the gateway is up now.
       connected: () => discord.client.isReady() && discord.client.ws.shards.every((shard) => shard.status === Status.Ready),
     });

@@ -29,6 +29,12 @@ async function scheduleFields(ctx: CommandContext): Promise<{ label: string; val
   return fields;
 }
 
+/** The chat connections' state (Discord shards, Slack workspaces), when there is more to say than "connected". */
+async function connectionFields(ctx: CommandContext): Promise<{ label: string; value: string[] }[]> {
+  const lines = (await ctx.status.connections?.()) ?? [];
+  return lines.length > 0 ? [{ label: 'Connections', value: [lines.join('\n')] }] : [];
+}
+
 /** `status`: what the bot serves and from where. */
 export const statusCommand = defineCommand({
   name: 'status',
@@ -46,6 +52,7 @@ export const statusCommand = defineCommand({
       { label: 'Sources', value: [sources] },
       { label: 'Up for', value: [`${elapsed(now.getTime() - ctx.status.startedAt.getTime())} (since ${ctx.status.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`] },
       { label: 'Version', value: [ctx.status.version] },
+      ...(await connectionFields(ctx)),
       ...(await scheduleFields(ctx)),
     ];
     return {

@@ -67,6 +67,12 @@ const EnvSchema = z.object({
   DISCORD_API_BASE: url.default('https://discord.com/api'),
   DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'must be a server id (a long number; Developer Mode → right-click the server → Copy Server ID)').optional(),
   DISCORD_MANAGERS: commaList.default([]),
+  DISCORD_SHARDS: z.union([z.literal('auto'), positiveInt], { error: 'must be auto or a number of shards such as 2' }).optional(),
+  DISCORD_SHARD_IDS: commaList
+    .pipe(z.array(z.string().regex(/^\d{1,5}$/, 'lists shard ids such as 0,1')).min(1, 'names at least one shard id'))
+    .transform((ids) => ids.map(Number))
+    .optional(),
+  DISCORD_SHARD_COUNT: positiveInt.optional(),
   ARXIV_HTML_URL: url.default('https://arxiv.org/html'),
   LLM_BASE_URL: url.optional(),
   LLM_API_KEY: z.string().optional(),
@@ -180,7 +186,15 @@ export interface DiscordConfig {
   managers: string[];
   /** Every REST call is abandoned (aborted) after this long; the paced sender then looks the post up. */
   requestTimeoutMs: number;
+  /** Gateway shards this process runs; one connection (no sharding) when absent. */
+  shards?: DiscordShards;
 }
+
+/**
+ * The gateway shards a process runs: all of them (`auto`: as many as Discord recommends), or `ids` of `count` in
+ * all (`DISCORD_SHARDS=N`: all N here; `DISCORD_SHARD_IDS` and `DISCORD_SHARD_COUNT`: this replica's part).
+ */
+export type DiscordShards = 'auto' | { ids: number[]; count: number };
 
 /** Settings of the terminal adapter. */
 export interface ShellConfig {
@@ -251,6 +265,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!e.SLACK_BOT_TOKEN && oauthSet.length === 0 && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
     problems.push('  SLACK_BOT_TOKEN: is needed too (the xoxb- token from OAuth & Permissions), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for installs in many workspaces');
   }
+  if ((e.DISCORD_SHARD_IDS === undefined) !== (e.DISCORD_SHARD_COUNT === undefined)) {
+    problems.push('  DISCORD_SHARD_IDS and DISCORD_SHARD_COUNT: set both (this replica\'s shard ids, and the shards of all replicas together), or neither');
+  } else if (e.DISCORD_SHARD_IDS && e.DISCORD_SHARD_COUNT !== undefined && e.DISCORD_SHARD_IDS.some((id) => id >= e.DISCORD_SHARD_COUNT!)) {
+    problems.push(`  DISCORD_SHARD_IDS: shard ids go from 0 to DISCORD_SHARD_COUNT − 1 (${e.DISCORD_SHARD_COUNT - 1})`);
+  }
+  if (e.DISCORD_SHARDS !== undefined && e.DISCORD_SHARD_IDS !== undefined) {
+    problems.push('  DISCORD_SHARDS: leave it out with DISCORD_SHARD_IDS (all shards in this process, or some per replica, not both)');
+  }
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) {
     problems.push('  DISCORD_APPLICATION_ID: is needed with DISCORD_TOKEN (General Information page of your Discord application)');
   }
@@ -292,6 +314,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
         managers: e.DISCORD_MANAGERS,
         requestTimeoutMs: e.CHAT_REQUEST_TIMEOUT_MS,
+        ...(e.DISCORD_SHARDS === 'auto' ? { shards: 'auto' as const } : {}),
+        ...(typeof e.DISCORD_SHARDS === 'number' ? { shards: { ids: [...Array(e.DISCORD_SHARDS).keys()], count: e.DISCORD_SHARDS } } : {}),
+        ...(e.DISCORD_SHARD_IDS && e.DISCORD_SHARD_COUNT ? { shards: { ids: [...new Set(e.DISCORD_SHARD_IDS)].sort((a, b) => a - b), count: e.DISCORD_SHARD_COUNT } } : {}),
       }
     : undefined;
   const languageModel: LanguageModelConfig | undefined =

@@ -114,6 +114,17 @@ describe('Discord settings', () => {
       expect(message).not.toContain('secret4');
     }
   });
+
+  it('runs the gateway in shards: all in this process (DISCORD_SHARDS), or this replica\'s part (DISCORD_SHARD_IDS of DISCORD_SHARD_COUNT)', () => {
+    const discord = { DISCORD_TOKEN: 'MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxyz0123', DISCORD_APPLICATION_ID: '109876543210987654' };
+    expect(readConfig(discord).discord?.shards).toBeUndefined();
+    expect(readConfig({ ...discord, DISCORD_SHARDS: 'auto' }).discord?.shards).toBe('auto');
+    expect(readConfig({ ...discord, DISCORD_SHARDS: '3' }).discord?.shards).toEqual({ ids: [0, 1, 2], count: 3 });
+    expect(readConfig({ ...discord, DISCORD_SHARD_IDS: '3,1', DISCORD_SHARD_COUNT: '4' }).discord?.shards).toEqual({ ids: [1, 3], count: 4 });
+    expect(() => readConfig({ ...discord, DISCORD_SHARD_IDS: '4', DISCORD_SHARD_COUNT: '4' })).toThrow(/DISCORD_SHARD_IDS: shard ids go from 0 to DISCORD_SHARD_COUNT − 1 \(3\)/);
+    expect(() => readConfig({ ...discord, DISCORD_SHARD_IDS: '0' })).toThrow(/DISCORD_SHARD_IDS and DISCORD_SHARD_COUNT: set both/);
+    expect(() => readConfig({ ...discord, DISCORD_SHARDS: 'many' })).toThrow(/DISCORD_SHARDS: must be auto or a number of shards/);
+  });
 });
 
 describe('full text and language model settings', () => {

@@ -4,6 +4,10 @@
  * `/papers <subcommand>` interactions, autocomplete, button presses and messages in paper threads into
  * the bot's inbound calls, and answers with rendered embeds. Interactions are answered within Discord's
  * 3 seconds: at once when the work is quick, else deferred and then edited.
+ *
+ * Sharding (`config.shards`): the client runs the gateway shards given (all of them, or this replica's part; a guild
+ * lives on shard `(guild_id >> 22) % count`), and each interaction is answered by the shard that received it.
+ * Posts of the bot's own (scheduled, subscription, thread answers) go over REST, which needs no shard at all.
  */
 import {
   ApplicationCommandOptionType,
@@ -13,6 +17,7 @@ import {
   MessageFlags,
   Options,
   PermissionFlagsBits,
+  Status,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -48,7 +53,20 @@ export interface DiscordAdapter {
   client: Client;
   /** Logs in and resolves once the client is ready. */
   start(): Promise<void>;
+  /** The gateway shards this process runs, with their state and the servers each holds. */
+  shards(): DiscordShardState[];
   stop(): Promise<void>;
+}
+
+/** One gateway shard of this process, for `status`. */
+export interface DiscordShardState {
+  id: number;
+  /** Of all replicas together. */
+  count: number;
+  /** `Ready`, `Connecting`, `Reconnecting`, `Resuming`, `Disconnected`… (discord.js's words). */
+  status: string;
+  /** Servers on this shard. */
+  guilds: number;
 }
 
 /** What the adapter is wired to. */
@@ -100,6 +118,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   const registry = deps.registry ?? commandRegistry;
   const client = new Client({
     intents: [...DISCORD_INTENTS],
+    ...(config.shards === 'auto' ? { shards: 'auto' as const } : config.shards ? { shards: config.shards.ids, shardCount: config.shards.count } : {}),
     rest: {
       api: config.apiBase,
       // No hidden retries: @discordjs/rest repeats a request after a 5xx or a network error (3 times by default),
@@ -250,6 +269,13 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
   return {
     platform,
     client,
+    shards() {
+      const count = client.options.shardCount ?? 1;
+      return [...client.ws.shards.values()].map((shard) => ({
+        id: shard.id, count, status: Status[shard.status] ?? String(shard.status),
+        guilds: client.guilds.cache.filter((guild) => guild.shardId === shard.id).size,
+      })).sort((a, b) => a.id - b.id);
+    },
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       try {
@@ -259,7 +285,7 @@ export function createDiscordAdapter(config: DiscordConfig, deps: DiscordAdapter
         throw new Error(loginProblem(error), { cause: error });
       }
       await ready;
-      log.info({ user: client.user?.id, guilds: client.guilds.cache.size }, 'discord adapter connected');
+      log.info({ user: client.user?.id, guilds: client.guilds.cache.size, shards: [...client.ws.shards.keys()], shardCount: client.options.shardCount }, 'discord adapter connected');
     },
     async stop() {
       await client.destroy();

@@ -87,6 +87,8 @@ export interface BotStatus {
   version: string;
   /** Sources switched on by configuration. */
   sources: string[];
+  /** What each chat connection is doing now (Discord's shards, Slack's installed workspaces), a line each. */
+  connections?: () => Promise<string[]>;
 }
 
 /** The scheduler as commands see it: what the next daily post would hold, and when jobs run next. */

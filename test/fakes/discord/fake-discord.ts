@@ -9,6 +9,8 @@
  * - REST: bot-token auth, message/thread/interaction/webhook/command routes, Discord's payload limits
  *   (400 `50035 Invalid Form Body` with nested `errors`, `50006` for empty messages), rate-limit headers
  *   and a per-bucket limit, scripted failures (`failNext`), deleted channels (`10003`) and lost access (`50001`).
+ * - Shards (`shardCount`): IDENTIFY must name a shard `[id, count]` of that count; each session sees only the guilds
+ *   with `(guild_id >> 22) % count === id`, and a guild's dispatches (interactions, messages) go to its shard alone.
  * - Gateway: HELLO, heartbeat ACKs, IDENTIFY (token and privileged intents checked), READY with unavailable
  *   guild stubs followed by one GUILD_CREATE per guild, RESUME (missed dispatches replayed), `op:0` with an
  *   increasing `s` on every dispatch, and intent filtering (`MESSAGE_CREATE` needs GuildMessages; message
@@ -239,6 +241,8 @@ export interface FakeDiscordOptions {
   clock?: () => number;
   /** Privileged intent bits switched on "in the developer portal" (default 0: requesting MessageContent closes with 4014). */
   allowedPrivilegedIntents?: number;
+  /** Gateway shards the bot must connect with (default 1); `GET /gateway/bot` recommends this many. */
+  shardCount?: number;
   /**
    * Requests per rate-limit bucket (route + major parameter) and window, advertised in `X-RateLimit-*` headers
    * and enforced with a 429 (default 50 per 1000 ms, real time: discord.js paces by the wall clock).
@@ -460,6 +464,8 @@ export interface FakeDiscordState {
   readonly heartbeats: number;
   /** Gateway connections with a live session. */
   readonly connections: number;
+  /** Each interaction dispatched, with the shards whose sessions received it (its guild's shard alone). */
+  readonly deliveredInteractions: readonly { token: string; shards: number[] }[];
   /** Why the fake closed or refused gateway connections (bad token, intents, query). */
   readonly gatewayErrors: readonly string[];
 }
@@ -473,6 +479,8 @@ export interface FakeDiscord extends FakeDiscordState {
   readonly appId: string;
   readonly botUser: { id: string; username: string };
   readonly token: string;
+  /** The gateway shard holding a guild: `(guild_id >> 22) % shardCount`. */
+  shardOf(guildId: string): number;
   /** The first guild and its first channel. */
   readonly guildId: string;
   readonly channelId: string;
@@ -1184,6 +1192,8 @@ interface GatewayFrame {
 
 interface GatewaySession {
   id: string;
+  /** The shard it identified as (0 without sharding). */
+  shard: number;
   seq: number;
   intents: number;
   /** undefined while disconnected but resumable. */
@@ -1216,6 +1226,7 @@ interface RequestContext {
 class FakeDiscordServer implements FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly messages: FakeMessage[] = [];
+  readonly deliveredInteractions: { token: string; shards: number[] }[] = [];
   readonly callbacks: FakeCallback[] = [];
   /** The first callback of each interaction, by token and by id (waiting on one stays cheap with many in flight). */
   private readonly firstCallbacks = new Map<string, FakeCallback>();
@@ -1239,6 +1250,7 @@ class FakeDiscordServer implements FakeDiscord {
   private readonly clock: () => number;
   private readonly ids: Snowflakes;
   private readonly allowedPrivilegedIntents: number;
+  private readonly shardCount: number;
   private readonly rateLimit: { limit: number; windowMs: number };
   private readonly interactionDeadlineMs: number;
   private readonly onRequest: ((request: RecordedRequest) => void) | undefined;
@@ -1274,6 +1286,7 @@ class FakeDiscordServer implements FakeDiscord {
     this.botUser = options.botUser ?? { id: this.appId, username: 'paperboy' };
     this.token = options.token ?? DEFAULT_TOKEN;
     this.allowedPrivilegedIntents = options.allowedPrivilegedIntents ?? 0;
+    this.shardCount = options.shardCount ?? 1;
     this.rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? INTERACTION_DEADLINE_MS;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
@@ -1369,7 +1382,7 @@ class FakeDiscordServer implements FakeDiscord {
     };
     this.stored.set(message.id, message);
     if (!this.isHidden(channel)) {
-      for (const session of this.sessions.values()) {
+      for (const session of this.sessionsOf(channel.guild_id)) {
         if (!(session.intents & INTENTS.GuildMessages)) continue;
         const full = (session.intents & INTENTS.MessageContent) !== 0 || mentionsBot;
         const api = this.messageObject(message, { gateway: true });
@@ -1740,10 +1753,21 @@ class FakeDiscordServer implements FakeDiscord {
     this.sendFrame(session.socket, frame);
   }
 
-  /** Dispatches to sessions holding `intent`, unless the bot cannot see `channel`. */
+  /** Dispatches to sessions holding `intent` (of the channel's shard), unless the bot cannot see `channel`. */
   private dispatchIntent(intent: number, t: string, d: unknown, channel?: ChannelRecord): void {
     if (channel && this.isHidden(channel)) return;
-    for (const session of this.sessions.values()) if (session.intents & intent) this.dispatchTo(session, t, d);
+    for (const session of this.sessionsOf(channel?.guild_id)) if (session.intents & intent) this.dispatchTo(session, t, d);
+  }
+
+  /** The shard that holds a guild: `(guild_id >> 22) % shard_count`, as Discord routes. */
+  shardOf(guildId: string): number {
+    return Number((BigInt(guildId) >> 22n) % BigInt(this.shardCount));
+  }
+
+  /** The sessions that receive a guild's dispatches (all of them for dispatches of no guild). */
+  private sessionsOf(guildId: string | undefined): GatewaySession[] {
+    const sessions = [...this.sessions.values()];
+    return guildId === undefined ? sessions : sessions.filter((session) => session.shard === this.shardOf(guildId));
   }
 
   private gatewayError(ws: WebSocket, code: number, reason: string): void {
@@ -1810,17 +1834,20 @@ class FakeDiscordServer implements FakeDiscord {
     if (connection.session) return this.gatewayError(ws, 4005, 'Already authenticated.');
     if (d.token !== this.token) return this.gatewayError(ws, 4004, 'Authentication failed.');
     const shard = d.shard;
-    if (shard !== undefined && (!Array.isArray(shard) || shard[0] !== 0 || shard[1] !== 1)) {
+    if (shard !== undefined && (!Array.isArray(shard) || !Number.isInteger(shard[0]) || shard[0] < 0 || shard[0] >= shard[1])) {
       return this.gatewayError(ws, 4010, 'Invalid shard.');
     }
+    // Discord closes a connection whose shard count is not the one the bot's guilds need.
+    if ((shard === undefined ? 1 : shard[1]) !== this.shardCount) return this.gatewayError(ws, 4011, 'Sharding required.');
+    const shardId = shard === undefined ? 0 : (shard[0] as number);
     if (typeof d.intents !== 'number' || !Number.isInteger(d.intents) || d.intents < 0) return this.gatewayError(ws, 4013, 'Invalid intent(s).');
     if (d.intents & PRIVILEGED_INTENTS & ~this.allowedPrivilegedIntents) return this.gatewayError(ws, 4014, 'Disallowed intent(s).');
-    const session: GatewaySession = { id: randomBytes(16).toString('hex'), seq: 0, intents: d.intents, socket: ws, history: [] };
+    const session: GatewaySession = { id: randomBytes(16).toString('hex'), shard: shardId, seq: 0, intents: d.intents, socket: ws, history: [] };
     this.sessions.set(session.id, session);
     connection.session = session;
     this.identifies += 1;
     this.identifiedIntents.push(d.intents);
-    const guilds = [...this.guilds.values()];
+    const guilds = [...this.guilds.values()].filter((guild) => this.shardOf(guild.id) === shardId);
     this.dispatchTo(session, 'READY', {
       v: 10,
       user: { ...this.botAuthor(), bot: true, verified: true, mfa_enabled: false, flags: 0, email: null },
@@ -1828,7 +1855,7 @@ class FakeDiscordServer implements FakeDiscord {
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.gatewayUrl,
-      shard: [0, 1],
+      shard: [shardId, this.shardCount],
       application: { id: this.appId, flags: 0 },
       private_channels: [],
       presences: [],
@@ -1909,7 +1936,10 @@ class FakeDiscordServer implements FakeDiscord {
 
   /** Interactions need no intent, and arrive even from channels the bot cannot read. */
   private deliverInteraction(payload: Json): void {
-    this.dispatch('INTERACTION_CREATE', payload);
+    const guildId = typeof payload.guild_id === 'string' ? payload.guild_id : undefined;
+    const sessions = this.sessionsOf(guildId);
+    for (const session of sessions) this.dispatchTo(session, 'INTERACTION_CREATE', payload);
+    this.deliveredInteractions.push({ token: String(payload.token), shards: sessions.map((session) => session.shard) });
     this.changed();
   }
 
@@ -2213,7 +2243,7 @@ class FakeDiscordServer implements FakeDiscord {
   private gatewayBot(): Reply {
     return ok({
       url: this.gatewayUrl,
-      shards: 1,
+      shards: this.shardCount,
       session_start_limit: { total: 1000, remaining: Math.max(1, 1000 - this.identifies), reset_after: 86_400_000, max_concurrency: 1 },
     });
   }
