@@ -28,7 +28,7 @@ export interface WorkspaceInstallsDeps {
 
 /** Installs, uninstalls and the purge of long-uninstalled workspaces (a scheduled job). */
 export class WorkspaceInstalls implements ScheduledJob {
-  readonly name = 'workspace-purge';
+  readonly name = 'purge of uninstalled workspaces';
 
   constructor(private readonly deps: WorkspaceInstallsDeps) {}
 
