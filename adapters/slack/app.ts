@@ -166,7 +166,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
     actor: { platform: SLACK, userId, displayName: userName ?? userId, canManageChannel: managers.isListed(userId) },
     channel: { platform: SLACK, channelId: clients.channelIn(request.context, channelId) },
     receivedAt: deps.clock.now(),
-    confirmManager: () => managers.canManage(userId, request.client),
+    confirmManager: () => managers.canManage(userId, request.client, workspaceKey(request.context)),
   });
 
   const answer = createAnswerer(log);

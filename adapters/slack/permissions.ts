@@ -22,17 +22,18 @@ export class SlackManagers {
   }
 
   /**
-   * Listed, or a workspace admin or owner (users.info with `client`, the client of the user's workspace; cached per
-   * user for {@link MANAGER_CACHE_MS}).
+   * Listed, or an admin or owner of `workspace` (users.info with `client`, the client of that workspace; cached per
+   * workspace and user for {@link MANAGER_CACHE_MS}).
    */
-  async canManage(userId: string, client: webApi.WebClient): Promise<boolean> {
+  async canManage(userId: string, client: webApi.WebClient, workspace = ''): Promise<boolean> {
     if (this.isListed(userId)) return true;
-    const cached = this.cache.get(userId);
+    const key = `${workspace}/${userId}`;
+    const cached = this.cache.get(key);
     if (cached && this.now() - cached.at < MANAGER_CACHE_MS) return cached.manager;
     try {
       const { user } = await client.users.info({ user: userId });
       const manager = Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner);
-      this.cache.set(userId, { manager, at: this.now() });
+      this.cache.set(key, { manager, at: this.now() });
       return manager;
     } catch (error) {
       // When Slack cannot say, the safe answer is no: settings stay as they are.

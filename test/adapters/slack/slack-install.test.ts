@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SETTINGS_KEPT_MS } from '../../../src/workspaces/workspace-installs.ts';
 import { startFakeSlack, type FakeSlack } from '../../fakes/slack/fake-slack.ts';
-import { slackDriver } from '../../fakes/slack/slack-driver.ts';
+import { mentionEvent, slackDriver } from '../../fakes/slack/slack-driver.ts';
 import { slackBotOn } from '../../helpers/slack-bot.ts';
 
 const SECRET = '8f742231b10e8888abcd00aaa85a5aa0';
@@ -59,13 +59,18 @@ describe('Slack installed in many workspaces (OAuth, real Bolt against a fake Sl
     await two.command({ text: 'discuss monge gap', channel_id: 'C2' });
     expect(postsTo(fake, 'C1')).toEqual(['xoxb-team-one', 'xoxb-team-one']); // the card and its thread's first message
     expect(postsTo(fake, 'C2')).toEqual(['xoxb-team-two', 'xoxb-team-two']);
+    // A question in workspace two's thread is answered there with its token.
+    const card = fake.messages.find((m) => m.channel === 'C2' && !m.thread_ts)!;
+    await two.event(mentionEvent({ user: 'U0002', channel: 'C2', text: 'what regularizer do they introduce?', threadTs: card.ts }));
+    expect(fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts === card.ts && c.status === 200).map((c) => c.bearer))
+      .toEqual(['xoxb-team-two', 'xoxb-team-two']);
 
     // The daily post of each, with its own token.
     await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
     expect(postsTo(fake, 'C1')).toHaveLength(3);
-    expect(postsTo(fake, 'C2')).toHaveLength(3);
+    expect(postsTo(fake, 'C2')).toHaveLength(4); // card, thread's first message, the answer, the daily post
     expect(postsTo(fake, 'C1')[2]).toBe('xoxb-team-one');
-    expect(postsTo(fake, 'C2')[2]).toBe('xoxb-team-two');
+    expect(postsTo(fake, 'C2')[3]).toBe('xoxb-team-two');
 
     // Workspace one removes the app: its daily post stops, the other's goes on.
     fake.revokeToken('xoxb-team-one');
@@ -73,7 +78,7 @@ describe('Slack installed in many workspaces (OAuth, real Bolt against a fake Sl
     expect((await stores.channels.get('slack:T1/C1'))?.disabled?.reason).toBe('app_uninstalled');
     await bot.jobs.runUntil(new Date('2025-01-27T10:30:00Z'));
     expect(postsTo(fake, 'C1')).toHaveLength(3);
-    expect(postsTo(fake, 'C2')).toHaveLength(6);
+    expect(postsTo(fake, 'C2')).toHaveLength(7);
     expect(fake.calls.filter((c) => c.bearer === 'xoxb-team-one' && c.error === 'token_revoked')).toEqual([]);
 
     // Reinstalled within 30 days: the daily post comes back as it was set (10:00, top 3).
@@ -82,7 +87,7 @@ describe('Slack installed in many workspaces (OAuth, real Bolt against a fake Sl
     expect((await stores.channels.get('slack:T1/C1'))?.disabled).toBeUndefined();
     await bot.jobs.runUntil(new Date('2025-01-28T10:30:00Z'));
     expect(postsTo(fake, 'C1').slice(3)).toEqual(['xoxb-team-one-again']);
-    expect(postsTo(fake, 'C2')).toHaveLength(7);
+    expect(postsTo(fake, 'C2')).toHaveLength(8);
     expect(library.clock.now().toISOString()).toBe('2025-01-28T10:30:00.000Z');
   });
 
