@@ -19,8 +19,11 @@ async function distributedBot() {
   const { port } = await adapter.start();
   running.push({ stop: () => adapter.stop() });
   const base = `http://127.0.0.1:${port ?? 0}`;
-  /** Installs the app in `teamId` as a person would: the install page, Slack's consent (faked), the redirect back. */
-  async function install(teamId: string, botToken: string): Promise<string> {
+  /**
+   * Installs the app in `teamId` as a person would: the install page, Slack's consent (faked), the redirect back.
+   * With `org`, an org-wide install in that Enterprise Grid organisation.
+   */
+  async function install(teamId: string, botToken: string, org?: string): Promise<string> {
     const page = await fetch(`${base}/slack/install`);
     const html = await page.text();
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -29,7 +32,7 @@ async function distributedBot() {
     expect(addToSlack.searchParams.get('client_id')).toBe(OAUTH.clientId);
     expect(addToSlack.searchParams.get('scope')).toContain('chat:write');
     const code = `code-${teamId}-${Math.random()}`;
-    fake.addInstall(code, { teamId, botToken });
+    fake.addInstall(code, { teamId, botToken, ...(org ? { enterpriseId: org, isEnterpriseInstall: true } : {}) });
     const back = await fetch(`${base}/slack/oauth_redirect?code=${code}&state=${addToSlack.searchParams.get('state')}`, { headers: { cookie } });
     return `${back.status} ${await back.text()}`;
   }
@@ -89,6 +92,20 @@ describe('Slack installed in many workspaces (OAuth, real Bolt against a fake Sl
     expect(postsTo(fake, 'C1').slice(3)).toEqual(['xoxb-team-one-again']);
     expect(postsTo(fake, 'C2')).toHaveLength(8);
     expect(library.clock.now().toISOString()).toBe('2025-01-28T10:30:00.000Z');
+  });
+
+  it('serves an org-wide install: every workspace of the organisation with the organisation\'s token', async () => {
+    const { fake, bot, stores, install, driverFor } = await distributedBot();
+    expect(await install('T5', 'xoxb-org', 'E1')).toMatch(/^200 /);
+    expect(await stores.installations.get('slack', 'E1')).toMatchObject({ workspace: 'E1' });
+    const inOrg = { enterprise_id: 'E1', is_enterprise_install: 'true' };
+    const five = driverFor('T5');
+    const six = driverFor('T6');
+    expect(((await five.command({ text: 'daily on 10:00 UTC', channel_id: 'C5', user_id: 'UADMIN1', ...inOrg })).json as { text: string }).text).toMatch(/^Daily post on/);
+    expect(((await six.command({ text: 'daily on 10:00 UTC', channel_id: 'C6', user_id: 'UADMIN2', ...inOrg })).json as { text: string }).text).toMatch(/^Daily post on/);
+    expect((await stores.channels.listDaily()).map((c) => c.channel)).toEqual(['slack:E1/C5', 'slack:E1/C6']);
+    await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
+    expect([...postsTo(fake, 'C5'), ...postsTo(fake, 'C6')]).toEqual(['xoxb-org', 'xoxb-org']);
   });
 
   it('stops on revoked bot tokens too, and purges what an uninstalled workspace kept after 30 days', async () => {
