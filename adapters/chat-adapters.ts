@@ -50,7 +50,10 @@ export async function chatAdapters(
       // Slack's limits are per workspace: each has its own budget, so a busy one never holds up another.
       name: SLACK, platform: slack.platform, pacing: { settleMs: config.slack.requestTimeoutMs, budgetOf: workspaceBudget }, description: `Slack (${mode})`,
       start: async () => { await slack.start(); }, stop: () => slack.stop(), connected: () => slack.connected(),
-      ...(config.slack.oauth ? { connections: async () => [`Slack: installed in ${await deps.installs.countInstalled(SLACK)} workspaces`] } : {}),
+      ...(config.slack.oauth ? { connections: async () => {
+          const installed = await deps.installs.countInstalled(SLACK);
+          return [`Slack: installed in ${installed} workspace${installed === 1 ? '' : 's'}`];
+        } } : {}),
     });
   }
   if (config.discord) {
@@ -61,7 +64,7 @@ export async function chatAdapters(
       start: () => discord.start(), stop: () => discord.stop(),
       // Shards only when sharded: one connection says nothing "connected" does not.
       ...(config.discord.shards
-        ? { connections: async () => discord.shards().map((s) => `Discord shard ${s.id} of ${s.count}: ${s.status} (${s.guilds} servers)`) }
+        ? { connections: async () => discord.shards().map((s) => `Discord shard ${s.id} of ${s.count}: ${s.status} (${s.guilds} server${s.guilds === 1 ? '' : 's'})`) }
         : {}),
       // The client stays "ready" through a reconnect; its shards say whether the gateway is up now.
       connected: () => discord.client.isReady() && discord.client.ws.shards.every((shard) => shard.status === Status.Ready),

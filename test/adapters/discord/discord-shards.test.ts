@@ -57,13 +57,13 @@ describe('Discord sharding (real discord.js against a fake gateway with 2 shards
     expect(GUILDS.map((g) => fake.shardOf(g.id))).toEqual([0, 1]);
     const library = await testLibrary({ withSources: true, now: '2025-01-24T09:00:00Z' });
     const { bot, discord } = await replica(fake, library, { DISCORD_SHARDS: '2' });
-    expect(await discord.connections!()).toEqual(['Discord shard 0 of 2: Ready (1 servers)', 'Discord shard 1 of 2: Ready (1 servers)']);
+    expect(await discord.connections!()).toEqual(['Discord shard 0 of 2: Ready (1 server)', 'Discord shard 1 of 2: Ready (1 server)']);
     expect(discord.connected()).toBe(true);
 
     expect(await show(fake, CHANNEL_0)).toContain('DeepSeek-R1');
     expect(await show(fake, CHANNEL_1)).toContain('DeepSeek-R1');
     const status = await bot.command('status', { actor: { platform: 'discord', userId: '1', displayName: 'a', canManageChannel: false }, channel: { platform: 'discord', channelId: CHANNEL_0 }, receivedAt: library.clock.now() });
-    expect(status.reply.fallbackText).toContain('Connections: Discord shard 0 of 2: Ready (1 servers)\nDiscord shard 1 of 2: Ready (1 servers)');
+    expect(status.reply.fallbackText).toContain('Connections: Discord shard 0 of 2: Ready (1 server)\nDiscord shard 1 of 2: Ready (1 server)');
 
     for (const channel of [CHANNEL_0, CHANNEL_1]) await library.stores.channels.setDaily(`discord:${channel}`, { time: '10:00', timeZone: 'UTC', weekdaysOnly: false, top: 3 }, 'discord:1', library.clock.now());
     await bot.jobs.runUntil(new Date('2025-01-24T10:30:00Z'));
@@ -77,8 +77,8 @@ describe('Discord sharding (real discord.js against a fake gateway with 2 shards
     const library = await testLibrary({ withSources: true, now: '2025-01-24T09:00:00Z' });
     const zero = await replica(fake, library, { DISCORD_SHARD_IDS: '0', DISCORD_SHARD_COUNT: '2' });
     const one = await replica(fake, library, { DISCORD_SHARD_IDS: '1', DISCORD_SHARD_COUNT: '2' });
-    expect(await zero.discord.connections!()).toEqual(['Discord shard 0 of 2: Ready (1 servers)']);
-    expect(await one.discord.connections!()).toEqual(['Discord shard 1 of 2: Ready (1 servers)']);
+    expect(await zero.discord.connections!()).toEqual(['Discord shard 0 of 2: Ready (1 server)']);
+    expect(await one.discord.connections!()).toEqual(['Discord shard 1 of 2: Ready (1 server)']);
 
     // The gateway delivers each server's interaction to its shard alone, so the replica holding it is the one that
     // receives it, and it answers.
