@@ -107,7 +107,7 @@ export function createSlackAdapter(config: SlackConfig, deps: SlackAdapterDeps):
   let stopped = false;
   const starting = new AbortController();
   if (config.oauth && !deps.installs) throw new Error('Slack installs in many workspaces need the installation store (deps.installs)');
-  const installed = config.oauth && deps.installs ? new InstalledWorkspaces(deps.installs, clientOptions, log) : undefined;
+  const installed = config.oauth && deps.installs ? new InstalledWorkspaces(deps.installs, clientOptions) : undefined;
   // Both modes run behind a guard: replays, redeliveries and malformed bodies or frames never reach a handler.
   const receiver = config.mode === 'http'
     ? new GuardedHttpReceiver({

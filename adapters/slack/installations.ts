@@ -8,7 +8,6 @@
 import { webApi, type Installation, type InstallationQuery, type InstallationStore } from '@slack/bolt';
 import { splitWorkspaceChannelId, workspaceChannelId } from '../../src/chat/refs.ts';
 import { ChannelGoneError } from '../../src/delivery/platform-errors.ts';
-import type { Logger } from '../../src/logger.ts';
 import type { WorkspaceInstalls } from '../../src/workspaces/workspace-installs.ts';
 import { SLACK } from './platform.ts';
 
@@ -58,22 +57,22 @@ export function singleWorkspaceClients(client: webApi.WebClient): SlackClients {
   };
 }
 
-/** A workspace's client per installation, made from its stored bot token (until it is installed again or uninstalled). */
+/**
+ * A workspace's client per installation. The token is read from the database for every post (one indexed read), so
+ * an uninstall or a reinstall handled by another replica counts at once; the client is kept while the token is the same.
+ */
 export class InstalledWorkspaces implements SlackClients {
-  private readonly clients = new Map<string, webApi.WebClient>();
+  private readonly clients = new Map<string, { token: string; client: webApi.WebClient }>();
 
   constructor(
     private readonly installs: WorkspaceInstalls,
     private readonly clientOptions: webApi.WebClientOptions,
-    private readonly log: Logger,
   ) {}
 
   /** Bolt's installation store: installations are kept in the database, an install restores old settings. */
   readonly store: InstallationStore = {
     storeInstallation: async (installation) => {
-      const { restored } = await this.installs.installed(SLACK, installationKey(installation), JSON.stringify(installation));
-      this.clients.delete(installationKey(installation));
-      if (restored > 0) this.log.info({ workspace: installationKey(installation), restored }, 'slack workspace reinstalled');
+      await this.installs.installed(SLACK, installationKey(installation), JSON.stringify(installation));
     },
     fetchInstallation: async (query) => {
       const installation = await this.installation(this.queryKey(query));
@@ -88,19 +87,21 @@ export class InstalledWorkspaces implements SlackClients {
 
   /** The workspace uninstalled the app or revoked its bot token: its posts stop, its settings are kept. */
   async uninstalled(workspace: string): Promise<void> {
-    this.clients.delete(workspace);
     await this.installs.uninstalled(SLACK, workspace);
   }
 
   async forChannel(channelId: string): Promise<{ client: webApi.WebClient; channel: string }> {
     const { workspace, channelId: channel } = splitWorkspaceChannelId(channelId);
     if (!workspace) throw new ChannelGoneError('not_in_a_workspace');
-    const cached = this.clients.get(workspace);
-    if (cached) return { client: cached, channel };
     const token = (await this.installation(workspace))?.bot?.token;
-    if (!token) throw new ChannelGoneError(UNINSTALLED_ERROR);
+    if (!token) {
+      this.clients.delete(workspace);
+      throw new ChannelGoneError(UNINSTALLED_ERROR);
+    }
+    const cached = this.clients.get(workspace);
+    if (cached?.token === token) return { client: cached.client, channel };
     const client = new webApi.WebClient(token, this.clientOptions);
-    this.clients.set(workspace, client);
+    this.clients.set(workspace, { token, client });
     return { client, channel };
   }
 
