@@ -29,17 +29,52 @@ const WRITE_BATCH = 50;
 /** Cron schedules are searched this far ahead for their next run. */
 const CRON_HORIZON_MINUTES = 8 * 24 * 60;
 
-/** Parsed schedules by expression: the job loop asks for next runs every minute, parsing once is enough. */
-const cronMatchers = new Map<string, ReturnType<typeof cron.createTask>>();
+/** A cron expression parsed once: node-cron's matcher (the rule), and its hours and minutes in order. */
+interface CronSchedule {
+  task: ReturnType<typeof cron.createTask>;
+  hours: number[];
+  minutes: number[];
+}
 
-/** The first minute strictly after `after` that a cron expression matches (UTC), within eight days. */
+/** Parsed schedules by expression: the job loop asks for next runs every minute, parsing once is enough. */
+const cronSchedules = new Map<string, CronSchedule>();
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/**
+ * The first minute strictly after `after` that a cron expression matches (UTC), within eight days. Only the
+ * schedule's own hours and minutes are tried, and a day is left at its first one that does not match (its date,
+ * month or weekday is not in the schedule): a rare schedule (`0 0 1 1 *`) costs a few checks a day instead of
+ * one per minute (11,520 of node-cron's matches, 0.4–0.9 s of event loop at every wake of the job loop).
+ */
 export function nextCronRun(expression: string, after: Date): Date | undefined {
-  let task = cronMatchers.get(expression);
-  if (!task) cronMatchers.set(expression, (task = cron.createTask(expression, () => undefined, { timezone: 'UTC' })));
-  const start = Math.floor(after.getTime() / 60_000) * 60_000 + 60_000;
-  for (let minute = 0; minute < CRON_HORIZON_MINUTES; minute++) {
-    const candidate = new Date(start + minute * 60_000);
-    if (task.match(candidate)) return candidate;
+  let schedule = cronSchedules.get(expression);
+  if (!schedule) {
+    const fields = cron.parse(expression);
+    const ascending = (values: number[]): number[] => [...values].sort((a, b) => a - b);
+    schedule = { task: cron.createTask(expression, () => undefined, { timezone: 'UTC' }), hours: ascending(fields.hour), minutes: ascending(fields.minute) };
+    cronSchedules.set(expression, schedule);
+  }
+  const first = Math.floor(after.getTime() / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  const end = first + CRON_HORIZON_MINUTES * MINUTE_MS;
+  for (let day = Math.floor(first / DAY_MS) * DAY_MS; day < end; day += DAY_MS) {
+    const candidate = firstCandidateOn(schedule, day, first);
+    if (candidate === undefined) continue;
+    if (candidate >= end) return undefined;
+    // Every other candidate of the day has the same date, month and weekday: one check decides the day.
+    if (schedule.task.match(new Date(candidate))) return new Date(candidate);
+  }
+  return undefined;
+}
+
+/** The schedule's first hour and minute on `day` not before `first`, if any. */
+function firstCandidateOn({ hours, minutes }: CronSchedule, day: number, first: number): number | undefined {
+  for (const hour of hours) {
+    for (const minute of minutes) {
+      const at = day + hour * 3_600_000 + minute * MINUTE_MS;
+      if (at >= first) return at;
+    }
   }
   return undefined;
 }

@@ -52,6 +52,24 @@ describe('cron schedules', () => {
     expect(nextCronRun('30 5 * * 1-5', new Date('2025-01-24T06:00:00Z'))?.toISOString()).toBe('2025-01-27T05:30:00.000Z');
   });
 
+  it('agrees with a minute-by-minute search by node-cron itself, rare schedules included', () => {
+    const expressions = ['15 * * * *', '30 5 * * 1-5', '*/15 9-17 * * mon-fri', '0 0 1 1 *', '0 6 L * *', '5 4 29 2 *', '0 12 * * 0', '59 23 31 * *'];
+    const starts = ['2025-01-24T10:15:00Z', '2025-02-28T23:59:30Z', '2025-12-31T23:58:00Z', '2024-02-27T04:05:00Z', '2025-03-30T00:59:59Z'];
+    for (const expression of expressions) {
+      const task = cron.createTask(expression, () => undefined, { timezone: 'UTC' });
+      for (const start of starts) {
+        const after = new Date(start);
+        let expected: string | undefined;
+        const first = Math.floor(after.getTime() / 60_000) * 60_000 + 60_000;
+        for (let minute = 0; minute < 8 * 24 * 60 && expected === undefined; minute++) {
+          if (task.match(new Date(first + minute * 60_000))) expected = new Date(first + minute * 60_000).toISOString();
+        }
+        expect(nextCronRun(expression, after)?.toISOString(), `${expression} after ${start}`).toBe(expected);
+      }
+      task.destroy();
+    }
+  });
+
   it('parses each schedule once, however often the job loop asks (node-cron keeps every task it creates)', () => {
     nextCronRun('7 * * * *', new Date('2025-01-24T10:00:00Z'));
     const registered = cron.getTasks().size;
