@@ -35,6 +35,11 @@ export interface Delivery {
   lastError?: string;
   /** The platform's id of the message made (its first part), once sent. */
   postedId?: string;
+  /**
+   * The replica (bot process) that claimed the delivery or took it over, and alone may send it while its
+   * heartbeat lasts; absent for deliveries claimed before replicas were recorded (anyone may finish them).
+   */
+  owner?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -51,6 +56,17 @@ export interface DeliveryStore {
   setStatus(key: string, status: DeliveryStatus, at: Date, error?: string): Promise<void>;
   /** Marks a delivery `sent`, keeping the id of the message it made. Throws for a key never claimed. */
   markSent(key: string, postedId: string, at: Date): Promise<void>;
+  /**
+   * Starts an attempt (status `sending`, one more attempt) if the delivery is still `owner`'s (or has no
+   * owner); false when another replica took it over, which must then not be sent by `owner`.
+   */
+  startAttempt(key: string, owner: string, at: Date): Promise<boolean>;
+  /**
+   * Moves an unfinished delivery from `from` (undefined: a delivery without owner) to `to`, in one statement,
+   * so of replicas racing to take over one only one gets it. Returns the delivery as it is now (its status
+   * says whether an attempt may have made the post), or undefined when it is finished or not `from`'s.
+   */
+  takeOver(key: string, from: string | undefined, to: string, at: Date): Promise<Delivery | undefined>;
   /** Deliveries left `claimed`, `sending` or `retrying` (after a restart). */
   unfinished(): Promise<Delivery[]>;
   /** Of these papers, the ones this channel has already been shown. */

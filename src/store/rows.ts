@@ -86,6 +86,7 @@ export interface DeliveryRow {
   attempts: number;
   last_error: string | null;
   posted_id: string | null;
+  owner: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -105,6 +106,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
   if (row.thread !== null) delivery.thread = row.thread;
   if (row.last_error !== null) delivery.lastError = row.last_error;
   if (row.posted_id !== null) delivery.postedId = row.posted_id;
+  if (row.owner !== null) delivery.owner = row.owner;
   return delivery;
 }
 

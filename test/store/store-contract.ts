@@ -241,6 +241,32 @@ export function describeStoreContract(name: string, open: () => Stores | Promise
         expect(await stores.deliveries.get(card.key)).not.toHaveProperty('postedId');
       });
 
+      it('lets only the owner start an attempt, and one replica at a time take an unfinished delivery over', async () => {
+        await stores.deliveries.claim({ ...delivery('k1', ['p1']), owner: 'replica-a' }, at(0));
+        expect((await stores.deliveries.get('k1'))?.owner).toBe('replica-a');
+        expect(await stores.deliveries.startAttempt('k1', 'replica-b', at(1))).toBe(false);
+        expect(await stores.deliveries.startAttempt('k1', 'replica-a', at(1))).toBe(true);
+        expect(await stores.deliveries.get('k1')).toMatchObject({ status: 'sending', attempts: 1 });
+        // Two replicas race to take the orphan over from a: one gets it, with the status that says it may exist.
+        const [b, c] = await Promise.all([
+          stores.deliveries.takeOver('k1', 'replica-a', 'replica-b', at(2)),
+          stores.deliveries.takeOver('k1', 'replica-a', 'replica-c', at(2)),
+        ]);
+        expect([b, c].filter(Boolean)).toHaveLength(1);
+        const taker = b ? 'replica-b' : 'replica-c';
+        expect(b ?? c).toMatchObject({ key: 'k1', owner: taker, status: 'sending', attempts: 1 });
+        // The old owner, still running after all, can no longer send it.
+        expect(await stores.deliveries.startAttempt('k1', 'replica-a', at(3))).toBe(false);
+        await stores.deliveries.markSent('k1', '1.1', at(4));
+        expect(await stores.deliveries.takeOver('k1', taker, 'replica-a', at(5))).toBeUndefined();
+        // A delivery claimed without an owner (before replicas were recorded) is anyone's.
+        await stores.deliveries.claim(delivery('k2', []), at(6));
+        expect(await stores.deliveries.startAttempt('k2', 'replica-a', at(7))).toBe(true);
+        expect(await stores.deliveries.takeOver('k2', 'replica-a', 'replica-b', at(8))).toBeUndefined();
+        expect(await stores.deliveries.takeOver('k2', undefined, 'replica-b', at(8))).toMatchObject({ owner: 'replica-b' });
+        expect(await stores.deliveries.startAttempt('missing', 'replica-a', at(9))).toBe(false);
+      });
+
       it('lists unfinished deliveries (claimed, sending, retrying), oldest first', async () => {
         const statuses = ['claimed', 'sending', 'retrying', 'sent', 'unknown', 'skipped'] as const;
         for (const [i, status] of [...statuses].reverse().entries()) {

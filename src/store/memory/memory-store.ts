@@ -102,6 +102,19 @@ function deliveryStore(): DeliveryStore {
       if (!delivery) throw new Error(`No delivery with key ${key}: claim it before marking it sent`);
       Object.assign(delivery, { status: 'sent', postedId, updatedAt: at.toISOString() });
     },
+    async startAttempt(key, owner, at) {
+      const delivery = rows.find((d) => d.key === key);
+      if (!delivery || (delivery.owner !== undefined && delivery.owner !== owner)) return false;
+      Object.assign(delivery, { status: 'sending', updatedAt: at.toISOString() });
+      delivery.attempts++;
+      return true;
+    },
+    async takeOver(key, from, to, at) {
+      const delivery = rows.find((d) => d.key === key);
+      if (!delivery || !UNFINISHED.has(delivery.status) || delivery.owner !== from) return undefined;
+      Object.assign(delivery, { owner: to, updatedAt: at.toISOString() });
+      return copy(delivery);
+    },
     unfinished: async () =>
       rows.filter((d) => UNFINISHED.has(d.status)).sort(byKey((d) => d.createdAt)).map(copy),
     alreadyShown: async (channel, paperIds) => new Set(paperIds.filter((id) => shown.has(shownKey(channel, id)))),

@@ -9,7 +9,9 @@ import { toDelivery, type DeliveryRow } from '../rows.ts';
  * it went in, its papers go into `shown_papers` with `ON CONFLICT DO NOTHING` (the primary key (channel,
  * paper_id) keeps the first delivery that showed a paper). Of processes claiming one key at once, the
  * others wait for the first's commit and then find the key taken. `setStatus` counts an attempt each
- * time the status becomes `sending`, keeps the last error, and throws for an unknown key.
+ * time the status becomes `sending`, keeps the last error, and throws for an unknown key. `startAttempt` and
+ * `takeOver` are single conditional `UPDATE`s: the row lock serialises racing replicas and the loser's `WHERE`
+ * no longer matches.
  */
 export class PostgresDeliveryStore implements DeliveryStore {
   constructor(private readonly pool: Pool) {}
@@ -17,8 +19,8 @@ export class PostgresDeliveryStore implements DeliveryStore {
   async claim(delivery: Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'postedId'>, at: Date): Promise<boolean> {
     const { rows } = await this.pool.query<{ claimed: boolean }>(
       `WITH claimed AS (
-         INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at, thread)
-         VALUES ($1, $2, $3, 'claimed', $4::jsonb, $5, 0, $6, $7, $7, $9)
+         INSERT INTO deliveries (key, channel, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at, thread, owner)
+         VALUES ($1, $2, $3, 'claimed', $4::jsonb, $5, 0, $6, $7, $7, $9, $10)
          ON CONFLICT (key) DO NOTHING
          RETURNING key, channel, created_at
        ), shown AS (
@@ -38,6 +40,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
         at,
         delivery.paperIds,
         delivery.thread ?? null,
+        delivery.owner ?? null,
       ],
     );
     return rows[0]!.claimed;
@@ -64,6 +67,25 @@ export class PostgresDeliveryStore implements DeliveryStore {
   async markSent(key: string, postedId: string, at: Date): Promise<void> {
     const result = await this.pool.query("UPDATE deliveries SET status = 'sent', posted_id = $2, updated_at = $3 WHERE key = $1", [key, postedId, at]);
     if (result.rowCount === 0) throw new Error(`No delivery with key ${key}: claim it before marking it sent`);
+  }
+
+  async startAttempt(key: string, owner: string, at: Date): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = $3
+       WHERE key = $1 AND (owner IS NULL OR owner = $2)`,
+      [key, owner, at],
+    );
+    return result.rowCount === 1;
+  }
+
+  async takeOver(key: string, from: string | undefined, to: string, at: Date): Promise<Delivery | undefined> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `UPDATE deliveries SET owner = $3, updated_at = $4
+       WHERE key = $1 AND owner IS NOT DISTINCT FROM $2 AND status IN ('claimed', 'sending', 'retrying')
+       RETURNING *`,
+      [key, from ?? null, to, at],
+    );
+    return rows[0] && toDelivery(rows[0]);
   }
 
   async unfinished(): Promise<Delivery[]> {

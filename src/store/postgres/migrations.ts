@@ -254,6 +254,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX installations_uninstalled ON installations (uninstalled_at) WHERE uninstalled_at IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'delivery_owners',
+    // The replica that claimed a delivery sends it; another takes an unfinished one over when its heartbeat stops.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN owner text;
+    `,
+  },
 ];
 
 /** The first key of the advisory lock migrations hold (the second is the schema's name, hashed). */

@@ -10,6 +10,7 @@ interface InsertParams {
   paperIds: string;
   message: string;
   lastError: string | null;
+  owner: string | null;
   at: string;
 }
 
@@ -39,11 +40,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private readonly selectShown;
   private readonly selectRecent;
   private readonly claimTx;
+  private readonly updateAttempt;
+  private readonly updateOwner;
 
   constructor(db: Database) {
     this.insert = db.prepare<InsertParams>(`
-      INSERT INTO deliveries (key, channel, thread, kind, status, paper_ids, message, attempts, last_error, created_at, updated_at)
-      VALUES (@key, @channel, @thread, @kind, 'claimed', @paperIds, @message, 0, @lastError, @at, @at)
+      INSERT INTO deliveries (key, channel, thread, kind, status, paper_ids, message, attempts, last_error, owner, created_at, updated_at)
+      VALUES (@key, @channel, @thread, @kind, 'claimed', @paperIds, @message, 0, @lastError, @owner, @at, @at)
       ON CONFLICT (key) DO NOTHING`);
     this.insertShown = db.prepare<[string, string, string, string]>(
       'INSERT OR IGNORE INTO shown_papers (channel, paper_id, delivery_key, shown_at) VALUES (?, ?, ?, ?)',
@@ -59,6 +62,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.updateSent = db.prepare<[string, string, string]>(
       "UPDATE deliveries SET status = 'sent', posted_id = ?, updated_at = ? WHERE key = ?",
     );
+    this.updateAttempt = db.prepare<[string, string, string]>(`
+      UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?
+      WHERE key = ? AND (owner IS NULL OR owner = ?)`);
+    this.updateOwner = db.prepare<[string, string, string, string | null], DeliveryRow>(`
+      UPDATE deliveries SET owner = ?, updated_at = ?
+      WHERE key = ? AND owner IS ? AND status IN ('claimed', 'sending', 'retrying')
+      RETURNING *`);
     this.selectUnfinished = db.prepare<[], DeliveryRow>(`
       SELECT * FROM deliveries WHERE status IN ('claimed', 'sending', 'retrying') ORDER BY created_at, rowid`);
     this.selectShown = db
@@ -88,6 +98,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       paperIds: JSON.stringify(delivery.paperIds),
       message: delivery.message,
       lastError: delivery.lastError ?? null,
+      owner: delivery.owner ?? null,
       at: at.toISOString(),
     };
     return this.claimTx.immediate(params, delivery.paperIds);
@@ -107,6 +118,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
     if (this.updateSent.run(postedId, at.toISOString(), key).changes === 0) {
       throw new Error(`No delivery with key ${key}: claim it before marking it sent`);
     }
+  }
+
+  async startAttempt(key: string, owner: string, at: Date): Promise<boolean> {
+    return this.updateAttempt.run(at.toISOString(), key, owner).changes === 1;
+  }
+
+  async takeOver(key: string, from: string | undefined, to: string, at: Date): Promise<Delivery | undefined> {
+    const row = this.updateOwner.get(to, at.toISOString(), key, from ?? null);
+    return row && toDelivery(row);
   }
 
   async unfinished(): Promise<Delivery[]> {

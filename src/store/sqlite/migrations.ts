@@ -273,6 +273,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX installations_uninstalled ON installations (uninstalled_at) WHERE uninstalled_at IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: 'delivery_owners',
+    // The replica that claimed a delivery sends it; another takes an unfinished one over when its heartbeat stops.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN owner TEXT;
+    `,
+  },
 ];
 
 /**
