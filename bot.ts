@@ -28,6 +28,7 @@ import { SourceRefresh, type PaperSource } from './src/scheduler/source-refresh.
 import { SubscriptionPosts } from './src/scheduler/subscription-posts.ts';
 import type { Stores } from './src/store/store.ts';
 import { WorkspaceInstalls } from './src/workspaces/workspace-installs.ts';
+import { ReplicaPresence } from './src/replicas/replica-presence.ts';
 
 /** What the bot is made of. */
 export interface BotOptions {
@@ -61,6 +62,12 @@ export interface BotOptions {
   writer?: PaperWriter;
   /** Where commands and source refreshes are counted (nowhere by default). */
   metrics?: BotMetrics;
+  /**
+   * This process as one of several replicas on one database (PostgreSQL): it beats, owns the deliveries it
+   * claims, takes over those of replicas whose heartbeat stopped, and refreshes a source only under its lease.
+   * `onBeat` hears how many replicas are alive after each beat (to share the platforms' rate limits).
+   */
+  replica?: { id: string; leaseMs: number; onBeat?: (alive: number) => void };
 }
 
 /** A wired bot. */
@@ -73,6 +80,8 @@ export interface Bot extends BotInbound {
   delivery: DeliveryService;
   /** Workspaces installed through OAuth (Slack's many-workspace mode); its purge runs on the schedule. */
   installs: WorkspaceInstalls;
+  /** This process among the replicas, when configured as one. */
+  replicas?: ReplicaPresence;
   /**
    * Resumes unsent posts, matches papers that arrived while the bot was down to subscriptions, makes
    * missed daily posts (within grace), and starts the loop, whose first runs fetch any source never
@@ -90,7 +99,17 @@ export function createBot(options: BotOptions): Bot {
   const registry = options.registry ?? commandRegistry;
   const suggester = new ArgumentSuggester(library, stores.subscriptions);
   const present = createPostPresenter({ papers: library, clock, actions });
-  const delivery = new DeliveryService({ clock, log: log.child({ part: 'delivery' }), deliveries: stores.deliveries, channels: stores.channels, senderFor: options.senderFor });
+  const replicas = options.replica && new ReplicaPresence({
+    id: options.replica.id, leaseMs: options.replica.leaseMs, clock, log: log.child({ part: 'replicas' }), heartbeats: stores.heartbeats, leases: stores.leases,
+    afterBeat: async () => {
+      options.replica?.onBeat?.(replicas!.aliveCount);
+      await delivery.takeOverStopped();
+    },
+  });
+  const delivery = new DeliveryService({
+    clock, log: log.child({ part: 'delivery' }), deliveries: stores.deliveries, channels: stores.channels, senderFor: options.senderFor,
+    ...(replicas ? { replica: replicas } : {}),
+  });
   const dailyPosts = new DailyPosts({
     clock, log: log.child({ part: 'daily' }), papers: library, channels: stores.channels, deliveries: stores.deliveries,
     sources: stores.sources, delivery, present, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
@@ -106,13 +125,15 @@ export function createBot(options: BotOptions): Bot {
   const refresh = new SourceRefresh({
     clock, log: log.child({ part: 'sources' }), sources: options.sources ?? [], state: stores.sources, snapshots: stores.snapshots,
     papers: stores.papers, onPapersChanged: () => sync.sync(), ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(replicas ? { replicas: { leases: stores.leases, replica: replicas } } : {}),
   });
   const installs = new WorkspaceInstalls({ stores, clock, log: log.child({ part: 'workspaces' }) });
   const jobList: ScheduledJob[] = [dailyPosts, sync, installs, ...(options.sources && options.sources.length > 0 ? [refresh] : [])];
   const jobs = new JobLoop(clock, log.child({ part: 'scheduler' }), jobList);
   const fullText = options.fullText ?? new FullTextLibrary({ store: stores.fullTexts, clock, log: log.child({ part: 'full-text' }) });
   const dispatcher = new Dispatcher({
-    papers: library, clock, log: log.child({ part: 'commands' }), actions, status: options.status, defaultTimeZone: options.defaultTimeZone,
+    papers: library, clock, log: log.child({ part: 'commands' }), actions, defaultTimeZone: options.defaultTimeZone,
+    status: { ...options.status, ...(replicas ? { replicas: () => replicas.report() } : {}) },
     stores, fullText, capabilitiesOf: (platform) => options.platformFor?.(platform)?.capabilities, ...(options.writer ? { writer: options.writer } : {}),
     schedule: {
       previewDaily: (channel, daily) => dailyPosts.preview(channel, daily),
@@ -130,9 +151,14 @@ export function createBot(options: BotOptions): Bot {
   });
 
   return {
-    jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery, installs,
+    jobs, dailyPosts, subscriptionPosts, refresh, sync, delivery, installs, ...(replicas ? { replicas } : {}),
     ...createInbound({ dispatcher, threads, answerInThread, suggester, registry }),
     async start() {
+      // Who is alive decides which unfinished posts are this replica's to finish.
+      if (replicas) {
+        await replicas.beat();
+        replicas.start();
+      }
       await delivery.resumeUnfinished();
       // Papers imported while the bot was down reach subscriptions now.
       await sync.sync();
@@ -143,6 +169,7 @@ export function createBot(options: BotOptions): Bot {
     async stop() {
       stopping = true;
       await jobs.stop();
+      await replicas?.stop();
       await sync.flush();
     },
   };

@@ -132,6 +132,8 @@ async function main(): Promise<number> {
         })
       : undefined;
     const senders = new Map<string, PacedSender>();
+    let stopWatching = async (): Promise<void> => undefined;
+    const database = parseDatabaseUrl(config.databaseUrl);
     const platforms = new Map<string, ChatPlatform>();
     /** The chat platforms, once set up (none for `--once` and the terminal). */
     let chat: ChatAdapter[] = [];
@@ -151,6 +153,10 @@ async function main(): Promise<number> {
       followIntervalMs: FOLLOW_INTERVAL_MS,
       fullText,
       ...(writer ? { writer } : {}),
+      // On PostgreSQL any number of processes may run: each is a replica sharing the work and the platforms' limits.
+      ...(database.kind === 'postgres' && cli.values.once === undefined
+        ? { replica: { ...config.replica, onBeat: (alive: number) => { for (const sender of senders.values()) sender.shareGlobalLimit(alive); } } }
+        : {}),
     });
 
     if (cli.values.once !== undefined) {
@@ -194,11 +200,14 @@ async function main(): Promise<number> {
         process.stderr.write(`Paperboy ${version} is running on ${chat.map((a) => a.description).join(' and ')}; ${logsGo}${endpoints}. Ctrl-C stops it.\n`);
         // Resumes unsent posts and catches up in the background: a slow channel must not hold the signal up.
         bot.start().catch((error: unknown) => log.error({ error: String(error) }, 'could not start the scheduler'));
+        // Papers another process commits reach the index at once where the database announces them (PostgreSQL).
+        stopWatching = await stores.papers.watchChanges(() => bot.sync.requestSync());
       }
       const received = early ?? (await signal);
       log.info({ signal: received }, 'shutting down');
       boundShutdown(log, () => 0);
       // Posts still being sent stay recorded and are looked up and finished on the next start.
+      await stopWatching();
       await bot.stop();
       for (const adapter of chat) await adapter.stop().catch((error: unknown) => log.warn({ adapter: adapter.name, error: String(error) }, 'adapter did not stop cleanly'));
       log.info({}, 'stopped');
@@ -226,6 +235,7 @@ async function main(): Promise<number> {
     senders.set('shell', new PacedSender({ platform: shell.platform, clock, logger: log, perChannel: { perSecond: 100, burst: 100 }, global: { perSecond: 100, burst: 100 } }));
     log.info({ papers: library.stats().papers, adapters: ['shell'], sources: config.sources.enabled }, 'paperboy started');
     await bot.start();
+    stopWatching = await stores.papers.watchChanges(() => bot.sync.requestSync());
     const stop = (signal: string): void => {
       log.info({ signal }, 'shutting down');
       shell.close();
@@ -233,6 +243,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     await shell.closed;
+    await stopWatching();
     await bot.stop();
     log.info({}, 'stopped');
     return 0;

@@ -1,4 +1,5 @@
 import { encodeRef } from '../src/chat/refs.ts';
+import type { ReplicaReport } from '../src/replicas/replica-presence.ts';
 import { describeNextRun, formatWait } from '../src/scheduler/daily-schedule.ts';
 import { elapsed } from './presenters/elapsed.ts';
 import { CONNECT_A_SOURCE, corpusSummary } from './presenters/bundled.ts';
@@ -22,6 +23,7 @@ async function scheduleFields(ctx: CommandContext): Promise<{ label: string; val
       : `ok, last refreshed ${state.lastSuccessAt?.slice(0, 16).replace('T', ' ')} UTC (${state.lastChanged ?? 0} new or changed)`;
     fields.push({ label: `Source ${state.source}`, value: [health] });
   }
+  if (ctx.status.replicas) fields.push(...replicaFields(await ctx.status.replicas()));
   const disabled = await ctx.stores.channels.listDisabled();
   if (disabled.length > 0) {
     fields.push({ label: 'Disabled channels', value: [disabled.map((c) => `${c.channel} (${c.disabled!.reason})`).join(', ')] });
@@ -33,6 +35,20 @@ async function scheduleFields(ctx: CommandContext): Promise<{ label: string; val
 async function connectionFields(ctx: CommandContext): Promise<{ label: string; value: string[] }[]> {
   const lines = (await ctx.status.connections?.()) ?? [];
   return lines.length > 0 ? [{ label: 'Connections', value: [lines.join('\n')] }] : [];
+}
+
+/** Which replica answers, how many are alive, and who holds each lease (until when). */
+function replicaFields(report: ReplicaReport): { label: string; value: string[] }[] {
+  const others = report.alive.filter((replica) => replica.id !== report.id).map((replica) => replica.id);
+  const fields = [
+    { label: 'Replica', value: [`${report.id} (this one)`] },
+    { label: 'Replicas alive', value: [`${Math.max(1, report.alive.length)}${others.length > 0 ? ` (also ${others.join(', ')})` : ''}`] },
+  ];
+  for (const lease of report.leases) {
+    fields.push({ label: `Lease ${lease.name}`, value: [`held by ${lease.holder} until ${lease.expiresAt.slice(11, 19)} UTC`] });
+  }
+  if (report.leases.length === 0) fields.push({ label: 'Leases', value: ['none held (no source refresh under way)'] });
+  return fields;
 }
 
 /** `status`: what the bot serves and from where. */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { isCronExpression } from './scheduler/source-refresh.ts';
 import { isValidTimeZone } from './scheduler/local-time.ts';
@@ -42,6 +43,8 @@ const EnvSchema = z.object({
     .string()
     .refine((value) => { try { parseDatabaseUrl(value); return true; } catch { return false; } }, 'must look like sqlite:./data/paperboy.db or postgres://user@host/db')
     .optional(),
+  REPLICA_ID: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a short name without spaces, unique per process, e.g. paperboy-1').optional(),
+  REPLICA_LEASE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(3, 'must be at least 3').max(600, 'must be at most 600').default(30),
   DEFAULT_TIME_ZONE: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin or UTC').default('UTC'),
   DAILY_GRACE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(0, 'must be 0 or more').max(1440, 'must be at most 1440 (a day)').default(360),
   HF_SCHEDULE: cronSchedule('15 * * * *').default('15 * * * *'),
@@ -131,6 +134,14 @@ export interface SchedulerConfig {
   defaultTimeZone: string;
   /** A daily post missed while the bot was down is still made this long after its time. */
   graceMs: number;
+}
+
+/** This process as one of several replicas on one PostgreSQL database. */
+export interface ReplicaConfig {
+  /** Unique per process; default the host name (a container's or machine's). */
+  id: string;
+  /** A replica silent this long is dead: its unfinished posts and leases pass to the others. */
+  leaseMs: number;
 }
 
 /** Settings of the Slack adapter; present only when Slack is configured. */
@@ -229,6 +240,7 @@ export interface Config {
   /** Absent unless LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set: then nothing leaves the process for a model. */
   languageModel?: LanguageModelConfig;
   scheduler: SchedulerConfig;
+  replica: ReplicaConfig;
   /** Absent when Slack is not configured. */
   slack?: SlackConfig;
   /** Absent when Discord is not configured. */
@@ -348,6 +360,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     },
     databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR.replace(/\/+$/, '')}/paperboy.db`,
     scheduler: { defaultTimeZone: e.DEFAULT_TIME_ZONE, graceMs: e.DAILY_GRACE_MINUTES * 60_000 },
+    replica: { id: e.REPLICA_ID ?? hostname(), leaseMs: e.REPLICA_LEASE_SECONDS * 1000 },
     shell: { user: e.SHELL_USER, channel: e.SHELL_CHANNEL },
   };
 }

@@ -1,3 +1,4 @@
+import type { ReplicaReport } from '../../src/replicas/replica-presence.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { OutgoingMessage } from '../../src/chat/message.ts';
 import type { ActorRef, ChannelRef, ThreadRef } from '../../src/chat/refs.ts';
@@ -89,6 +90,8 @@ export interface BotStatus {
   sources: string[];
   /** What each chat connection is doing now (Discord's shards, Slack's installed workspaces), a line each. */
   connections?: () => Promise<string[]>;
+  /** With replicas on one database: this one, the live ones and who holds each lease. */
+  replicas?: () => Promise<ReplicaReport>;
 }
 
 /** The scheduler as commands see it: what the next daily post would hold, and when jobs run next. */

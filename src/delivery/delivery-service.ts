@@ -11,6 +11,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelSettingsStore } from '../store/channel-settings.port.ts';
 import type { Delivery, DeliveryKind, DeliveryStore } from '../store/delivery-store.port.ts';
+import type { ReplicaView } from '../replicas/replica-presence.ts';
 import type { SendHooks, SendJob, SendResult } from './paced-sender.ts';
 
 /** What a platform's sender does with one message (see `paced-sender.ts`). */
@@ -51,12 +52,21 @@ export interface DeliveryServiceDeps {
   deliveries: DeliveryStore;
   channels: ChannelSettingsStore;
   senderFor: (platform: string) => ChannelSender | undefined;
+  /**
+   * With replicas on one database: each delivery is owned by the replica that claimed it, and another one
+   * takes over what a replica left unfinished once that replica's heartbeat stops. Without: one process owns all.
+   */
+  replica?: ReplicaView;
 }
+
+/** Another replica took the delivery over while this one was about to send it: this one must not send it. */
+class DeliveryTakenOver extends Error {}
 
 /**
  * Claims, sends and records deliveries. `deliver` is for scheduled posts (a key claimed before is a duplicate
  * and skipped); `ensure` is for posts something else depends on (it returns the message, continuing a delivery
- * an earlier attempt left unfinished); `resumeUnfinished` picks up after a restart.
+ * an earlier attempt left unfinished); `resumeUnfinished` picks up after a restart, and `takeOverStopped` what
+ * replicas whose heartbeat stopped left unfinished.
  */
 export class DeliveryService {
   /** Keys being sent by this process. */
@@ -67,6 +77,8 @@ export class DeliveryService {
   /** Claims and sends one scheduled delivery; a key claimed before (here, earlier, elsewhere) is not sent again. */
   async deliver(request: DeliveryRequest): Promise<DeliveryOutcome> {
     if (SCHEDULED.has(request.kind) && (await this.deps.channels.get(request.channel))?.disabled) return 'disabled';
+    // A replica without this platform leaves the post to one that has it.
+    if (this.deps.replica && !this.hasPlatform(request.channel)) return 'no-platform';
     if (!(await this.claim(request))) return 'duplicate';
     const result = await this.send(request.key, request.channel, request.thread, request.message, undefined);
     // Just claimed, so no other request of this process is sending it.
@@ -85,7 +97,8 @@ export class DeliveryService {
     if (existing.status === 'sent') return { status: 'sent', posted: postedRef(existing) };
     if (existing.status === 'skipped') return { status: 'channel-gone', reason: existing.lastError ?? 'skipped' };
     if (this.sending.has(request.key)) return { status: 'in-progress' };
-    return this.resume(existing);
+    const mine = await this.own(existing);
+    return mine ? this.resume(mine) : { status: 'in-progress' };
   }
 
   /**
@@ -94,10 +107,41 @@ export class DeliveryService {
    * not there. All at once: the sender paces them and keeps each channel's order.
    */
   async resumeUnfinished(): Promise<void> {
-    const rows = (await this.deps.deliveries.unfinished()).filter((row) => !this.sending.has(row.key));
-    await Promise.all(rows.map((row) => this.resume(row).catch((error: unknown) => {
-      this.deps.log.error({ jobKey: row.key, channel: row.channel, error: String(error) }, 'could not resume a post');
-    })));
+    await this.resumeWhere((row) => !this.deps.replica || this.hasPlatform(row.channel));
+  }
+
+  /**
+   * With replicas: takes over and finishes the deliveries of replicas whose heartbeat stopped (looking each
+   * post up first when an attempt may have made it), within a lease time of the stop.
+   */
+  async takeOverStopped(): Promise<void> {
+    const me = this.deps.replica?.id;
+    await this.resumeWhere((row) => row.owner !== me && this.hasPlatform(row.channel));
+  }
+
+  private async resumeWhere(include: (row: Delivery) => boolean): Promise<void> {
+    const rows = (await this.deps.deliveries.unfinished()).filter((row) => include(row) && !this.sending.has(row.key));
+    await Promise.all(rows.map(async (row) => {
+      try {
+        const mine = await this.own(row);
+        if (mine) await this.resume(mine);
+      } catch (error) {
+        this.deps.log.error({ jobKey: row.key, channel: row.channel, error: String(error) }, 'could not resume a post');
+      }
+    }));
+  }
+
+  /**
+   * The delivery as this replica's to finish: its own, or taken over from no owner or a replica whose heartbeat
+   * stopped; undefined while a live replica owns it (or another took it over first).
+   */
+  private async own(row: Delivery): Promise<Delivery | undefined> {
+    const replica = this.deps.replica;
+    if (!replica || row.owner === replica.id) return row;
+    if (row.owner !== undefined && replica.isAlive(row.owner)) return undefined;
+    const taken = await this.deps.deliveries.takeOver(row.key, row.owner, replica.id, this.deps.clock.now());
+    if (taken) this.deps.log.info({ jobKey: row.key, channel: row.channel, from: row.owner ?? null, status: taken.status }, 'took over a post a stopped replica left unfinished');
+    return taken;
   }
 
   private async resume(row: Delivery): Promise<EnsuredPost> {
@@ -118,9 +162,21 @@ export class DeliveryService {
         kind: request.kind,
         paperIds: request.paperIds,
         message: JSON.stringify(request.message),
+        ...(this.deps.replica ? { owner: this.deps.replica.id } : {}),
       },
       this.deps.clock.now(),
     );
+  }
+
+  private hasPlatform(channel: string): boolean {
+    return this.deps.senderFor(decodeRef(channel).platform) !== undefined;
+  }
+
+  /** Records an attempt; with replicas only while this replica still owns the delivery (else the send is abandoned). */
+  private async startAttempt(key: string): Promise<void> {
+    const { deliveries, clock, replica } = this.deps;
+    if (!replica) return deliveries.setStatus(key, 'sending', clock.now());
+    if (!(await deliveries.startAttempt(key, replica.id, clock.now()))) throw new DeliveryTakenOver(key);
   }
 
   private async send(key: string, channel: string, thread: ThreadRef | undefined, message: OutgoingMessage, mayExistSince: Date | undefined): Promise<EnsuredPost> {
@@ -138,7 +194,7 @@ export class DeliveryService {
       const result = await sender.send(
         { key, channel: { platform: ref.platform, channelId: ref.channelId }, ...(thread ? { thread } : {}), message, ...(mayExistSince ? { mayExistSince } : {}) },
         {
-          onAttempt: () => deliveries.setStatus(key, 'sending', clock.now()),
+          onAttempt: () => this.startAttempt(key),
           onRetry: (_attempt, error) => deliveries.setStatus(key, 'retrying', clock.now(), String(error)),
         },
       );
@@ -150,6 +206,10 @@ export class DeliveryService {
       }
       await deliveries.markSent(key, result.posted.messageId, clock.now());
       return result;
+    } catch (error) {
+      if (!(error instanceof DeliveryTakenOver)) throw error;
+      log.warn({ jobKey: key, channel }, 'another replica took this post over (this one was thought stopped); not sending it');
+      return { status: 'in-progress' };
     } finally {
       this.sending.delete(key);
     }

@@ -131,11 +131,17 @@ class TokenBucket {
   private updatedAt: number;
 
   constructor(
-    private readonly limit: RateLimit,
+    private limit: RateLimit,
     now: number,
   ) {
     this.tokens = limit.burst;
     this.updatedAt = now;
+  }
+  /** From `now` on, refills at the new limit; tokens banked beyond its burst are dropped. */
+  setLimit(limit: RateLimit, now: number): void {
+    this.refill(now);
+    this.limit = limit;
+    this.tokens = Math.min(this.tokens, limit.burst);
   }
   private refill(now: number): void {
     if (now <= this.updatedAt) return;
@@ -245,6 +251,8 @@ export class PacedSender {
   private readonly logger: Logger;
   private readonly perChannel: RateLimit;
   private readonly perBudget: RateLimit;
+  /** Replicas sharing each budget (see {@link PacedSender.shareGlobalLimit}). */
+  private replicas = 1;
   private readonly budgetOf: (channel: ChannelRef) => string;
   private readonly maxTransientAttempts: number;
   private readonly baseBackoffMs: number;
@@ -327,6 +335,23 @@ export class PacedSender {
     });
   }
 
+  /**
+   * Replicas posting to one workspace share its limit: from now on this sender takes 1/`replicas` of each
+   * budget's rate and burst (at least one message of burst), so together they stay under the limit.
+   */
+  shareGlobalLimit(replicas: number): void {
+    const share = Math.max(1, Math.floor(replicas));
+    if (share === this.replicas) return;
+    this.replicas = share;
+    for (const budget of this.budgets.values()) budget.bucket.setLimit(this.budgetLimit(), this.now());
+    this.pump();
+  }
+
+  /** Each budget's limit: the configured one, or this replica's share of it. */
+  private budgetLimit(): RateLimit {
+    return { perSecond: this.perBudget.perSecond / this.replicas, burst: Math.max(1, this.perBudget.burst / this.replicas) };
+  }
+
   /** The number of sends accepted and not yet finished. */
   get pendingCount(): number {
     return this.inFlight.size;
@@ -351,7 +376,7 @@ export class PacedSender {
     const key = this.budgetOf(ref);
     let budget = this.budgets.get(key);
     if (!budget) {
-      budget = { key, bucket: new TokenBucket(this.perBudget, this.now()), pausedUntil: -Infinity, ready: new Fifo(), queued: false, wakeAt: 0 };
+      budget = { key, bucket: new TokenBucket(this.budgetLimit(), this.now()), pausedUntil: -Infinity, ready: new Fifo(), queued: false, wakeAt: 0 };
       this.budgets.set(key, budget);
     }
     return budget;

@@ -22,7 +22,8 @@ export interface SyncedLibrary {
 export class PaperSync implements ScheduledJob {
   readonly name = 'paper sync';
   private running: Promise<void> | undefined;
-
+  /** A requested sync is waiting for the one running to finish. */
+  private requested = false;
 
   constructor(
     private readonly deps: {
@@ -49,6 +50,20 @@ export class PaperSync implements ScheduledJob {
     const run = (this.running ?? Promise.resolve()).then(() => this.syncOnce());
     this.running = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Asks for a sync soon (another process announced new papers), without waiting: requests made while one is
+   * already waiting to start are the same sync. Failures are logged; the next poll tries again.
+   */
+  requestSync(): void {
+    if (this.requested) return;
+    this.requested = true;
+    const run = (this.running ?? Promise.resolve()).then(() => {
+      this.requested = false;
+      return this.syncOnce();
+    });
+    this.running = run.catch((error: unknown) => this.deps.log.warn({ error: String(error) }, 'could not catch up with new papers; the next poll tries again'));
   }
 
   /** Saves the index if anything changed since it was last saved (at shutdown). */

@@ -6,6 +6,8 @@ import type { Logger } from '../logger.ts';
 import type { SourceMetrics } from '../metrics/metrics.port.ts';
 import type { PaperStore, PaperUpsertReport } from '../store/paper-store.port.ts';
 import type { SignalSnapshotStore, SourceState, SourceStateStore } from '../store/source-state-store.port.ts';
+import type { LeaseStore } from '../store/lease-store.port.ts';
+import type { ReplicaView } from '../replicas/replica-presence.ts';
 import type { ScheduledJob } from './job-loop.ts';
 import { nextTurn } from '../util/steps.ts';
 
@@ -25,6 +27,13 @@ export const REFRESH_BACKOFF = { firstMs: 2 * 60_000, maxMs: 2 * 3_600_000 } as 
  * SQLite transaction blocks the process while it runs (a 500-paper batch took 250–400 ms at 100k papers).
  */
 const WRITE_BATCH = 50;
+
+/**
+ * How long a replica's lease on a source's refresh lasts; renewed after the fetch and after each batch written.
+ * Longer than any fetch (arXiv's pages, paced 3 s apart, each up to the HTTP timeout): a replica that dies while
+ * refreshing is replaced this long after its last renewal.
+ */
+export const SOURCE_REFRESH_LEASE_MS = 5 * 60_000;
 
 /** Cron schedules are searched this far ahead for their next run. */
 const CRON_HORIZON_MINUTES = 8 * 24 * 60;
@@ -113,8 +122,16 @@ export class SourceRefresh implements ScheduledJob {
       /** Called after a refresh wrote changes: the index catches up and subscriptions are matched. */
       onPapersChanged: () => Promise<void>;
       metrics?: SourceMetrics;
+      /**
+       * With replicas on one database: each run of a source is done by the one replica that takes its lease
+       * (`source refresh:<name>`), renewed while the refresh lasts; the others look again when it lapses.
+       */
+      replicas?: { leases: LeaseStore; replica: ReplicaView };
     },
   ) {}
+
+  /** With replicas: when to look again at a source whose lease another replica holds (its expiry). */
+  private readonly lookAgainAt = new Map<string, Date>();
 
   async nextRun(after: Date): Promise<Date | undefined> {
     let best: Date | undefined;
@@ -129,12 +146,47 @@ export class SourceRefresh implements ScheduledJob {
     const justBefore = new Date(at.getTime() - 1);
     for (const source of this.deps.sources) {
       const next = await this.nextRunOf(source, justBefore);
-      if (next && next.getTime() === at.getTime()) await this.refresh(source);
+      if (next && next.getTime() === at.getTime()) await this.refreshOnce(source);
     }
   }
 
-  /** Fetches one source and takes in what it brought. Never throws. */
-  async refresh(source: PaperSource): Promise<RefreshResult> {
+  /**
+   * Refreshes a source that is due, once across replicas: under its lease, and only if the shared state shows
+   * no attempt since the run became due (a replica whose clock is a little behind finds the run done). When
+   * another replica holds the lease, this one looks again when the lease lapses: the holder has finished (the
+   * run is done) or has died (then this one does it).
+   */
+  private async refreshOnce(source: PaperSource): Promise<void> {
+    this.lookAgainAt.delete(source.name);
+    const shared = this.deps.replicas;
+    if (!shared) {
+      await this.refresh(source);
+      return;
+    }
+    const { leases, replica } = shared;
+    const name = `source refresh:${source.name}`;
+    const lease = await leases.acquire(name, replica.id, SOURCE_REFRESH_LEASE_MS, this.deps.clock.now());
+    if (!lease) {
+      const holder = await leases.holder(name);
+      this.lookAgainAt.set(source.name, holder ? new Date(holder.expiresAt) : new Date(this.deps.clock.now().getTime() + replica.leaseMs));
+      this.deps.log.debug({ source: source.name, holder: holder?.holder }, 'another replica is refreshing this source');
+      return;
+    }
+    const keep = async (): Promise<void> => {
+      await leases.renew(name, replica.id, SOURCE_REFRESH_LEASE_MS, this.deps.clock.now());
+    };
+    try {
+      const state = await this.deps.state.get(source.name);
+      const due = !state?.lastAttemptAt || ((await this.scheduledRunOf(source, new Date(state.lastAttemptAt))) ?? Infinity) <= this.deps.clock.now();
+      if (due) await this.refresh(source, keep);
+      else this.deps.log.debug({ source: source.name }, 'another replica refreshed this source for this run already');
+    } finally {
+      await leases.release(name, replica.id).catch(() => undefined);
+    }
+  }
+
+  /** Fetches one source and takes in what it brought (calling `progress` after the fetch and each batch written). Never throws. */
+  async refresh(source: PaperSource, progress: () => Promise<void> = async () => undefined): Promise<RefreshResult> {
     const { clock, log, state: states, papers } = this.deps;
     const previous = (await states.get(source.name)) ?? { source: source.name, consecutiveFailures: 0 };
     const attemptAt = clock.now();
@@ -159,8 +211,9 @@ export class SourceRefresh implements ScheduledJob {
       return { source: source.name, ok: false, error: message };
     }
     const report: PaperUpsertReport = { added: [], updated: [], unchanged: 0 };
+    await progress().catch(() => undefined);
     for (let i = 0; i < outcome.papers.length; i += WRITE_BATCH) {
-      if (i > 0) await nextTurn();
+      if (i > 0) await Promise.all([nextTurn(), progress().catch(() => undefined)]);
       const written = await papers.upsert(outcome.papers.slice(i, i + WRITE_BATCH));
       report.added.push(...written.added);
       report.updated.push(...written.updated);
@@ -186,6 +239,15 @@ export class SourceRefresh implements ScheduledJob {
 
   /** The next cron time, or sooner: at once for a source never fetched, or the backoff retry of a failing one. */
   private async nextRunOf(source: PaperSource, after: Date): Promise<Date | undefined> {
+    const lookAgain = this.lookAgainAt.get(source.name);
+    const next = await this.scheduledRunOf(source, after);
+    if (!lookAgain) return next;
+    const again = new Date(Math.max(lookAgain.getTime(), after.getTime() + 1));
+    return next && next < again ? next : again;
+  }
+
+  /** The next run by the shared state: the cron time, at once for a source never fetched, or a failing one's retry. */
+  private async scheduledRunOf(source: PaperSource, after: Date): Promise<Date | undefined> {
     const state = await this.deps.state.get(source.name);
     if (!state) return new Date(after.getTime() + 1);
     const scheduled = nextCronRun(source.schedule, after);

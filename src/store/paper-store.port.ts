@@ -82,4 +82,10 @@ export interface PaperStore {
   moveCursor(name: string, from: number | undefined, to: number): Promise<boolean>;
   /** A random id made when the database's paper tables were created: tells one database from another. */
   libraryId(): Promise<string>;
+  /**
+   * Calls `listener` soon after any process commits new or changed papers, where the database can tell
+   * (PostgreSQL's LISTEN/NOTIFY; SQLite and memory never call it, polling the change feed is the way there).
+   * Best effort: a lost connection is reopened, and what it missed the polling finds. Resolves to `stop`.
+   */
+  watchChanges(listener: () => void): Promise<() => Promise<void>>;
 }

@@ -32,6 +32,8 @@ export interface TestBotOptions {
   writer?: BotOptions['writer'];
   /** Where commands, deliveries and refreshes are counted (nowhere by default). */
   metrics?: BotMetrics;
+  /** This bot as one of several replicas on its stores. */
+  replica?: BotOptions['replica'];
 }
 
 /**
@@ -55,6 +57,7 @@ export async function testBot(options: TestBotOptions = {}) {
     ...(options.fullText ? { fullText: options.fullText } : {}),
     ...(options.writer ? { writer: options.writer } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.replica ? { replica: options.replica } : {}),
   });
   const actor = { platform: 'test', userId: 'U1', displayName: 'Ada', canManageChannel: options.canManageChannel ?? true };
   /** Who and where: user U1 (Ada) in a channel of the platform `test`, at the clock's time; in a thread when given. */

@@ -296,6 +296,8 @@ function paperStore(snapshots: ReturnType<typeof snapshotStore>): PaperStore {
       return true;
     },
     libraryId: async () => libraryId,
+    // One process: its own writes reach its index through the sync that follows them.
+    watchChanges: async () => async () => undefined,
   };
 }
 

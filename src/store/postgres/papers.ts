@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
+import type { Logger } from '../../logger.ts';
 import { planUpsert } from '../../corpus/merge.ts';
 import { titleKey, type Paper } from '../../corpus/paper.ts';
 import { snapshotOf } from '../../corpus/signal-history.ts';
@@ -6,6 +7,12 @@ import type { PaperChange, PaperStore, PaperUpsertReport } from '../paper-store.
 import { fromPaperRow, PAPER_COLUMNS, toPaperRow, type PaperRow } from '../paper-row.ts';
 import { snapshotRow, type SnapshotRow } from '../rows.ts';
 import { insertSnapshots } from './source-state.ts';
+
+/** The channel papers' commits are announced on; the payload is the schema written, so schemas on one server stay apart. */
+export const PAPER_CHANGES_CHANNEL = 'paperboy_papers';
+
+/** After a lost listening connection, wait this long before opening another (polling covers the gap). */
+const RELISTEN_MS = 5_000;
 
 interface StoredRow extends PaperRow {
   seq: number;
@@ -38,7 +45,11 @@ function recordOf(row: StoredRow): Record<string, unknown> {
  * its size.
  */
 export class PostgresPaperStore implements PaperStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** How `watchChanges` opens its own connection (the pool's settings), and where it logs losing it. */
+    private readonly listening?: { client: () => pg.Client; log: Logger },
+  ) {}
 
   async upsert(papers: readonly Paper[]): Promise<PaperUpsertReport> {
     if (papers.length === 0) return { added: [], updated: [], unchanged: 0 };
@@ -47,6 +58,8 @@ export class PostgresPaperStore implements PaperStore {
     try {
       await client.query('BEGIN');
       const report = await this.upsertIn(client, papers);
+      // Delivered to listeners at commit (and not at all on rollback): other replicas catch up at once.
+      if (report.added.length + report.updated.length > 0) await client.query('SELECT pg_notify($1, current_schema())', [PAPER_CHANGES_CHANNEL]);
       await client.query('COMMIT');
       return report;
     } catch (error) {
@@ -201,5 +214,47 @@ export class PostgresPaperStore implements PaperStore {
 
   async libraryId(): Promise<string> {
     return (await this.pool.query<{ value: string }>("SELECT value FROM library_meta WHERE key = 'library_id'")).rows[0]!.value;
+  }
+
+  /**
+   * LISTENs on a connection of its own (not the pool's: a pooled connection is shared and handed back) and
+   * calls `listener` for each commit announced in this store's schema. A lost connection is logged and
+   * reopened after {@link RELISTEN_MS}.
+   */
+  async watchChanges(listener: () => void): Promise<() => Promise<void>> {
+    const listening = this.listening;
+    if (!listening) return async () => undefined;
+    let stopped = false;
+    let current: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const open = async (): Promise<void> => {
+      const client = listening.client();
+      current = client;
+      const reopen = (error?: Error): void => {
+        if (stopped || current !== client) return;
+        current = undefined;
+        client.end().catch(() => undefined);
+        listening.log.warn({ err: error?.message }, 'lost the connection that listens for new papers; polling until it is back');
+        retry = setTimeout(() => void open(), RELISTEN_MS);
+      };
+      client.on('error', reopen);
+      client.on('end', () => reopen());
+      try {
+        await client.connect();
+        const schema = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]!.schema;
+        client.on('notification', (message) => {
+          if (message.channel === PAPER_CHANGES_CHANNEL && message.payload === schema) listener();
+        });
+        await client.query(`LISTEN ${PAPER_CHANGES_CHANNEL}`);
+      } catch (error) {
+        reopen(error as Error);
+      }
+    };
+    await open();
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await current?.end().catch(() => undefined);
+    };
   }
 }

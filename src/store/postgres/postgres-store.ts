@@ -61,13 +61,13 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
     throw new RangeError(`A schema name must be lower-case letters, digits and _ (not starting with a digit), not ${options.schema}`);
   }
-  const pool = new pg.Pool({
+  const connection = {
     connectionString: url,
-    max: POOL_SIZE,
     connectionTimeoutMillis: connectTimeoutMs,
     types: rowTypes,
     ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: POOL_SIZE });
   // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool
   // discards it and the next query opens a new one.
   pool.on('error', (error) => log.warn({ err: error.message }, 'Lost an idle PostgreSQL connection'));
@@ -99,7 +99,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     sources: new PostgresSourceStateStore(pool),
     snapshots: new PostgresSignalSnapshotStore(pool),
     discussions: new PostgresDiscussionStore(pool),
-    papers: new PostgresPaperStore(pool),
+    papers: new PostgresPaperStore(pool, { client: () => new pg.Client(connection), log }),
     fullTexts: new PostgresFullTextStore(pool),
     modelUsage: new PostgresModelUsageStore(pool),
     leases: new PostgresLeaseStore(pool),

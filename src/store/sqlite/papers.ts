@@ -173,6 +173,11 @@ export class SqlitePaperStore implements PaperStore {
     return this.updateCursor.run(to, name, from).changes === 1;
   }
 
+  /** SQLite cannot tell other processes' commits: they are found by polling the change feed. */
+  async watchChanges(): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
   async libraryId(): Promise<string> {
     return this.selectLibraryId.get()!.value;
   }
