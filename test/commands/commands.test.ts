@@ -147,6 +147,21 @@ describe('help and status', () => {
     expect(status.reply.fallbackText).toContain('Up for: 2 h 5 min');
     expect(status.reply.fallbackText).toContain('Papers: 74 papers, all bundled: titles and abstracts of the trending page, without dates, authors, arXiv ids or upvotes (connect a source with SOURCES=hf-daily in .env for those)');
     expect(status.reply.fallbackText).toContain('Sources: none configured (connect a source with SOURCES=hf-daily in .env)');
+    expect(status.reply.fallbackText).not.toContain('Replica');
+  });
+
+  it('with replicas, says which one answers, how many are alive and who holds each lease', async () => {
+    const bot = await testBot({ replica: { id: 'replica-1', leaseMs: 30_000 } });
+    await bot.stores.heartbeats.beat('replica-2', bot.clock.now());
+    await bot.stores.heartbeats.beat('replica-gone', new Date(bot.clock.now().getTime() - 60_000));
+    await bot.replicas!.beat();
+    await bot.stores.leases.acquire('source refresh:hf-daily', 'replica-2', 300_000, bot.clock.now());
+    const text = (await bot.exec('status')).reply.fallbackText;
+    expect(text).toContain('Replica: replica-1 (this one)');
+    expect(text).toContain('Replicas alive: 2 (also replica-2)');
+    expect(text).toContain('Lease source refresh:hf-daily: held by replica-2 until 12:05:00 UTC');
+    await bot.stores.leases.release('source refresh:hf-daily', 'replica-2');
+    expect((await bot.exec('status')).reply.fallbackText).toContain('Leases: none held');
   });
 });
 
