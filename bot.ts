@@ -113,6 +113,7 @@ export function createBot(options: BotOptions): Bot {
   const dailyPosts = new DailyPosts({
     clock, log: log.child({ part: 'daily' }), papers: library, channels: stores.channels, deliveries: stores.deliveries,
     sources: stores.sources, delivery, present, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+    ...(options.replica ? { replicaId: options.replica.id } : {}),
   });
   const subscriptionPosts = new SubscriptionPosts({
     clock, log: log.child({ part: 'subscriptions' }), papers: library, indexedUpTo: () => library.seq, paperStore: stores.papers,

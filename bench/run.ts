@@ -16,6 +16,9 @@
  *   npm run bench -- --rt-rates 50,100 --rt-duration 3000   # other open-loop rates (per second) and step length (ms)
  * It ends with the fan-out of a daily post to 1,000 channels through the paced sender (simulated time), start-up
  * times, and the answers section (bench/answer-latency.ts): answer latency on a 50-page paper and answer quality.
+ * With BENCH_DATABASE_URL (or TEST_DATABASE_URL) set to a PostgreSQL database, also the replicas section
+ * (bench/replicas.ts): a 1,000-channel fan-out across three replicas, and how soon a paper one inserts is
+ * found on another.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +40,7 @@ import { generateQueries } from './queries.ts';
 import { generateCorpus } from './synthetic-corpus.ts';
 import { formatOpenLoop } from './open-loop.ts';
 import { formatStartTimes, measureStartTimes } from './start-time.ts';
+import { formatReplicas, measureReplicas } from './replicas.ts';
 
 const args = process.argv.slice(2);
 const sizesArg = args[args.indexOf('--sizes') + 1];
@@ -114,6 +118,9 @@ const fanout = await measureFanout({ channels: 1000 });
 const fanoutWithFaults = await measureFanoutWithFaults();
 process.stderr.write('simulating a daily post to 100 workspaces × 10 channels…\n');
 const fanoutWorkspaces = await measureFanoutOverWorkspaces();
+const replicasDatabaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (replicasDatabaseUrl) process.stderr.write('three replicas on PostgreSQL: fan-out to 1,000 channels, then insert-to-search lag…\n');
+const replicas = replicasDatabaseUrl ? await measureReplicas(replicasDatabaseUrl) : undefined;
 
 const rows: Row[] = [];
 for (const size of sizes) {
@@ -196,6 +203,8 @@ out.push(formatFanoutFaults(fanoutWithFaults));
 out.push('');
 out.push('Daily post to 100 Slack workspaces × 10 channels, each workspace limited on its own, against the bound of one workspace alone (target ≤ 1.2×): the Slack-like limits above, a tight workspace cap of 5/s (burst 5), and that cap with one budget shared by all workspaces (the sender before per-workspace budgets); simulated time');
 out.push(formatFanout(fanoutWorkspaces));
+out.push('');
+out.push(...(replicas ? formatReplicas(replicas) : ['Replicas: skipped (set BENCH_DATABASE_URL to a PostgreSQL database to measure three replicas)']));
 out.push('');
 out.push(...formatStartTimes(startTimes));
 out.push(formatAnswers(await measureAnswers()));

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { OutgoingMessage } from '../chat/message.ts';
 import type { Papers } from '../library/papers.ts';
 import type { Logger } from '../logger.ts';
-import type { TrendingEntry } from '../ranking/trending.ts';
+import type { RankedFacts, TrendingEntry } from '../ranking/trending.ts';
 import type { ChannelSettings, ChannelSettingsStore, DailySettings } from '../store/channel-settings.port.ts';
 import type { DeliveryStore } from '../store/delivery-store.port.ts';
 import type { SourceStateStore } from '../store/source-state-store.port.ts';
@@ -11,6 +11,14 @@ import type { DeliveryService } from '../delivery/delivery-service.ts';
 import { weekdayOf } from './local-time.ts';
 import type { ScheduledJob } from './job-loop.ts';
 import type { PostContent, PostPresenter } from './post-content.ts';
+import { eachAtMost } from '../util/concurrency.ts';
+
+/** A stable number from a replica id (FNV-1a), to spread replicas over a list. */
+function offsetOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
 
 /** A post missed while the bot was down is still made this long after its time; later it is skipped. */
 export const DEFAULT_GRACE_MS = 6 * 3_600_000;
@@ -18,10 +26,19 @@ export const DEFAULT_GRACE_MS = 6 * 3_600_000;
 /** A post this late or later is logged as late (a scheduled run normally starts within milliseconds). */
 const LATE_NOTE_MS = 60_000;
 
+/**
+ * With replicas: the posts of one run a replica has in progress at once. A replica claims a channel's post only
+ * when one of these is free, so it claims as fast as it sends, and replicas share a run by their capacity.
+ */
+export const REPLICA_RUN_CONCURRENCY = 32;
+
 /** The key that makes a channel's daily post exactly once per local day. */
 export function dailyKey(channel: string, localDate: string): string {
   return `daily:${channel}:${localDate}`;
 }
+
+/** The week's trending papers on a topic (or all), as ranked for one run. */
+type Ranking = (topic: string | undefined) => RankedFacts[];
 
 /** What the daily posts need. */
 export interface DailyPostsDeps {
@@ -34,6 +51,8 @@ export interface DailyPostsDeps {
   delivery: DeliveryService;
   present: PostPresenter;
   graceMs?: number;
+  /** With replicas: this one's id (each starts a run at another channel, and keeps {@link REPLICA_RUN_CONCURRENCY} posts in progress). */
+  replicaId?: string;
 }
 
 /**
@@ -55,8 +74,7 @@ export class DailyPosts implements ScheduledJob {
   }
 
   /**
-   * Makes the posts due at `at`, every channel at once (the sender paces them and keeps one channel's trouble
-   * to that channel). A run that comes late, after the process was frozen (a suspended laptop or VM) or the
+   * Makes the posts due at `at` (see `postAll`). A run that comes late, after the process was frozen (a suspended laptop or VM) or the
    * clock stepped forward, goes by the same rule as the catch-up at start: within the grace period the post is
    * made once, beyond it it is skipped with a log line.
    */
@@ -67,7 +85,24 @@ export class DailyPosts implements ScheduledJob {
       const next = nextDailyRun(settings.daily!, justBefore);
       if (next.at.getTime() === at.getTime()) due.push({ settings, localDate: next.localDate });
     }
-    await Promise.all(due.map(({ settings, localDate }) => this.postIfOnTime(settings, localDate, at)));
+    await this.postAll(due.map((post) => ({ ...post, at })));
+  }
+
+  /**
+   * Makes these posts: all at once (the sender paces them and keeps one channel's trouble to that channel), or
+   * with replicas {@link REPLICA_RUN_CONCURRENCY} at a time, each replica starting at another channel so they
+   * rarely compose the same post.
+   */
+  private async postAll(posts: readonly { settings: ChannelSettings; localDate: string; at: Date }[]): Promise<void> {
+    const ranking = this.rankingOfRun();
+    const post = ({ settings, localDate, at }: (typeof posts)[number]): Promise<void> => this.postIfOnTime(settings, localDate, at, ranking);
+    const { replicaId } = this.deps;
+    if (replicaId === undefined) {
+      await Promise.all(posts.map(post));
+      return;
+    }
+    const start = posts.length === 0 ? 0 : offsetOf(replicaId) % posts.length;
+    await eachAtMost([...posts.slice(start), ...posts.slice(0, start)], REPLICA_RUN_CONCURRENCY, post);
   }
 
   /**
@@ -84,11 +119,11 @@ export class DailyPosts implements ScheduledJob {
       if (run.at < new Date(settings.updatedAt)) continue;
       missed.push({ settings, ...run });
     }
-    await Promise.all(missed.map(({ settings, localDate, at }) => this.postIfOnTime(settings, localDate, at)));
+    await this.postAll(missed);
   }
 
   /** The one lateness rule: a post more than the grace period after its time is skipped, else made (once). */
-  private async postIfOnTime(settings: ChannelSettings, localDate: string, scheduledAt: Date): Promise<void> {
+  private async postIfOnTime(settings: ChannelSettings, localDate: string, scheduledAt: Date, ranking: Ranking): Promise<void> {
     const late = this.deps.clock.now().getTime() - scheduledAt.getTime();
     const fields = { channel: settings.channel, localDate, lateMinutes: Math.round(late / 60_000) };
     if (late > (this.deps.graceMs ?? DEFAULT_GRACE_MS)) {
@@ -96,19 +131,35 @@ export class DailyPosts implements ScheduledJob {
       return;
     }
     if (late >= LATE_NOTE_MS) this.deps.log.info(fields, 'making a late daily post, within the grace period');
-    await this.post(settings, localDate);
+    await this.post(settings, localDate, ranking);
+  }
+
+  /**
+   * The week's trending papers, ranked once per topic for a whole run instead of once per channel (a run
+   * may post to thousands of channels, and ranking takes milliseconds).
+   */
+  private rankingOfRun(): Ranking {
+    const ranked = new Map<string, RankedFacts[]>();
+    return (topic) => {
+      let candidates = ranked.get(topic ?? '');
+      if (!candidates) ranked.set(topic ?? '', (candidates = this.deps.papers.rankTrending({ window: 'week', ...(topic ? { topic } : {}) })));
+      return candidates;
+    };
   }
 
   /** Exactly what the channel's next daily post would contain, without posting or recording anything. */
   async preview(channel: string, daily: DailySettings): Promise<{ message: OutgoingMessage; at: Date }> {
     const next = nextDailyRun(daily, this.deps.clock.now());
-    return { message: this.deps.present(await this.compose(channel, daily, next.localDate)), at: next.at };
+    return { message: this.deps.present(await this.compose(channel, daily, next.localDate, this.rankingOfRun())), at: next.at };
   }
 
-  private async post(settings: ChannelSettings, localDate: string): Promise<void> {
-    const content = await this.compose(settings.channel, settings.daily!, localDate);
+  private async post(settings: ChannelSettings, localDate: string, ranking: Ranking): Promise<void> {
+    const key = dailyKey(settings.channel, localDate);
+    // Made already (by another replica, or an earlier run): not composed again.
+    if (await this.deps.deliveries.get(key)) return;
+    const content = await this.compose(settings.channel, settings.daily!, localDate, ranking);
     const outcome = await this.deps.delivery.deliver({
-      key: dailyKey(settings.channel, localDate),
+      key,
       channel: settings.channel,
       kind: content.kind === 'daily' ? 'daily' : 'empty-day',
       paperIds: content.kind === 'daily' ? content.entries.map((entry) => entry.paper.id) : [],
@@ -117,9 +168,9 @@ export class DailyPosts implements ScheduledJob {
     this.deps.log.info({ channel: settings.channel, localDate, outcome, kind: content.kind }, 'daily post');
   }
 
-  private async compose(channel: string, daily: DailySettings, localDate: string): Promise<PostContent> {
+  private async compose(channel: string, daily: DailySettings, localDate: string, ranking: Ranking): Promise<PostContent> {
     const topic = daily.topic ? { topic: daily.topic } : {};
-    const candidates = this.deps.papers.rankTrending({ window: 'week', ...topic });
+    const candidates = ranking(daily.topic);
     const shown = await this.deps.deliveries.alreadyShown(channel, candidates.map((entry) => entry.facts.id));
     const fresh: TrendingEntry[] = await this.deps.papers.entriesOf(candidates.filter((entry) => !shown.has(entry.facts.id)).slice(0, daily.top));
     if (fresh.length > 0) return { kind: 'daily', localDate, ...topic, entries: fresh };

@@ -7,6 +7,7 @@
  * - One source (a fake Hugging Face on 127.0.0.1) polled every minute: fetched once at the start and once in
  *   the next minute's run, not once per replica.
  * - Papers imported beside one replica are found by a search on another within 10 s (NOTIFY, not the poll).
+ * - A question in a discussion thread, sent to two replicas (Slack's retry reaching another one), is answered once.
  * Nothing here waits for a wall-clock schedule except the source's next minute.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStores } from '../../src/store/postgres/postgres-store.ts';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/fake-slack.ts';
-import { slackDriver } from '../fakes/slack/slack-driver.ts';
+import { mentionEvent, slackDriver } from '../fakes/slack/slack-driver.ts';
 import { FakeSourcesServer } from '../fakes/fake-sources-server.ts';
 import { startMain, type MainProcess } from '../helpers/main-process.ts';
 import { npmScript } from '../helpers/npm-script.ts';
@@ -103,6 +104,9 @@ describe('three replicas as real processes on one PostgreSQL', () => {
     );
     const victimId = owners[0]!.owner;
     const victim = replicas[Number(victimId.slice(-1)) - 1]!;
+    const victimOpen = (await queryTestDatabase<{ key: string }>(
+      `SELECT key FROM "${schema}".deliveries WHERE owner = $1 AND status IN ('claimed', 'sending', 'retrying')`, [victimId],
+    )).map((row) => row.key);
     victim.child.kill('SIGKILL');
     await victim.exited;
     const postedBeforeKill = slack.messages.length;
@@ -118,8 +122,10 @@ describe('three replicas as real processes on one PostgreSQL', () => {
     expect(postsPerChannel(slack.messages.map((m) => m.channel), channels)).toEqual({ 1: CHANNELS });
     expect(slack.messages).toHaveLength(CHANNELS);
     // The survivors took over what the killed one owned, and finished it.
-    const [left] = await queryTestDatabase<{ count: string }>(`SELECT count(*) FROM "${schema}".deliveries WHERE owner = $1`, [victimId]);
-    expect(Number(left!.count)).toBeLessThan(Number(owners[0]!.open));
+    const [taken] = await queryTestDatabase<{ count: string }>(
+      `SELECT count(*) FROM "${schema}".deliveries WHERE key = ANY($1::text[]) AND owner <> $2`, [victimOpen, victimId],
+    );
+    expect(Number(taken!.count)).toBeGreaterThan(0);
     const survivors = replicas.filter((replica) => replica !== victim);
     expect(survivors.some((replica) => replica.stdout.includes('took over a post a stopped replica left unfinished'))).toBe(true);
     await stopCleanly(survivors);
@@ -168,5 +174,25 @@ describe('three replicas as real processes on one PostgreSQL', () => {
       await eventually('the imported paper to be found', async () => (JSON.stringify((await search(port)).json).includes('Quokka Transformers') ? true : undefined), 10_000 - (Date.now() - importedAt));
     }
     await stopCleanly(replicas);
+  });
+
+  it('answer a question in a discussion thread once, whichever replicas Slack sends the event to', { timeout: 200_000 }, async () => {
+    const slack = await startFakeSlack();
+    cleanup.push(() => slack.close());
+    const { url } = await database();
+    const replicas = ['replica-1', 'replica-2', 'replica-3'].map((id) => startReplica(id, url, slack));
+    const drivers = (await Promise.all(replicas.map(slackPort)))
+      .map((port) => slackDriver(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, { responseUrl: () => slack.responseUrl() }));
+    // The thread is opened through one replica…
+    await drivers[0]!.command({ text: 'discuss monge gap' });
+    const card = await slack.waitFor((s) => s.messages.find((m) => m.thread_ts === undefined));
+    // …and the question reaches the two others: Slack's retry of an event may land on any replica.
+    const question = mentionEvent({ user: 'U0002', channel: card.channel, text: 'what regularizer do they introduce?', threadTs: card.ts });
+    const responses = await Promise.all([drivers[1]!, drivers[2]!].map((driver, retryNum) => driver.event(question, { event_id: 'Ev0QUESTION' }, retryNum > 0 ? { retryNum, retryReason: 'http_timeout' } : {})));
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const answers = (): number => slack.messages.filter((m) => m.thread_ts === card.ts && m.text.startsWith('From the abstract')).length;
+    await slack.waitFor(() => answers() > 0, 60_000);
+    await stopCleanly(replicas);
+    expect(answers()).toBe(1);
   });
 });
