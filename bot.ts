@@ -118,6 +118,7 @@ export function createBot(options: BotOptions): Bot {
   const subscriptionPosts = new SubscriptionPosts({
     clock, log: log.child({ part: 'subscriptions' }), papers: library, indexedUpTo: () => library.seq, paperStore: stores.papers,
     subscriptions: stores.subscriptions, deliveries: stores.deliveries, delivery, present,
+    ...(replicas ? { replicas: { leases: stores.leases, replica: replicas } } : {}),
   });
   const sync = new PaperSync({
     library, matchSubscriptions: () => subscriptionPosts.matchNew(), log: log.child({ part: 'papers' }),

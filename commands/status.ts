@@ -47,7 +47,7 @@ function replicaFields(report: ReplicaReport): { label: string; value: string[] 
   for (const lease of report.leases) {
     fields.push({ label: `Lease ${lease.name}`, value: [`held by ${lease.holder} until ${lease.expiresAt.slice(11, 19)} UTC`] });
   }
-  if (report.leases.length === 0) fields.push({ label: 'Leases', value: ['none held (no source refresh under way)'] });
+  if (report.leases.length === 0) fields.push({ label: 'Leases', value: ['none held (no source refresh or subscription matching under way)'] });
   return fields;
 }
 

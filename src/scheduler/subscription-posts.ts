@@ -6,7 +6,14 @@ import type { DeliveryStore } from '../store/delivery-store.port.ts';
 import type { Subscription, SubscriptionStore } from '../store/subscription-store.port.ts';
 import type { DeliveryOutcome, DeliveryService } from '../delivery/delivery-service.ts';
 import type { PostPresenter } from './post-content.ts';
+import type { LeaseStore } from '../store/lease-store.port.ts';
+import type { ReplicaView } from '../replicas/replica-presence.ts';
 import { nextTurn } from '../util/steps.ts';
+
+/** The lease a replica holds while it matches new papers to subscriptions. */
+export const SUBSCRIPTION_LEASE = 'subscription matching';
+/** How long it lasts: longer than matching and posting normally take; a holder that dies delays matching this long. */
+export const SUBSCRIPTION_LEASE_MS = 5 * 60_000;
 
 /** The most papers in one subscription post; the rest are counted and linked to a search. */
 export const SUBSCRIPTION_POST_CAP = 5;
@@ -31,11 +38,29 @@ export class SubscriptionPosts {
       deliveries: DeliveryStore;
       delivery: DeliveryService;
       present: PostPresenter;
+      /**
+       * With replicas: one at a time matches, under the lease `subscription matching` (replicas whose indexes
+       * stand at different places in the change feed would otherwise post overlapping ranges twice); the others
+       * skip, and the papers the holder did not reach are matched at the next sync.
+       */
+      replicas?: { leases: LeaseStore; replica: ReplicaView };
     },
   ) {}
 
   /** Posts the papers new since the last match that match each subscription; returns how many posts were made. */
   async matchNew(): Promise<number> {
+    const shared = this.deps.replicas;
+    if (!shared) return this.matchNewHere();
+    const { leases, replica } = shared;
+    if (!(await leases.acquire(SUBSCRIPTION_LEASE, replica.id, SUBSCRIPTION_LEASE_MS, this.deps.clock.now()))) return 0;
+    try {
+      return await this.matchNewHere();
+    } finally {
+      await leases.release(SUBSCRIPTION_LEASE, replica.id).catch(() => undefined);
+    }
+  }
+
+  private async matchNewHere(): Promise<number> {
     const { paperStore, log } = this.deps;
     const upTo = this.deps.indexedUpTo();
     const from = await paperStore.cursor(SUBSCRIPTION_CURSOR);
