@@ -360,7 +360,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     },
     databaseUrl: e.DATABASE_URL ?? `sqlite:${e.DATA_DIR.replace(/\/+$/, '')}/paperboy.db`,
     scheduler: { defaultTimeZone: e.DEFAULT_TIME_ZONE, graceMs: e.DAILY_GRACE_MINUTES * 60_000 },
-    replica: { id: e.REPLICA_ID ?? hostname(), leaseMs: e.REPLICA_LEASE_SECONDS * 1000 },
+    replica: { id: e.REPLICA_ID ?? `${hostname()}-${process.pid}`, leaseMs: e.REPLICA_LEASE_SECONDS * 1000 },
     shell: { user: e.SHELL_USER, channel: e.SHELL_CHANNEL },
   };
 }

@@ -11,6 +11,11 @@ describe('configuration', () => {
     expect(config.sources.hfBaseUrl).toBe('https://huggingface.co');
   });
 
+  it('names each replica by host and process unless told, so two bots on one host never share a name (and posts)', () => {
+    expect(readConfig({}).replica.id).toMatch(new RegExp(`^.+-${process.pid}$`));
+    expect(readConfig({ REPLICA_ID: 'paperboy-1' }).replica.id).toBe('paperboy-1');
+  });
+
   it('reads sources and base URLs', () => {
     const config = readConfig({ SOURCES: 'hf-daily, arxiv-rss', HF_BASE_URL: 'http://127.0.0.1:9999', ARXIV_CATEGORIES: 'cs.LG,stat.ML' });
     expect(config.sources.enabled).toEqual(['hf-daily', 'arxiv-rss']);
