@@ -1,0 +1,182 @@
+/**
+ * The scale benchmark's report (issue #11): what one corpus size measured, the table with the targets
+ * beside it, and the projection to 1M papers from the growth between the measured sizes. Pure: no I/O.
+ */
+
+/** Minimum, median and maximum of repeated runs, in ms. */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** The spread of a list of values (empty: NaN everywhere). */
+export function spreadOf(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0] ?? NaN, median: sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN, max: sorted.at(-1) ?? NaN };
+}
+
+/** Resident memory after a point, as read (`plain`) and after a forced full GC in the bot (`afterGc`, when it could be forced). */
+export interface Memory {
+  plainMb: number;
+  afterGcMb?: number;
+}
+
+/** CPU seconds spent in a phase by the bot and by whatever generated its load. */
+export interface CpuSplit {
+  botS: number;
+  loadS: number;
+  /** Who the load generator was (the benchmark process, the import process). */
+  load: string;
+}
+
+/** Everything measured at one corpus size. */
+export interface ScaleRow {
+  papers: number;
+  /** `npm start -- --once "search diffusion"`: wall time from spawn to exit, ms. */
+  onceWall: Spread;
+  /** Of that, opening the database and loading the papers (the bot's own `papers opened` log line), ms. */
+  onceLoading: Spread;
+  /** From spawn to the bot's first log line (Node and module loading), ms. */
+  onceBoot: Spread;
+  /** From spawn to the first `/papers search` acknowledged and answered, ms. */
+  slackFirst: { ackMs: number; answerMs: number };
+  discordFirst: { ackMs: number; answerMs: number };
+  rssAfterStart: Memory;
+  rssAfterRefreshes: Memory;
+  /** How many refreshes (of `refreshPapers` each) ran before `rssAfterRefreshes`. */
+  refreshes: number;
+  refreshPapers: number;
+  /** Longest event-loop stall, ms (prom-client's monitorEventLoopDelay max, reset at each scrape). */
+  stallStartMs: number;
+  stallFirstRefreshMs: number;
+  stallAnyRefreshMs: number;
+  stallImportMs: number;
+  /** Median time a refresh took from its first request to its papers being searchable, ms. */
+  refreshMedianMs: number;
+  refreshCpu: CpuSplit;
+  /** Import of `runningImportPapers` into the running bot: from the import's start until the bot searches them, ms. */
+  runningImportPapers: number;
+  runningImportWallMs: number;
+  searchableAfterImportMs: number;
+  runningImportCpu: CpuSplit;
+  /** `npm run import` of the whole corpus into an empty database. */
+  importWallMs: number;
+  importPeakRssMb: number;
+  importCpuS: number;
+}
+
+/** The issue's targets at 100k papers. */
+export const SCALE_TARGETS = {
+  onceWallMs: 2500,
+  onceLoadingMs: 500,
+  firstCommandMs: 2000,
+  rssAfterStartMb: 350,
+  rssGrowthShare: 0.1,
+  stallMs: 50,
+  importWallMs: 60_000,
+  importPeakRssMb: 500,
+} as const;
+
+const seconds = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
+const millis = (ms: number): string => (Number.isFinite(ms) ? `${Math.round(ms)} ms` : 'n/a');
+const megabytes = (mb: number): string => (Number.isFinite(mb) ? `${Math.round(mb)} MB` : 'n/a');
+const spreadText = (s: Spread, unit: (n: number) => string): string => `${unit(s.min)} / ${unit(s.median)} / ${unit(s.max)}`;
+const memoryText = (m: Memory): string => `${megabytes(m.plainMb)}${m.afterGcMb === undefined ? '' : ` (${megabytes(m.afterGcMb)} after GC)`}`;
+const cpuText = (c: CpuSplit): string => `bot ${c.botS.toFixed(1)} s, ${c.load} ${c.loadS.toFixed(1)} s`;
+
+/** One line of the table: what is measured, its target, and the value at each size. */
+interface Line {
+  what: string;
+  target: string;
+  value: (row: ScaleRow) => string;
+}
+
+const LINES: readonly Line[] = [
+  { what: '`npm start -- --once "search diffusion"` wall, min / median / max', target: '≤ 2.5 s', value: (r) => spreadText(r.onceWall, seconds) },
+  { what: '… of which loading data (database + papers, min / median / max)', target: '≤ 0.5 s', value: (r) => spreadText(r.onceLoading, seconds) },
+  { what: '… of which Node and module loading before the first log line (median)', target: '', value: (r) => seconds(r.onceBoot.median) },
+  { what: 'Slack-mode bot: spawn → first command acknowledged / answered', target: '≤ 2 s', value: (r) => `${seconds(r.slackFirst.ackMs)} / ${seconds(r.slackFirst.answerMs)}` },
+  { what: 'Discord-mode bot: spawn → first command acknowledged / answered', target: '≤ 2 s', value: (r) => `${seconds(r.discordFirst.ackMs)} / ${seconds(r.discordFirst.answerMs)}` },
+  { what: 'RSS after start (Slack-mode bot, settled)', target: '≤ 350 MB', value: (r) => memoryText(r.rssAfterStart) },
+  { what: 'RSS after the refreshes (count × papers in the next line)', target: 'within 10% of start', value: (r) => `${memoryText(r.rssAfterRefreshes)}, ${growthText(r)}` },
+  { what: 'refreshes run × papers each; median refresh to searchable', target: '20 × 1,000', value: (r) => `${r.refreshes} × ${r.refreshPapers.toLocaleString('en')}; ${seconds(r.refreshMedianMs)}` },
+  { what: 'longest event-loop stall: start, after the adapters listen', target: '≤ 50 ms', value: (r) => millis(r.stallStartMs) },
+  { what: 'longest stall: first refresh / any of the refreshes (index saves included)', target: '≤ 50 ms', value: (r) => `${millis(r.stallFirstRefreshMs)} / ${millis(r.stallAnyRefreshMs)}` },
+  { what: 'longest stall: `npm run import` into the running bot, until searchable', target: '≤ 50 ms', value: (r) => millis(r.stallImportMs) },
+  { what: 'import into the running bot: papers; import wall; start → searchable in the bot', target: '≤ 30 s', value: (r) => `${r.runningImportPapers.toLocaleString('en')}; ${seconds(r.runningImportWallMs)}; ${seconds(r.searchableAfterImportMs)}` },
+  { what: 'CPU during the refreshes', target: '', value: (r) => cpuText(r.refreshCpu) },
+  { what: 'CPU during the import into the running bot', target: '', value: (r) => cpuText(r.runningImportCpu) },
+  { what: '`npm run import` of the corpus into an empty database: wall; peak RSS; CPU', target: '≤ 60 s; ≤ 500 MB', value: (r) => `${seconds(r.importWallMs)}; ${megabytes(r.importPeakRssMb)}; ${r.importCpuS.toFixed(1)} s` },
+];
+
+/** RSS growth from start to after the refreshes, on the after-GC figures when both have them. */
+export function rssGrowth(row: ScaleRow): number {
+  const gc = row.rssAfterStart.afterGcMb !== undefined && row.rssAfterRefreshes.afterGcMb !== undefined;
+  const before = gc ? row.rssAfterStart.afterGcMb! : row.rssAfterStart.plainMb;
+  const after = gc ? row.rssAfterRefreshes.afterGcMb! : row.rssAfterRefreshes.plainMb;
+  return (after - before) / before;
+}
+
+function growthText(row: ScaleRow): string {
+  const growth = rssGrowth(row);
+  const gc = row.rssAfterStart.afterGcMb !== undefined && row.rssAfterRefreshes.afterGcMb !== undefined;
+  return `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(0)}%${gc ? ' after GC' : ''}`;
+}
+
+/** The table: one line per measurement, the target, then one column per corpus size. */
+export function formatScaleTable(rows: readonly ScaleRow[]): string[] {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [
+    line(['measured', 'target (100k)', ...rows.map((r) => `${r.papers.toLocaleString('en')} papers`)]),
+    line(Array(2 + rows.length).fill('---')),
+    ...LINES.map((l) => line([l.what, l.target, ...rows.map(l.value)])),
+  ];
+}
+
+/** A straight line through measured points: value = intercept + slope · papers. */
+export interface LinearFit {
+  intercept: number;
+  slope: number;
+}
+
+/** Least-squares line through the points; undefined with fewer than two distinct sizes. */
+export function fitLine(points: readonly (readonly [papers: number, value: number])[]): LinearFit | undefined {
+  const usable = points.filter(([, value]) => Number.isFinite(value));
+  if (new Set(usable.map(([papers]) => papers)).size < 2) return undefined;
+  const n = usable.length;
+  const meanX = usable.reduce((s, [x]) => s + x, 0) / n;
+  const meanY = usable.reduce((s, [, y]) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of usable) {
+    sxy += (x - meanX) * (y - meanY);
+    sxx += (x - meanX) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { intercept: meanY - slope * meanX, slope };
+}
+
+/** What is projected, how to read it from a row, and how to print it. */
+const PROJECTED: readonly { what: string; value: (r: ScaleRow) => number; unit: (n: number) => string; per: (n: number) => string }[] = [
+  { what: '`--once "search diffusion"` wall (median)', value: (r) => r.onceWall.median, unit: seconds, per: seconds },
+  { what: 'loading data at start (median)', value: (r) => r.onceLoading.median, unit: seconds, per: seconds },
+  { what: 'Slack-mode first command answered', value: (r) => r.slackFirst.answerMs, unit: seconds, per: seconds },
+  { what: 'RSS after start', value: (r) => r.rssAfterStart.afterGcMb ?? r.rssAfterStart.plainMb, unit: megabytes, per: megabytes },
+  { what: 'longest stall in a 1,000-paper refresh (any)', value: (r) => r.stallAnyRefreshMs, unit: millis, per: millis },
+  { what: '`npm run import` wall', value: (r) => r.importWallMs, unit: seconds, per: seconds },
+  { what: '`npm run import` peak RSS', value: (r) => r.importPeakRssMb, unit: megabytes, per: megabytes },
+];
+
+/** The written projection to `target` papers, from a straight line through the measured sizes. */
+export function formatProjection(rows: readonly ScaleRow[], target = 1_000_000): string[] {
+  const sizes = rows.map((r) => r.papers.toLocaleString('en')).join(', ');
+  const header = `Projection to ${target.toLocaleString('en')} papers (least-squares line through the sizes measured: ${sizes}; a straight line, so anything that grows faster than the corpus is underestimated):`;
+  const lines: string[] = [];
+  for (const p of PROJECTED) {
+    const fit = fitLine(rows.map((r) => [r.papers, p.value(r)] as const));
+    if (!fit) continue;
+    lines.push(`- ${p.what}: ${p.unit(fit.intercept + fit.slope * target)} (${fit.slope >= 0 ? '+' : '−'}${p.per(Math.abs(fit.slope) * 100_000)} per 100k papers)`);
+  }
+  return lines.length === 0 ? [`Projection to ${target.toLocaleString('en')} papers: needs two or more sizes (e.g. --sizes 100000,300000).`] : [header, ...lines];
+}

@@ -1,0 +1,329 @@
+/**
+ * The scale benchmark of issue #11, with real processes. For each corpus size it writes a synthetic corpus
+ * as JSON Lines, times `npm run import` of it into an empty database (wall, CPU, peak RSS), builds and saves
+ * that database's search index as a first start does, then on a copy of that data directory:
+ * - `npm start -- --once "search diffusion"` (node scripts/start.js, what npm start runs), one warm-up then
+ *   timed runs, with the part spent loading data read from the bot's own `papers opened` log line;
+ * - a Slack-mode bot (HTTP mode, fake Slack) and a Discord-mode bot (fake Discord), each timed from spawn to
+ *   its first `/papers search` acknowledged and answered; the longest event-loop stall in the 5 s after the
+ *   Slack-mode bot logs `paperboy started` (its adapters listen);
+ * - a Slack-mode bot with Hugging Face Daily Papers as its source (a fake on 127.0.0.1 serving 1,000 new
+ *   papers per refresh): RSS after start, 20 refreshes (stall and time of each), RSS after them, then
+ *   `npm run import` of 10,000 papers beside it (stall, and the time until the bot's corpus has them).
+ * RSS is read from /proc, plain and after a full GC forced through the inspector protocol. Stalls are
+ * prom-client's `monitorEventLoopDelay` maximum on /metrics, which every scrape (each 200 ms) resets.
+ * With `--big-import` it also imports a 1 GB JSON Lines file. Nothing is asserted; the targets are printed.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BotProcess, discordSide, FakeHuggingFace, firstDiscordCommand, firstSlackCommand, freePort, slackSide, SourceStateSwitch } from './scale-bots.ts';
+import { fileMb, ID_YEARS, paperboyEnv, ROOT, runMeasured, saveIndexOf, SEEDS, syntheticPapers, writeBigJsonLines, writeJsonLines } from './scale-data.ts';
+import { formatProjection, formatScaleTable, spreadOf, type Memory, type ScaleRow } from './scale-report.ts';
+
+/** What to run. */
+export interface ScaleOptions {
+  sizes: readonly number[];
+  /** Keep each size's corpus file and data directory under this directory, and reuse them when present. */
+  keepData?: string;
+  /** Also import a 1 GB JSON Lines file. */
+  bigImport: boolean;
+  /** Refreshes of 1,000 papers (20 by default). */
+  refreshes: number;
+  /** Timed `--once` runs after the warm-up. */
+  onceRuns: number;
+  progress: (line: string) => void;
+}
+
+/** What `--big-import` measured. */
+export interface BigImport {
+  fileMb: number;
+  papers: number;
+  generateMs: number;
+  wallMs: number;
+  peakRssMb: number;
+  cpuS: number;
+  summary: string;
+}
+
+/** Everything the scale section measured. */
+export interface ScaleResult {
+  machine: string;
+  rows: ScaleRow[];
+  loadAtEachSize: string[];
+  bigImport?: BigImport;
+}
+
+const REFRESH_PAPERS = 1000;
+const RUNNING_IMPORT_PAPERS = 10_000;
+/** How long after the adapters listen the start is watched for stalls. */
+const START_WINDOW_MS = 5000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const load = (): string => loadavg().map((n) => n.toFixed(2)).join(', ');
+const importArgs = (file: string): string[] => ['--import', 'tsx', 'src/cli/import.ts', file];
+
+/** Runs the scale benchmark at each size (and the 1 GB import when asked). */
+export async function measureScale(options: ScaleOptions): Promise<ScaleResult> {
+  const machine = `${cpus().length} CPUs (${availableParallelism()} available to Node), load average ${load()} (1, 5, 15 min) at the start, Node ${process.version}`;
+  const built = spawnSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('could not build dist/');
+  const rows: ScaleRow[] = [];
+  const loadAtEachSize: string[] = [];
+  for (const size of options.sizes) {
+    loadAtEachSize.push(`${size.toLocaleString('en')} papers: load average ${load()} at its start`);
+    rows.push(await measureSize(size, options));
+  }
+  return { machine, rows, loadAtEachSize, ...(options.bigImport ? { bigImport: await measureBigImport(options.progress) } : {}) };
+}
+
+async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRow> {
+  const say = (line: string): void => options.progress(`[scale ${size.toLocaleString('en')}] ${line}`);
+  const scratch = mkdtempSync(join(tmpdir(), `paperboy-scale-${size}-`));
+  const home = options.keepData ? join(options.keepData, String(size)) : scratch;
+  mkdirSync(home, { recursive: true });
+  try {
+    const corpusFile = join(home, 'corpus.jsonl');
+    const baseDir = join(home, 'base');
+    const readyMark = join(baseDir, 'scale-ready.json');
+    const ready = existsSync(readyMark);
+    if (!existsSync(corpusFile)) {
+      say('generating the corpus…');
+      writeJsonLines(`${corpusFile}.part`, syntheticPapers(size, SEEDS.corpus));
+      renameSync(`${corpusFile}.part`, corpusFile);
+    }
+    // The timed import fills the data directory, unless kept data already has one (then it goes to scratch).
+    const importDir = ready ? join(scratch, 'import') : baseDir;
+    rmSync(importDir, { recursive: true, force: true });
+    mkdirSync(importDir, { recursive: true });
+    say(`npm run import of ${fileMb(corpusFile).toFixed(0)} MB…`);
+    const imported = await runMeasured(process.execPath, importArgs(corpusFile), paperboyEnv(importDir, { LOG_LEVEL: 'warn' }));
+    if (imported.code !== 0) throw new Error(`the import failed (${imported.code}): ${imported.stderr.slice(-2000)}`);
+    if (ready) rmSync(importDir, { recursive: true, force: true });
+    else {
+      say('building and saving the search index…');
+      const papers = await saveIndexOf(baseDir);
+      writeFileSync(readyMark, `${JSON.stringify({ size, papers, seed: SEEDS.corpus })}\n`);
+    }
+
+    const work = join(scratch, 'work');
+    cpSync(baseDir, work, { recursive: true });
+    say(`npm start -- --once "search diffusion" × ${options.onceRuns + 1}…`);
+    const once = measureOnce(work, scratch, options.onceRuns);
+    say('Discord-mode bot…');
+    const discordFirst = await measureDiscordStart(work);
+    say('Slack-mode bot…');
+    const slackStart = await measureSlackStart(work);
+    say(`Slack-mode bot with ${options.refreshes} refreshes and an import beside it…`);
+    const running = await measureRunningBot(work, scratch, options.refreshes, say);
+    return {
+      papers: size,
+      ...once,
+      slackFirst: slackStart.first,
+      discordFirst,
+      stallStartMs: slackStart.stallMs,
+      ...running,
+      importWallMs: imported.wallMs,
+      importPeakRssMb: imported.peakRssMb,
+      importCpuS: imported.cpuS,
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `node scripts/start.js --once "search diffusion"`: one warm-up, then `runs` timed, each read from its log. */
+function measureOnce(dataDir: string, scratch: string, runs: number): Pick<ScaleRow, 'onceWall' | 'onceLoading' | 'onceBoot'> {
+  const wall: number[] = [];
+  const loading: number[] = [];
+  const boot: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const logFile = join(scratch, `once-${i}.log`);
+    const spawnedEpoch = Date.now();
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['scripts/start.js', '--once', 'search diffusion'], {
+      cwd: ROOT, env: paperboyEnv(dataDir, { LOG_FILE: logFile }), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const elapsed = performance.now() - started;
+    if (result.status !== 0) throw new Error(`--once failed (${result.status}): ${result.stderr}`);
+    if (i === 0) continue;
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { msg?: string; time?: number | string; databaseMs?: number; libraryMs?: number });
+    const starting = lines.find((l) => l.msg === 'paperboy starting');
+    const opened = lines.find((l) => l.msg === 'papers opened');
+    wall.push(elapsed);
+    loading.push((opened?.databaseMs ?? NaN) + (opened?.libraryMs ?? NaN));
+    boot.push(starting?.time === undefined ? NaN : new Date(starting.time).getTime() - spawnedEpoch);
+  }
+  return { onceWall: spreadOf(wall), onceLoading: spreadOf(loading), onceBoot: spreadOf(boot) };
+}
+
+async function measureDiscordStart(dataDir: string): Promise<{ ackMs: number; answerMs: number }> {
+  const discord = await discordSide();
+  const bot = new BotProcess(dataDir, discord.env, await freePort());
+  try {
+    return await firstDiscordCommand(bot, discord.fake);
+  } finally {
+    await bot.stop();
+    await discord.close();
+  }
+}
+
+async function measureSlackStart(dataDir: string): Promise<{ first: { ackMs: number; answerMs: number }; stallMs: number }> {
+  const slack = await slackSide();
+  const bot = new BotProcess(dataDir, slack.env, await freePort());
+  try {
+    const first = await firstSlackCommand(bot, slack);
+    await bot.logged('paperboy started');
+    await bot.scrape(); // resets the maximum: what came before the adapters listened is not counted
+    const from = performance.now();
+    bot.startScraping();
+    await sleep(START_WINDOW_MS);
+    return { first, stallMs: bot.stallBetween(from) };
+  } finally {
+    await bot.stop();
+    await slack.close();
+  }
+}
+
+/** RSS now, then after a full GC when the bot runs with the inspector. */
+async function memoryOf(bot: BotProcess): Promise<Memory> {
+  const plainMb = bot.rssMb();
+  if (!(await bot.collectGarbage())) return { plainMb };
+  await sleep(500);
+  return { plainMb, afterGcMb: bot.rssMb() };
+}
+
+const cpuNow = (): number => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; };
+
+type RunningFigures = Pick<ScaleRow, 'rssAfterStart' | 'rssAfterRefreshes' | 'refreshes' | 'refreshPapers' | 'stallFirstRefreshMs' | 'stallAnyRefreshMs' | 'stallImportMs'
+  | 'refreshMedianMs' | 'refreshCpu' | 'runningImportPapers' | 'runningImportWallMs' | 'searchableAfterImportMs' | 'runningImportCpu'>;
+
+async function measureRunningBot(dataDir: string, scratch: string, refreshes: number, say: (line: string) => void): Promise<RunningFigures> {
+  const fresh = syntheticPapers(refreshes * REFRESH_PAPERS, SEEDS.refresh, ID_YEARS.refresh);
+  const batches = Array.from({ length: refreshes }, (_, k) => fresh.slice(k * REFRESH_PAPERS, (k + 1) * REFRESH_PAPERS));
+  const importFile = join(scratch, 'running-import.jsonl');
+  const toImport = syntheticPapers(RUNNING_IMPORT_PAPERS, SEEDS.runningImport, ID_YEARS.runningImport);
+  writeJsonLines(importFile, toImport);
+  const lastImported = toImport.at(-1)!;
+
+  const hf = new FakeHuggingFace(batches);
+  const hfUrl = await hf.start();
+  const state = new SourceStateSwitch(dataDir, 'hf-daily');
+  state.markFresh(); // no refresh at start; each one is set off below
+  const slack = await slackSide();
+  const bot = new BotProcess(dataDir, { ...slack.env, SOURCES: 'hf-daily', HF_BASE_URL: hfUrl, HF_SCHEDULE: '0 0 1 1 *' }, await freePort(), ['--inspect=127.0.0.1:0']);
+  try {
+    await firstSlackCommand(bot, slack);
+    await bot.logged('paperboy started');
+    bot.startScraping();
+    await sleep(3000);
+    const rssAfterStart = await memoryOf(bot);
+    await bot.scrape();
+    const startPapers = bot.papers;
+
+    const stalls: number[] = [];
+    const durations: number[] = [];
+    const botCpu = bot.cpuSeconds();
+    const loadCpu = cpuNow();
+    for (let k = 1; k <= refreshes; k++) {
+      state.refreshSoon();
+      const from = await waitFor(`refresh ${k} to start`, () => hf.refreshStarts[k - 1], 60_000);
+      const doneAt = await bot.papersReach(startPapers + k * REFRESH_PAPERS, 180_000);
+      durations.push(doneAt - from);
+      // The refresh's stall window runs until the next one starts (its index save, when due, comes after its papers).
+      if (k > 1) stalls.push(bot.stallBetween(hf.refreshStarts[k - 2]!, from));
+      if (k === refreshes) {
+        await sleep(3000);
+        stalls.push(bot.stallBetween(from));
+      }
+      say(`refresh ${k}/${refreshes}: ${Math.round(doneAt - from)} ms`);
+    }
+    const refreshCpu = { botS: bot.cpuSeconds() - botCpu, loadS: cpuNow() - loadCpu, load: 'benchmark (fake source, scrapes)' };
+    await sleep(2000);
+    const rssAfterRefreshes = await memoryOf(bot);
+
+    say(`npm run import of ${RUNNING_IMPORT_PAPERS.toLocaleString('en')} papers into the running bot…`);
+    await bot.scrape();
+    const before = bot.papers;
+    const importBotCpu = bot.cpuSeconds();
+    const importFrom = performance.now();
+    const importing = runMeasured(process.execPath, importArgs(importFile), paperboyEnv(dataDir, { LOG_LEVEL: 'warn' }));
+    const searchableAt = await bot.papersReach(before + RUNNING_IMPORT_PAPERS, 180_000);
+    const imported = await importing;
+    if (imported.code !== 0) throw new Error(`the import beside the bot failed (${imported.code}): ${imported.stderr.slice(-2000)}`);
+    const stallImportMs = bot.stallBetween(importFrom, Math.max(searchableAt, importFrom + imported.wallMs));
+    const shown = await slack.command(`show ${lastImported.id}`);
+    if (!shown.answer.includes(lastImported.id)) throw new Error(`the running bot does not show the imported ${lastImported.id}: ${shown.answer.slice(0, 500)}`);
+    return {
+      rssAfterStart,
+      rssAfterRefreshes,
+      refreshes,
+      refreshPapers: REFRESH_PAPERS,
+      stallFirstRefreshMs: stalls[0] ?? NaN,
+      stallAnyRefreshMs: Math.max(...stalls),
+      refreshMedianMs: spreadOf(durations).median,
+      refreshCpu,
+      stallImportMs,
+      runningImportPapers: RUNNING_IMPORT_PAPERS,
+      runningImportWallMs: imported.wallMs,
+      searchableAfterImportMs: searchableAt - importFrom,
+      runningImportCpu: { botS: bot.cpuSeconds() - importBotCpu, loadS: imported.cpuS, load: 'import process' },
+    };
+  } finally {
+    await bot.stop();
+    await slack.close();
+    await hf.close();
+    state.close();
+  }
+}
+
+async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await sleep(20);
+  }
+}
+
+/** Generates a 1 GB JSON Lines file in a temporary directory and imports it into an empty database. */
+async function measureBigImport(progress: (line: string) => void): Promise<BigImport> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-big-import-'));
+  try {
+    const file = join(dir, 'big.jsonl');
+    progress('[big import] generating 1 GB of JSON Lines…');
+    const started = performance.now();
+    const papers = writeBigJsonLines(file, 2 ** 30, (bytes, n) => progress(`[big import] ${(bytes / 2 ** 20).toFixed(0)} MB, ${n.toLocaleString('en')} papers`));
+    const generateMs = performance.now() - started;
+    const dataDir = join(dir, 'data');
+    mkdirSync(dataDir);
+    progress('[big import] npm run import…');
+    const run = await runMeasured(process.execPath, importArgs(file), paperboyEnv(dataDir, { LOG_LEVEL: 'warn' }));
+    if (run.code !== 0) throw new Error(`the 1 GB import failed (${run.code}): ${run.stderr.slice(-2000)}`);
+    return { fileMb: fileMb(file), papers, generateMs, wallMs: run.wallMs, peakRssMb: run.peakRssMb, cpuS: run.cpuS, summary: run.stdout.trim().split('\n').at(-1) ?? '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The scale section of the report. */
+export function formatScale(result: ScaleResult): string[] {
+  const out = [
+    'Scale (issue #11): real processes on a synthetic corpus (bundled papers added); bot = node dist/main.js, Slack and Discord faked on 127.0.0.1',
+    `Machine: ${result.machine}`,
+    ...result.loadAtEachSize.map((line) => `  ${line}`),
+    'Stalls: prom-client monitorEventLoopDelay maximum on /metrics (10 ms resolution), reset by each scrape (every 200 ms). RSS from /proc; "after GC": a full GC forced through the inspector.',
+    'Refreshes: a fake Hugging Face Daily Papers serving 1,000 new papers each; set off by clearing the source state (the scheduler refreshes at its next wake, ≤ 10 s).',
+    '',
+    ...formatScaleTable(result.rows),
+    '',
+    ...formatProjection(result.rows),
+  ];
+  const big = result.bigImport;
+  if (big) {
+    out.push('', `1 GB import (--big-import): ${big.fileMb.toFixed(0)} MB of JSON Lines, ${big.papers.toLocaleString('en')} papers (generated in ${(big.generateMs / 1000).toFixed(0)} s): `
+      + `${(big.wallMs / 1000).toFixed(1)} s wall, ${Math.round(big.papers / (big.wallMs / 1000)).toLocaleString('en')} papers/s, peak RSS ${Math.round(big.peakRssMb)} MB, CPU ${big.cpuS.toFixed(1)} s`, `  importer said: ${big.summary}`);
+  }
+  return out;
+}
