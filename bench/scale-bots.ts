@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
@@ -24,6 +25,13 @@ const DISCORD_TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxy
 /** How often `/metrics` is scraped: each scrape ends one stall window. */
 const SCRAPE_EVERY_MS = 200;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * This process's own event-loop delay, read and reset at each scrape like the bot's: a control. The benchmark
+ * does little between scrapes, so a long delay here means the machine (other processes) held the CPUs, and the
+ * bot's figure in the same window may be scheduling, not blocking.
+ */
+const ownDelay = monitorEventLoopDelay({ resolution: 10 });
+ownDelay.enable();
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -45,10 +53,11 @@ async function until<T>(what: string, check: () => T | undefined | Promise<T | u
   }
 }
 
-/** One scrape of `/metrics`: when it was answered, the stall maximum since the previous scrape, the corpus. */
+/** One scrape of `/metrics`: when it was answered, the stall maximum since the previous scrape (the bot's and this process's), the corpus. */
 interface Scrape {
   at: number;
   stallMs: number;
+  ownStallMs: number;
   papers: number;
 }
 
@@ -93,7 +102,8 @@ export class BotProcess {
     try {
       const body = await (await fetch(`http://127.0.0.1:${this.healthPort}/metrics`)).text();
       const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1] ?? NaN);
-      const scrape = { at: performance.now(), stallMs: value('nodejs_eventloop_lag_max_seconds') * 1000, papers: value('paperboy_corpus_papers') };
+      const scrape = { at: performance.now(), stallMs: value('nodejs_eventloop_lag_max_seconds') * 1000, ownStallMs: ownDelay.max / 1e6, papers: value('paperboy_corpus_papers') };
+      ownDelay.reset();
       this.scrapes.push(scrape);
       return scrape;
     } catch {
@@ -110,9 +120,11 @@ export class BotProcess {
     }, SCRAPE_EVERY_MS);
   }
 
-  /** The longest stall reported by scrapes answered in [from, to]. */
-  stallBetween(from: number, to = performance.now()): number {
-    return Math.max(0, ...this.scrapes.filter((s) => s.at >= from && s.at <= to).map((s) => s.stallMs).filter(Number.isFinite));
+  /** The longest stall reported by scrapes answered in [from, to]: the bot's, and this process's own (the control). */
+  stallBetween(from: number, to = performance.now()): { botMs: number; ownMs: number } {
+    const within = this.scrapes.filter((s) => s.at >= from && s.at <= to);
+    const longest = (values: number[]): number => Math.max(0, ...values.filter(Number.isFinite));
+    return { botMs: longest(within.map((s) => s.stallMs)), ownMs: longest(within.map((s) => s.ownStallMs)) };
   }
 
   /** The corpus size the last scrape saw. */

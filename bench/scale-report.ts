@@ -52,6 +52,8 @@ export interface ScaleRow {
   stallFirstRefreshMs: number;
   stallAnyRefreshMs: number;
   stallImportMs: number;
+  /** The benchmark process's own longest event-loop delay in the same windows: high values mean a loaded machine. */
+  controlStallMs: { start: number; refreshes: number; import: number };
   /** Median time a refresh took from its first request to its papers being searchable, ms. */
   refreshMedianMs: number;
   refreshCpu: CpuSplit;
@@ -104,6 +106,7 @@ const LINES: readonly Line[] = [
   { what: 'longest event-loop stall: start, after the adapters listen', target: '≤ 50 ms', value: (r) => millis(r.stallStartMs) },
   { what: 'longest stall: first refresh / any of the refreshes (index saves included)', target: '≤ 50 ms', value: (r) => `${millis(r.stallFirstRefreshMs)} / ${millis(r.stallAnyRefreshMs)}` },
   { what: 'longest stall: `npm run import` into the running bot, until searchable', target: '≤ 50 ms', value: (r) => millis(r.stallImportMs) },
+  { what: 'control: the benchmark\'s own longest stall in the same windows (start / refreshes / import; high = machine busy)', target: '', value: (r) => `${millis(r.controlStallMs.start)} / ${millis(r.controlStallMs.refreshes)} / ${millis(r.controlStallMs.import)}` },
   { what: 'import into the running bot: papers; import wall; start → searchable in the bot', target: '≤ 30 s', value: (r) => `${r.runningImportPapers.toLocaleString('en')}; ${seconds(r.runningImportWallMs)}; ${seconds(r.searchableAfterImportMs)}` },
   { what: 'CPU during the refreshes', target: '', value: (r) => cpuText(r.refreshCpu) },
   { what: 'CPU during the import into the running bot', target: '', value: (r) => cpuText(r.runningImportCpu) },

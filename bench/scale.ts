@@ -123,6 +123,7 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
       discordFirst,
       stallStartMs: slackStart.stallMs,
       ...running,
+      controlStallMs: { ...running.controlStallMs, start: slackStart.controlMs },
       importWallMs: imported.wallMs,
       importPeakRssMb: imported.peakRssMb,
       importCpuS: imported.cpuS,
@@ -168,7 +169,7 @@ async function measureDiscordStart(dataDir: string): Promise<{ ackMs: number; an
   }
 }
 
-async function measureSlackStart(dataDir: string): Promise<{ first: { ackMs: number; answerMs: number }; stallMs: number }> {
+async function measureSlackStart(dataDir: string): Promise<{ first: { ackMs: number; answerMs: number }; stallMs: number; controlMs: number }> {
   const slack = await slackSide();
   const bot = new BotProcess(dataDir, slack.env, await freePort());
   try {
@@ -178,7 +179,8 @@ async function measureSlackStart(dataDir: string): Promise<{ first: { ackMs: num
     const from = performance.now();
     bot.startScraping();
     await sleep(START_WINDOW_MS);
-    return { first, stallMs: bot.stallBetween(from) };
+    const stall = bot.stallBetween(from);
+    return { first, stallMs: stall.botMs, controlMs: stall.ownMs };
   } finally {
     await bot.stop();
     await slack.close();
@@ -196,7 +198,8 @@ async function memoryOf(bot: BotProcess): Promise<Memory> {
 const cpuNow = (): number => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; };
 
 type RunningFigures = Pick<ScaleRow, 'rssAfterStart' | 'rssAfterRefreshes' | 'refreshes' | 'refreshPapers' | 'stallFirstRefreshMs' | 'stallAnyRefreshMs' | 'stallImportMs'
-  | 'refreshMedianMs' | 'refreshCpu' | 'runningImportPapers' | 'runningImportWallMs' | 'searchableAfterImportMs' | 'runningImportCpu'>;
+  | 'refreshMedianMs' | 'refreshCpu' | 'runningImportPapers' | 'runningImportWallMs' | 'searchableAfterImportMs' | 'runningImportCpu'>
+  & { controlStallMs: { refreshes: number; import: number } };
 
 async function measureRunningBot(dataDir: string, scratch: string, refreshes: number, say: (line: string) => void): Promise<RunningFigures> {
   const fresh = syntheticPapers(refreshes * REFRESH_PAPERS, SEEDS.refresh, ID_YEARS.refresh);
@@ -221,7 +224,7 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
     await bot.scrape();
     const startPapers = bot.papers;
 
-    const stalls: number[] = [];
+    const stalls: { botMs: number; ownMs: number }[] = [];
     const durations: number[] = [];
     const botCpu = bot.cpuSeconds();
     const loadCpu = cpuNow();
@@ -251,7 +254,7 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
     const searchableAt = await bot.papersReach(before + RUNNING_IMPORT_PAPERS, 180_000);
     const imported = await importing;
     if (imported.code !== 0) throw new Error(`the import beside the bot failed (${imported.code}): ${imported.stderr.slice(-2000)}`);
-    const stallImportMs = bot.stallBetween(importFrom, Math.max(searchableAt, importFrom + imported.wallMs));
+    const importStall = bot.stallBetween(importFrom, Math.max(searchableAt, importFrom + imported.wallMs));
     const shown = await slack.command(`show ${lastImported.id}`);
     if (!shown.answer.includes(lastImported.id)) throw new Error(`the running bot does not show the imported ${lastImported.id}: ${shown.answer.slice(0, 500)}`);
     return {
@@ -259,11 +262,12 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
       rssAfterRefreshes,
       refreshes,
       refreshPapers: REFRESH_PAPERS,
-      stallFirstRefreshMs: stalls[0] ?? NaN,
-      stallAnyRefreshMs: Math.max(...stalls),
+      stallFirstRefreshMs: stalls[0]?.botMs ?? NaN,
+      stallAnyRefreshMs: Math.max(...stalls.map((s) => s.botMs)),
       refreshMedianMs: spreadOf(durations).median,
       refreshCpu,
-      stallImportMs,
+      stallImportMs: importStall.botMs,
+      controlStallMs: { refreshes: Math.max(...stalls.map((s) => s.ownMs)), import: importStall.ownMs },
       runningImportPapers: RUNNING_IMPORT_PAPERS,
       runningImportWallMs: imported.wallMs,
       searchableAfterImportMs: searchableAt - importFrom,

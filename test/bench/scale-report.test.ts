@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { fitLine, formatProjection, formatScaleTable, rssGrowth, spreadOf, type ScaleRow } from '../../bench/scale-report.ts';
+
+/** A row whose every figure grows in a straight line with the corpus (start = 0.5 s + 1 s per 100k papers). */
+function row(papers: number): ScaleRow {
+  const k = papers / 100_000;
+  const spread = (ms: number) => ({ min: ms, median: ms, max: ms });
+  return {
+    papers,
+    onceWall: spread(500 + 1000 * k),
+    onceLoading: spread(100 * k),
+    onceBoot: spread(400),
+    slackFirst: { ackMs: 1000 * k, answerMs: 1000 * k + 50 },
+    discordFirst: { ackMs: 1200 * k, answerMs: 1200 * k },
+    rssAfterStart: { plainMb: 100 + 100 * k, afterGcMb: 80 + 100 * k },
+    rssAfterRefreshes: { plainMb: 300 + 100 * k, afterGcMb: 88 + 110 * k },
+    refreshes: 20,
+    refreshPapers: 1000,
+    stallStartMs: 20,
+    stallFirstRefreshMs: 30,
+    stallAnyRefreshMs: 40 * k,
+    stallImportMs: 45,
+    controlStallMs: { start: 11, refreshes: 12, import: 13 },
+    refreshMedianMs: 900,
+    refreshCpu: { botS: 10, loadS: 1, load: 'benchmark' },
+    runningImportPapers: 10_000,
+    runningImportWallMs: 5000,
+    searchableAfterImportMs: 12_000,
+    runningImportCpu: { botS: 3, loadS: 4, load: 'import process' },
+    importWallMs: 30_000 * k,
+    importPeakRssMb: 200,
+    importCpuS: 25 * k,
+  };
+}
+
+describe('the scale report', () => {
+  it('gives min, median and max of repeated runs', () => {
+    expect(spreadOf([3, 1, 2])).toEqual({ min: 1, median: 2, max: 3 });
+    expect(spreadOf([4, 1, 3, 2])).toEqual({ min: 1, median: 2, max: 4 });
+  });
+
+  it('prints one column per size with the targets beside each measurement', () => {
+    const table = formatScaleTable([row(100_000), row(300_000)]);
+    expect(table[0]).toBe('| measured | target (100k) | 100,000 papers | 300,000 papers |');
+    const start = table.find((l) => l.includes('--once'))!;
+    expect(start).toContain('| ≤ 2.5 s | 1.50 s / 1.50 s / 1.50 s | 3.50 s / 3.50 s / 3.50 s |');
+    expect(table.find((l) => l.includes('RSS after start'))).toContain('| ≤ 350 MB | 200 MB (180 MB after GC) |');
+    // Growth over the refreshes is read on the after-GC figures: 198 MB against 180 MB.
+    expect(table.find((l) => l.includes('RSS after the refreshes'))).toContain('400 MB (198 MB after GC), +10% after GC');
+  });
+
+  it('reads memory growth on the plain figures when no GC could be forced', () => {
+    expect(rssGrowth({ ...row(100_000), rssAfterStart: { plainMb: 200 }, rssAfterRefreshes: { plainMb: 250, afterGcMb: 190 } })).toBeCloseTo(0.25);
+  });
+
+  it('projects to 1M papers along the line through the measured sizes, and says when one size is not enough', () => {
+    expect(fitLine([[100_000, 1500], [300_000, 3500]])).toEqual({ intercept: 500, slope: 0.01 });
+    expect(fitLine([[100_000, 1500]])).toBeUndefined();
+    const projection = formatProjection([row(100_000), row(300_000)]);
+    expect(projection[0]).toMatch(/^Projection to 1,000,000 papers .*100,000, 300,000/);
+    expect(projection).toContain('- `--once "search diffusion"` wall (median): 10.50 s (+1.00 s per 100k papers)');
+    expect(projection).toContain('- RSS after start: 1080 MB (+100 MB per 100k papers)');
+    expect(formatProjection([row(100_000)])).toEqual(['Projection to 1,000,000 papers: needs two or more sizes (e.g. --sizes 100000,300000).']);
+  });
+});
