@@ -22,7 +22,7 @@
  * The scale section (bench/scale.ts, issue #11) measures real bot processes at 100k and 300k papers by default:
  * start, first command on Slack and Discord, memory over 20 refreshes, event-loop stalls, imports.
  *   npm run bench -- --only scale --sizes 100000,300000   # sections: start, fanout, search, scale, replicas, answers
- *   npm run bench -- --only scale --keep-data /tmp/pb     # keep (and reuse) each size's corpus and data directory
+ *   npm run bench -- --only scale --keep-data /tmp/pb     # keep each size's corpus, data directory and bot logs; reuse the data
  *   npm run bench -- --only scale --big-import            # also import a 1 GB JSON Lines file
  *   npm run bench -- --only scale --refreshes 3           # fewer than the 20 refreshes (a quick check)
  */

@@ -11,7 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord/fake-discord.ts';
@@ -169,14 +170,19 @@ export class BotProcess {
     }
   }
 
-  /** Stops the bot with SIGTERM (SIGKILL after 60 s) and waits for it. */
-  async stop(): Promise<void> {
+  /** Stops the bot with SIGTERM (SIGKILL after 60 s) and waits for it; then writes what it printed to `logFile`, if given. */
+  async stop(logFile?: string): Promise<void> {
     if (this.scraping) clearInterval(this.scraping);
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    const killer = setTimeout(() => this.child.kill('SIGKILL'), 60_000);
-    await this.exited;
-    clearTimeout(killer);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const killer = setTimeout(() => this.child.kill('SIGKILL'), 60_000);
+      await this.exited;
+      clearTimeout(killer);
+    }
+    if (logFile) {
+      mkdirSync(dirname(logFile), { recursive: true });
+      writeFileSync(logFile, `${this.stdout}${this.stderr}`);
+    }
   }
 }
 

@@ -110,12 +110,14 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
     cpSync(baseDir, work, { recursive: true });
     say(`npm start -- --once "search diffusion" × ${options.onceRuns + 1}…`);
     const once = measureOnce(work, scratch, options.onceRuns);
+    // With --keep-data, what each bot printed (its JSON log lines) is kept beside the data, to see what a stall was.
+    const logOf = (name: string): string | undefined => (options.keepData ? join(home, 'logs', `${name}.log`) : undefined);
     say('Discord-mode bot…');
-    const discordFirst = await measureDiscordStart(work);
+    const discordFirst = await measureDiscordStart(work, logOf('discord-start'));
     say('Slack-mode bot…');
-    const slackStart = await measureSlackStart(work);
+    const slackStart = await measureSlackStart(work, logOf('slack-start'));
     say(`Slack-mode bot with ${options.refreshes} refreshes and an import beside it…`);
-    const running = await measureRunningBot(work, scratch, options.refreshes, say);
+    const running = await measureRunningBot(work, scratch, options.refreshes, say, logOf('slack-refreshes-import'));
     return {
       papers: size,
       ...once,
@@ -158,18 +160,18 @@ function measureOnce(dataDir: string, scratch: string, runs: number): Pick<Scale
   return { onceWall: spreadOf(wall), onceLoading: spreadOf(loading), onceBoot: spreadOf(boot) };
 }
 
-async function measureDiscordStart(dataDir: string): Promise<{ ackMs: number; answerMs: number }> {
+async function measureDiscordStart(dataDir: string, logFile: string | undefined): Promise<{ ackMs: number; answerMs: number }> {
   const discord = await discordSide();
   const bot = new BotProcess(dataDir, discord.env, await freePort());
   try {
     return await firstDiscordCommand(bot, discord.fake);
   } finally {
-    await bot.stop();
+    await bot.stop(logFile);
     await discord.close();
   }
 }
 
-async function measureSlackStart(dataDir: string): Promise<{ first: { ackMs: number; answerMs: number }; stallMs: number; controlMs: number }> {
+async function measureSlackStart(dataDir: string, logFile: string | undefined): Promise<{ first: { ackMs: number; answerMs: number }; stallMs: number; controlMs: number }> {
   const slack = await slackSide();
   const bot = new BotProcess(dataDir, slack.env, await freePort());
   try {
@@ -182,7 +184,7 @@ async function measureSlackStart(dataDir: string): Promise<{ first: { ackMs: num
     const stall = bot.stallBetween(from);
     return { first, stallMs: stall.botMs, controlMs: stall.ownMs };
   } finally {
-    await bot.stop();
+    await bot.stop(logFile);
     await slack.close();
   }
 }
@@ -201,7 +203,7 @@ type RunningFigures = Pick<ScaleRow, 'rssAfterStart' | 'rssAfterRefreshes' | 're
   | 'refreshMedianMs' | 'refreshCpu' | 'runningImportPapers' | 'runningImportWallMs' | 'searchableAfterImportMs' | 'runningImportCpu'>
   & { controlStallMs: { refreshes: number; import: number } };
 
-async function measureRunningBot(dataDir: string, scratch: string, refreshes: number, say: (line: string) => void): Promise<RunningFigures> {
+async function measureRunningBot(dataDir: string, scratch: string, refreshes: number, say: (line: string) => void, logFile: string | undefined): Promise<RunningFigures> {
   const fresh = syntheticPapers(refreshes * REFRESH_PAPERS, SEEDS.refresh, ID_YEARS.refresh);
   const batches = Array.from({ length: refreshes }, (_, k) => fresh.slice(k * REFRESH_PAPERS, (k + 1) * REFRESH_PAPERS));
   const importFile = join(scratch, 'running-import.jsonl');
@@ -274,7 +276,7 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
       runningImportCpu: { botS: bot.cpuSeconds() - importBotCpu, loadS: imported.cpuS, load: 'import process' },
     };
   } finally {
-    await bot.stop();
+    await bot.stop(logFile);
     await slack.close();
     await hf.close();
     state.close();
