@@ -77,9 +77,9 @@ export function writeBigJsonLines(path: string, bytes: number, onChunk?: (writte
 }
 
 /**
- * Makes `dataDir` a bot's data directory holding the papers of `corpusFile` (already imported into its
- * database by the caller): adds the bundled papers, builds the search index from the database as a first
- * start does, and saves it with its stamp, so a start loads it instead of building it.
+ * Makes `dataDir`, whose database already holds the imported corpus, a bot's data directory: adds the
+ * bundled papers, builds the search index from the database as a first start does, and saves it with its
+ * stamp, so a start loads it instead of building it. Returns the papers indexed.
  */
 export async function saveIndexOf(dataDir: string): Promise<number> {
   const stores = openSqliteStores(join(dataDir, 'paperboy.db'));

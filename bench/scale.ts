@@ -243,6 +243,7 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
       }
       say(`refresh ${k}/${refreshes}: ${Math.round(doneAt - from)} ms`);
     }
+    say(`longest stall of each refresh, ms (bot/benchmark): ${stalls.map((s) => `${Math.round(s.botMs)}/${Math.round(s.ownMs)}`).join(' ')}`);
     const refreshCpu = { botS: bot.cpuSeconds() - botCpu, loadS: cpuNow() - loadCpu, load: 'benchmark (fake source, scrapes)' };
     await sleep(2000);
     const rssAfterRefreshes = await memoryOf(bot);
