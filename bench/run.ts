@@ -25,11 +25,12 @@
  *   npm run bench -- --only scale --keep-data /tmp/pb     # keep each size's corpus, data directory and bot logs; reuse the data
  *   npm run bench -- --only scale --big-import            # also import a 1 GB JSON Lines file
  *   npm run bench -- --only scale --refreshes 3           # fewer than the 20 refreshes (a quick check)
+ *   npm run bench -- --only scale --cpu-prof /tmp/prof    # a CPU profile of the bot through the refreshes and the import
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBundledPapers } from '../src/corpus/bundled.ts';
 import { writeIndexFile } from '../src/index/index-file.ts';
@@ -142,10 +143,12 @@ for (const size of runs('search') ? sizes : []) {
 }
 
 const keepData = flag('--keep-data');
+const cpuProfileDir = flag('--cpu-prof');
 const scale = runs('scale')
   ? await measureScale({
       sizes: sizesArg ? sizes : [100_000, 300_000],
-      ...(keepData ? { keepData } : {}),
+      ...(keepData ? { keepData: resolve(keepData) } : {}),
+      ...(cpuProfileDir ? { cpuProfileDir: resolve(cpuProfileDir) } : {}),
       bigImport: args.includes('--big-import'),
       refreshes: Number(flag('--refreshes') ?? 20),
       onceRuns: 5,

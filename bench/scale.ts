@@ -33,6 +33,8 @@ export interface ScaleOptions {
   refreshes: number;
   /** Timed `--once` runs after the warm-up. */
   onceRuns: number;
+  /** Write a V8 CPU profile of the bot that refreshes and takes the import into this directory (`node --cpu-prof`). */
+  cpuProfileDir?: string;
   progress: (line: string) => void;
 }
 
@@ -117,7 +119,8 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
     say('Slack-mode bot…');
     const slackStart = await measureSlackStart(work, logOf('slack-start'));
     say(`Slack-mode bot with ${options.refreshes} refreshes and an import beside it…`);
-    const running = await measureRunningBot(work, scratch, options.refreshes, say, logOf('slack-refreshes-import'));
+    const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, String(size))] : [];
+    const running = await measureRunningBot(work, scratch, options.refreshes, say, logOf('slack-refreshes-import'), profile);
     return {
       papers: size,
       ...once,
@@ -203,7 +206,7 @@ type RunningFigures = Pick<ScaleRow, 'rssAfterStart' | 'rssAfterRefreshes' | 're
   | 'refreshMedianMs' | 'refreshCpu' | 'runningImportPapers' | 'runningImportWallMs' | 'searchableAfterImportMs' | 'runningImportCpu'>
   & { controlStallMs: { refreshes: number; import: number } };
 
-async function measureRunningBot(dataDir: string, scratch: string, refreshes: number, say: (line: string) => void, logFile: string | undefined): Promise<RunningFigures> {
+async function measureRunningBot(dataDir: string, scratch: string, refreshes: number, say: (line: string) => void, logFile: string | undefined, nodeArgs: readonly string[]): Promise<RunningFigures> {
   const fresh = syntheticPapers(refreshes * REFRESH_PAPERS, SEEDS.refresh, ID_YEARS.refresh);
   const batches = Array.from({ length: refreshes }, (_, k) => fresh.slice(k * REFRESH_PAPERS, (k + 1) * REFRESH_PAPERS));
   const importFile = join(scratch, 'running-import.jsonl');
@@ -216,7 +219,7 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
   const state = new SourceStateSwitch(dataDir, 'hf-daily');
   state.markFresh(); // no refresh at start; each one is set off below
   const slack = await slackSide();
-  const bot = new BotProcess(dataDir, { ...slack.env, SOURCES: 'hf-daily', HF_BASE_URL: hfUrl, HF_SCHEDULE: '0 0 1 1 *' }, await freePort(), ['--inspect=127.0.0.1:0']);
+  const bot = new BotProcess(dataDir, { ...slack.env, SOURCES: 'hf-daily', HF_BASE_URL: hfUrl, HF_SCHEDULE: '0 0 1 1 *' }, await freePort(), ['--inspect=127.0.0.1:0', ...nodeArgs]);
   try {
     await firstSlackCommand(bot, slack);
     await bot.logged('paperboy started');
