@@ -26,6 +26,7 @@
  *   npm run bench -- --only scale --big-import            # also import a 1 GB JSON Lines file
  *   npm run bench -- --only scale --refreshes 3           # fewer than the 20 refreshes (a quick check)
  *   npm run bench -- --only scale --cpu-prof /tmp/prof    # a CPU profile of the bot through the refreshes and the import
+ *                                                          # (read it with bench/busy-stretches.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';

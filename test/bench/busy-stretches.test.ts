@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { longTasks, type CpuProfile } from '../../bench/long-tasks.ts';
+import { busyStretches, type CpuProfile } from '../../bench/busy-stretches.ts';
 
 const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber });
 
@@ -17,11 +17,11 @@ it('finds the stretches without an idle sample that outlast the threshold, and w
     samples: [...Array(5).fill(2), ...Array(40).fill(5), ...Array(20).fill(4), ...Array(5).fill(2), ...Array(10).fill(5), 2],
     timeDeltas: Array(81).fill(1000),
   };
-  const tasks = longTasks(profile, 50);
+  const tasks = busyStretches(profile, 50);
   expect(tasks).toHaveLength(1);
   expect(tasks[0]).toMatchObject({ startMs: 5, durationMs: 60, samples: 60 });
   expect(tasks[0]!.self).toEqual([['addPostings dist/src/index/postings.js:42', 40], ['parse node_modules/zod/index.js:1', 20]]);
   // Only the project's own frames count as "ours", each once per sample.
   expect(tasks[0]!.own).toEqual([['ingest dist/src/library/paper-library.js:10', 60], ['addPostings dist/src/index/postings.js:42', 40]]);
-  expect(longTasks(profile, 5).map((t) => t.durationMs)).toEqual([60, 10]);
+  expect(busyStretches(profile, 5).map((t) => t.durationMs)).toEqual([60, 10]);
 });

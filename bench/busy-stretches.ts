@@ -1,9 +1,10 @@
 /**
- * Lists the long tasks of a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --only scale --cpu-prof
- * DIR`): each run of consecutive samples that are not idle, longer than a threshold, is a stretch during which
- * the event loop did not turn. For each it prints when it began, how long it lasted, and where the time went:
+ * Lists the busy stretches of a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --only scale --cpu-prof
+ * DIR`): runs of consecutive samples that are not idle, longer than a threshold. An event-loop stall lies within
+ * one, but a stretch is not always one stall: work sliced with `setImmediate` turns the loop between slices
+ * without an idle sample. For each stretch it prints when it began, how long it lasted, and where the time went:
  * the functions that were on the CPU (self) and the project's own functions on the stack (inclusive).
- *   npx tsx bench/long-tasks.ts FILE.cpuprofile [--over MS] [--top N]
+ *   npx tsx bench/busy-stretches.ts FILE.cpuprofile [--over MS] [--top N]
  */
 import { readFileSync } from 'node:fs';
 
@@ -17,7 +18,7 @@ export interface CpuProfile {
 }
 
 /** One stretch without an idle sample. */
-export interface LongTask {
+export interface BusyStretch {
   /** Milliseconds from the start of the profile. */
   startMs: number;
   durationMs: number;
@@ -36,11 +37,11 @@ function frameName(frame: CpuProfile['nodes'][number]['callFrame']): string {
 }
 
 /** The stretches of consecutive non-idle samples that last longer than `overMs`. */
-export function longTasks(profile: CpuProfile, overMs: number, top = 6): LongTask[] {
+export function busyStretches(profile: CpuProfile, overMs: number, top = 6): BusyStretch[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const tasks: LongTask[] = [];
+  const tasks: BusyStretch[] = [];
   let at = 0;
   let run: { start: number; end: number; ids: number[] } | undefined;
   const close = (): void => {
@@ -82,13 +83,13 @@ export function longTasks(profile: CpuProfile, overMs: number, top = 6): LongTas
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
   const [file] = process.argv.slice(2);
-  if (!file) throw new Error('usage: npx tsx bench/long-tasks.ts FILE.cpuprofile [--over MS] [--top N]');
+  if (!file) throw new Error('usage: npx tsx bench/busy-stretches.ts FILE.cpuprofile [--over MS] [--top N]');
   const option = (name: string, fallback: number): number => { const at = process.argv.indexOf(name); return at > 0 ? Number(process.argv[at + 1]) : fallback; };
-  const tasks = longTasks(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, option('--over', 50), option('--top', 6));
+  const tasks = busyStretches(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, option('--over', 50), option('--top', 6));
   for (const task of tasks) {
     process.stdout.write(`at ${(task.startMs / 1000).toFixed(2)} s: ${Math.round(task.durationMs)} ms (${task.samples} samples)\n`);
     process.stdout.write(`  on the CPU: ${task.self.map(([f, n]) => `${f} ×${n}`).join('; ')}\n`);
     process.stdout.write(`  ours on the stack: ${task.own.map(([f, n]) => `${f} ×${n}`).join('; ')}\n`);
   }
-  process.stdout.write(`${tasks.length} tasks over ${option('--over', 50)} ms\n`);
+  process.stdout.write(`${tasks.length} busy stretches over ${option('--over', 50)} ms\n`);
 }
