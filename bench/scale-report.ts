@@ -177,9 +177,15 @@ export function formatProjection(rows: readonly ScaleRow[], target = 1_000_000):
   const header = `Projection to ${target.toLocaleString('en')} papers (least-squares line through the sizes measured: ${sizes}; a straight line, so anything that grows faster than the corpus is underestimated):`;
   const lines: string[] = [];
   for (const p of PROJECTED) {
-    const fit = fitLine(rows.map((r) => [r.papers, p.value(r)] as const));
+    const points = rows.map((r) => [r.papers, p.value(r)] as const);
+    const fit = fitLine(points);
     if (!fit) continue;
-    lines.push(`- ${p.what}: ${p.unit(fit.intercept + fit.slope * target)} (${fit.slope >= 0 ? '+' : '−'}${p.per(Math.abs(fit.slope) * 100_000)} per 100k papers)`);
+    if (fit.slope <= 0) {
+      // A figure that did not grow with the corpus (noise or load dominated it): a line would project nonsense.
+      lines.push(`- ${p.what}: did not grow with the corpus here (${points.map(([, v]) => p.unit(v)).join(', ')}); no projection`);
+      continue;
+    }
+    lines.push(`- ${p.what}: ${p.unit(fit.intercept + fit.slope * target)} (+${p.per(fit.slope * 100_000)} per 100k papers)`);
   }
   return lines.length === 0 ? [`Projection to ${target.toLocaleString('en')} papers: needs two or more sizes (e.g. --sizes 100000,300000).`] : [header, ...lines];
 }

@@ -60,6 +60,9 @@ describe('the scale report', () => {
     expect(projection[0]).toMatch(/^Projection to 1,000,000 papers .*100,000, 300,000/);
     expect(projection).toContain('- `--once "search diffusion"` wall (median): 10.50 s (+1.00 s per 100k papers)');
     expect(projection).toContain('- RSS after start: 1080 MB (+100 MB per 100k papers)');
+    // A figure that did not grow (here the stall: 40 ms at 100k, 30 ms at 300k) is not projected along a falling line.
+    const noisy = formatProjection([row(100_000), { ...row(300_000), stallAnyRefreshMs: 30 }]);
+    expect(noisy).toContain('- longest stall in a 1,000-paper refresh (any): did not grow with the corpus here (40 ms, 30 ms); no projection');
     expect(formatProjection([row(100_000)])).toEqual(['Projection to 1,000,000 papers: needs two or more sizes (e.g. --sizes 100000,300000).']);
   });
 });
