@@ -219,9 +219,8 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
   const state = new SourceStateSwitch(dataDir, 'hf-daily');
   state.markFresh(); // no refresh at start; each one is set off below
   const slack = await slackSide();
-  // An hourly schedule whose minute is 55 minutes away: no scheduled refresh during the run, and the scheduler's
-  // look-up of the next run stays as cheap as with the default hourly one (a rarely matching expression such as
-  // `0 0 1 1 *` is searched minute by minute over eight days at every wake: ~0.5–0.9 s of event loop, measured).
+  // An hourly schedule whose minute is 55 minutes away, as an hourly source is configured: no scheduled refresh
+  // during the run, every one is set off below.
   const schedule = `${(new Date().getUTCMinutes() + 55) % 60} * * * *`;
   const bot = new BotProcess(dataDir, { ...slack.env, SOURCES: 'hf-daily', HF_BASE_URL: hfUrl, HF_SCHEDULE: schedule }, await freePort(), ['--inspect=127.0.0.1:0', ...nodeArgs]);
   try {
