@@ -364,8 +364,12 @@ export class PaperIndex {
     const offsets = new Int32Array(termCount + 1);
     for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + counts[t]!;
     const total = offsets[termCount]!;
+    // Each array is tens of megabytes at 100k papers: a pause after each allocation.
+    yield;
     const docs = new Int32Array(total);
+    yield;
     const impacts = new Float32Array(total);
+    yield;
     const fields = new Uint8Array(total);
     let w = 0;
     for (let t = 0; t < termCount; t++) {
@@ -386,9 +390,10 @@ export class PaperIndex {
         }
       }
     }
+    const sorted = yield* this.vocabulary.sortedSteps();
     return {
       terms: this.terms,
-      ...this.vocabulary.sorted(),
+      ...sorted,
       df: counts,
       offsets,
       postingDocs: docs,
