@@ -2,6 +2,7 @@
  * The scale benchmark's report (issue #11): what one corpus size measured, the table with the targets
  * beside it, and the projection to 1M papers from the growth between the measured sizes. Pure: no I/O.
  */
+import type { MaintenanceTurns } from './maintenance-turns.ts';
 
 /** Minimum, median and maximum of repeated runs, in ms. */
 export interface Spread {
@@ -54,6 +55,8 @@ export interface ScaleRow {
   stallImportMs: number;
   /** The benchmark process's own longest event-loop delay in the same windows: high values mean a loaded machine. */
   controlStallMs: { start: number; refreshes: number; import: number };
+  /** The same maintenance in one process with no load beside it: each phase's longest turn (bench/maintenance-turns.ts). */
+  ownTurns: MaintenanceTurns;
   /** Median time a refresh took from its first request to its papers being searchable, ms. */
   refreshMedianMs: number;
   refreshCpu: CpuSplit;
@@ -107,6 +110,11 @@ const LINES: readonly Line[] = [
   { what: 'longest stall: first refresh / any of the refreshes (index saves included)', target: '≤ 50 ms', value: (r) => `${millis(r.stallFirstRefreshMs)} / ${millis(r.stallAnyRefreshMs)}` },
   { what: 'longest stall: `npm run import` into the running bot, until searchable', target: '≤ 50 ms', value: (r) => millis(r.stallImportMs) },
   { what: 'control: the benchmark\'s own longest stall in the same windows (start / refreshes / import; high = machine busy)', target: '', value: (r) => `${millis(r.controlStallMs.start)} / ${millis(r.controlStallMs.refreshes)} / ${millis(r.controlStallMs.import)}` },
+  {
+    what: 'the bot\'s own longest turn in index maintenance, alone in one process (write 50 a transaction / catch-up / save; longest GC pause)',
+    target: '≤ 50 ms',
+    value: (r) => `${millis(r.ownTurns.writeMs)} / ${millis(r.ownTurns.catchUpMs)} / ${millis(r.ownTurns.saveMs)}; GC ${millis(r.ownTurns.gcMs)} (${r.ownTurns.rounds} × ${r.ownTurns.papersPerRound.toLocaleString('en')} papers, ${r.ownTurns.saves} saves)`,
+  },
   { what: 'import into the running bot: papers; import wall; start → searchable in the bot', target: '≤ 30 s', value: (r) => `${r.runningImportPapers.toLocaleString('en')}; ${seconds(r.runningImportWallMs)}; ${seconds(r.searchableAfterImportMs)}` },
   { what: 'CPU during the refreshes', target: '', value: (r) => cpuText(r.refreshCpu) },
   { what: 'CPU during the import into the running bot', target: '', value: (r) => cpuText(r.runningImportCpu) },

@@ -20,6 +20,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotProcess, discordSide, FakeHuggingFace, firstDiscordCommand, firstSlackCommand, freePort, slackSide, SourceStateSwitch } from './scale-bots.ts';
 import { fileMb, ID_YEARS, paperboyEnv, ROOT, runMeasured, saveIndexOf, SEEDS, syntheticPapers, writeBigJsonLines, writeJsonLines } from './scale-data.ts';
+import type { MaintenanceTurns } from './maintenance-turns.ts';
 import { formatProjection, formatScaleTable, spreadOf, type Memory, type ScaleRow } from './scale-report.ts';
 
 /** What to run. */
@@ -121,6 +122,8 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
     say(`Slack-mode bot with ${options.refreshes} refreshes and an import beside it…`);
     const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, String(size))] : [];
     const running = await measureRunningBot(work, scratch, options.refreshes, say, logOf('slack-refreshes-import'), profile);
+    say('the same index maintenance alone, in one process…');
+    const ownTurns = measureOwnTurns(baseDir, scratch);
     return {
       papers: size,
       ...once,
@@ -129,6 +132,7 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
       stallStartMs: slackStart.stallMs,
       ...running,
       controlStallMs: { ...running.controlStallMs, start: slackStart.controlMs },
+      ownTurns,
       importWallMs: imported.wallMs,
       importPeakRssMb: imported.peakRssMb,
       importCpuS: imported.cpuS,
@@ -136,6 +140,17 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** bench/maintenance-turns.ts on a fresh copy of the data: the bot's own longest turns, with no load beside it. */
+function measureOwnTurns(baseDir: string, scratch: string): MaintenanceTurns {
+  const dataDir = join(scratch, 'turns');
+  cpSync(baseDir, dataDir, { recursive: true });
+  // The copy's hundreds of megabytes would still be going to disk, slowing the first commits' fsyncs.
+  spawnSync('sync');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/maintenance-turns.ts', dataDir], { cwd: ROOT, encoding: 'utf8', maxBuffer: 2 ** 20 });
+  if (result.status !== 0) throw new Error(`maintenance-turns failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as MaintenanceTurns;
 }
 
 /** `node scripts/start.js --once "search diffusion"`: one warm-up, then `runs` timed, each read from its log. */

@@ -21,6 +21,7 @@ function row(papers: number): ScaleRow {
     stallAnyRefreshMs: 40 * k,
     stallImportMs: 45,
     controlStallMs: { start: 11, refreshes: 12, import: 13 },
+    ownTurns: { rounds: 6, papersPerRound: 1000, writeMs: 9, catchUpMs: 21, saveMs: 23, saves: 3, gcMs: 7 },
     refreshMedianMs: 900,
     refreshCpu: { botS: 10, loadS: 1, load: 'benchmark' },
     runningImportPapers: 10_000,
