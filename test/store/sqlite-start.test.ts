@@ -27,6 +27,14 @@ async function populated(name: string): Promise<string> {
   return path;
 }
 
+/** Overwrites the page in the middle of the file, as a disk fault would. */
+function damageMiddlePage(path: string): void {
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
+  closeSync(fd);
+}
+
 function openError(path: string, options = {}): unknown {
   try {
     openSqliteStores(path, options);
@@ -39,10 +47,7 @@ function openError(path: string, options = {}): unknown {
 describe('the database at start', () => {
   it('refuses a database damaged inside, saying to restore it or move it aside', async () => {
     const path = await populated('damaged.db');
-    const size = statSync(path).size;
-    const fd = openSync(path, 'r+');
-    writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
-    closeSync(fd);
+    damageMiddlePage(path);
     const error = openError(path);
     expect(error).toBeInstanceOf(DatabaseProblem);
     expect((error as Error).message).toMatch(new RegExp(`^The database ${path} is damaged \\(.+\\)\\. Restore it from a backup, or move it aside to start with an empty one`));
@@ -50,10 +55,7 @@ describe('the database at start', () => {
 
   it('checks on a worker thread while the start goes on, when asked, and reports the same damage', async () => {
     const path = await populated('damaged-later.db');
-    const size = statSync(path).size;
-    const fd = openSync(path, 'r+');
-    writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
-    closeSync(fd);
+    damageMiddlePage(path);
     const stores = openSqliteStores(path, { backgroundCheck: true });
     try {
       const error = await stores.verified().then(() => undefined, (e: unknown) => e);
@@ -70,10 +72,7 @@ describe('the database at start', () => {
   it('stops the bot (main.ts) with the message when the database is damaged inside', async () => {
     const dataDir = mkdtempSync(join(dir, 'data-'));
     const path = await populated('seed.db');
-    const size = statSync(path).size;
-    const fd = openSync(path, 'r+');
-    writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
-    closeSync(fd);
+    damageMiddlePage(path);
     const target = join(dataDir, 'paperboy.db');
     writeFileSync(target, readFileSync(path));
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts', '--once', 'status'], {
