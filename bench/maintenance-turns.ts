@@ -13,6 +13,8 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { systemClock } from '../src/clock.ts';
 import { LIBRARY_FILES, openPaperLibrary } from '../src/library/open-library.ts';
 import { silentLogger } from '../src/logger.ts';
+import { SAVE_AFTER_CHANGES } from '../src/scheduler/paper-sync.ts';
+import { WRITE_BATCH } from '../src/scheduler/source-refresh.ts';
 import { openStores } from '../src/store/open-stores.ts';
 import { nextTurn } from '../src/util/steps.ts';
 import { ID_YEARS, SEEDS, syntheticPapers } from './scale-data.ts';
@@ -27,10 +29,6 @@ export interface MaintenanceTurns {
   saves: number;
   gcMs: number;
 }
-
-/** Papers per transaction and changes between saves: the source refresh's and the paper sync's. */
-const WRITE_BATCH = 50;
-const SAVE_AFTER_CHANGES = 2000;
 
 type Phase = 'write' | 'catchUp' | 'save';
 

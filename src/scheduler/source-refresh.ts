@@ -26,7 +26,7 @@ export const REFRESH_BACKOFF = { firstMs: 2 * 60_000, maxMs: 2 * 3_600_000 } as 
  * Papers written per transaction by a refresh. Small, with a turn of the event loop between batches: a
  * SQLite transaction blocks the process while it runs (a 500-paper batch took 250–400 ms at 100k papers).
  */
-const WRITE_BATCH = 50;
+export const WRITE_BATCH = 50;
 
 /**
  * How long a replica's lease on a source's refresh lasts; renewed after the fetch and after each batch written.
