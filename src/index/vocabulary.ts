@@ -69,6 +69,24 @@ export class Vocabulary {
    * terms (see {@link Steps}): a merge sort whose runs are sorted one at a time and then merged pairwise.
    */
   static *sortSteps(terms: readonly string[]): Steps<SortedTerms> {
+    const order = yield* Vocabulary.orderSteps(terms);
+    const count = terms.length;
+    let length = 0;
+    for (const term of terms) length += term.length;
+    const termChars = new Uint16Array(length);
+    const termStarts = new Int32Array(count + 1);
+    let written = 0;
+    for (let at = 0; at < count; at++) {
+      termStarts[at] = written;
+      written = putChars(terms[order[at]!]!, termChars, written);
+      if (at % TERMS_PER_PAUSE === TERMS_PER_PAUSE - 1) yield;
+    }
+    termStarts[count] = written;
+    return { termOrder: order, termChars, termStarts };
+  }
+
+  /** The positions of `terms` in sorted order, pausing as {@link sortSteps} does. */
+  private static *orderSteps(terms: readonly string[]): Steps<Int32Array> {
     const count = terms.length;
     const byTerm = (a: number, b: number): number => compare(terms[a]!, terms[b]!);
     let order = new Int32Array(count);
@@ -99,18 +117,7 @@ export class Vocabulary {
       [order, merged] = [merged, order];
       yield;
     }
-    let length = 0;
-    for (const term of terms) length += term.length;
-    const termChars = new Uint16Array(length);
-    const termStarts = new Int32Array(count + 1);
-    let written = 0;
-    for (let at = 0; at < count; at++) {
-      termStarts[at] = written;
-      written = putChars(terms[order[at]!]!, termChars, written);
-      if (at % TERMS_PER_PAUSE === TERMS_PER_PAUSE - 1) yield;
-    }
-    termStarts[count] = written;
-    return { termOrder: order, termChars, termStarts };
+    return order;
   }
 
   /** How many terms there are. */
@@ -169,7 +176,7 @@ export class Vocabulary {
   *sortedSteps(): Steps<SortedTerms> {
     const { order, chars, starts, recentTerms, recentIds } = this;
     if (recentTerms.length === 0) return { termOrder: order, termChars: chars, termStarts: starts };
-    const recent = (yield* Vocabulary.sortSteps(recentTerms)).termOrder;
+    const recent = yield* Vocabulary.orderSteps(recentTerms);
     let extraChars = 0;
     for (const term of recentTerms) extraChars += term.length;
     const count = order.length + recent.length;
