@@ -138,7 +138,7 @@ export interface SchedulerConfig {
 
 /** This process as one of several replicas on one PostgreSQL database. */
 export interface ReplicaConfig {
-  /** Unique per process; default the host name (a container's or machine's). */
+  /** Unique per process; default the host name and process id (`REPLICA_ID`). */
   id: string;
   /** A replica silent this long is dead: its unfinished posts and leases pass to the others. */
   leaseMs: number;

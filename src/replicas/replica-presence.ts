@@ -8,9 +8,6 @@ import type { Logger } from '../logger.ts';
 import type { HeartbeatStore, Replica } from '../store/heartbeat-store.port.ts';
 import type { Lease, LeaseStore } from '../store/lease-store.port.ts';
 
-/** Default lease time: a replica silent this long is dead, and a lease it held lapses. */
-export const DEFAULT_REPLICA_LEASE_MS = 30_000;
-
 /** Which replicas are alive, as a delivery or a refresh needs to know it. */
 export interface ReplicaView {
   /** This replica's id. */
