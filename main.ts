@@ -86,10 +86,11 @@ async function main(): Promise<number> {
   // A cold start (or a large corpus) can take a while: say what is happening, then clear the line.
   const loading = interactive && process.stderr.isTTY ? transientLine('Opening the database and loading papers…') : { clear: () => undefined };
   const progress = startupProgress();
+  const database = parseDatabaseUrl(config.databaseUrl);
   const openingDatabase = performance.now();
   // A running bot checkpoints SQLite's write-ahead log from a worker thread, not inside its commits; the
   // integrity check reads the whole file on another thread while the papers load.
-  const stores = await openStores(parseDatabaseUrl(config.databaseUrl), { log, backgroundCheckpoints: cli.values.once === undefined, backgroundCheck: true });
+  const stores = await openStores(database, { log, backgroundCheckpoints: cli.values.once === undefined, backgroundCheck: true });
   const databaseMs = performance.now() - openingDatabase;
   // /readyz and the corpus gauge answer while the papers load; they see the index once it is there.
   const readiness = new Readiness();
@@ -133,7 +134,6 @@ async function main(): Promise<number> {
       : undefined;
     const senders = new Map<string, PacedSender>();
     let stopWatching = async (): Promise<void> => undefined;
-    const database = parseDatabaseUrl(config.databaseUrl);
     const platforms = new Map<string, ChatPlatform>();
     /** The chat platforms, once set up (none for `--once` and the terminal). */
     let chat: ChatAdapter[] = [];
