@@ -583,12 +583,12 @@ export class PacedSender {
       this.metrics.delivery(this.platform.name, 'retrying');
       waitMs = this.backoff(pending.transientFailures);
       if (error instanceof TransientPlatformError && error.retryAfterMs !== undefined) waitMs = Math.max(waitMs, Math.ceil(error.retryAfterMs));
+      const landed = mayHaveLanded(error);
       // No answer at all: the platform may still be working on the request; an answer (a 5xx) means it is done.
       const answered = error instanceof TransientPlatformError && error.status !== undefined;
-      if (mayHaveLanded(error) && !answered) waitMs = Math.max(waitMs, this.settleMs);
+      if (landed && !answered) waitMs = Math.max(waitMs, this.settleMs);
       pending.notBefore = now + waitMs;
       const persistent = pending.transientFailures >= this.maxTransientAttempts;
-      const landed = mayHaveLanded(error);
       const log = { ...fields, failures: pending.transientFailures, waitMs, mayHaveLanded: landed, error: describeError(error) };
       if (persistent) this.logger.error(log, 'post keeps failing; retrying at the longest backoff');
       else this.logger.warn(log, landed ? 'post failed and may have been made; looking it up before retrying' : 'post failed; retrying after backoff');

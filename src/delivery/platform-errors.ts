@@ -55,7 +55,6 @@ export class TransientPlatformError extends Error {
   }
 }
 
-
 /**
  * The channel cannot receive posts from the bot any more, and retrying will not change that: not found,
  * archived, the bot was removed or lost access. The sender gives up on the message at once; the caller
