@@ -111,19 +111,20 @@ export class DailyPosts implements ScheduledJob {
    */
   async catchUp(): Promise<void> {
     const now = this.deps.clock.now();
-    const missed: { settings: ChannelSettings; localDate: string; at: Date }[] = [];
+    const lastRuns: { settings: ChannelSettings; localDate: string; at: Date }[] = [];
     for (const settings of await this.deps.channels.listDaily()) {
       const run = previousDailyRun(settings.daily!, now);
-      if (await this.deps.deliveries.get(dailyKey(settings.channel, run.localDate))) continue;
       // Only a run after the daily post was switched on counts as missed.
       if (run.at < new Date(settings.updatedAt)) continue;
-      missed.push({ settings, ...run });
+      lastRuns.push({ settings, ...run });
     }
-    await this.postAll(missed);
+    await this.postAll(lastRuns);
   }
 
   /** The one lateness rule: a post more than the grace period after its time is skipped, else made (once). */
   private async postIfOnTime(settings: ChannelSettings, localDate: string, scheduledAt: Date, ranking: Ranking): Promise<void> {
+    // Made already (by another replica, an earlier run, before a restart): neither composed again nor reported late.
+    if (await this.deps.deliveries.get(dailyKey(settings.channel, localDate))) return;
     const late = this.deps.clock.now().getTime() - scheduledAt.getTime();
     const fields = { channel: settings.channel, localDate, lateMinutes: Math.round(late / 60_000) };
     if (late > (this.deps.graceMs ?? DEFAULT_GRACE_MS)) {
@@ -155,8 +156,6 @@ export class DailyPosts implements ScheduledJob {
 
   private async post(settings: ChannelSettings, localDate: string, ranking: Ranking): Promise<void> {
     const key = dailyKey(settings.channel, localDate);
-    // Made already (by another replica, or an earlier run): not composed again.
-    if (await this.deps.deliveries.get(key)) return;
     const content = await this.compose(settings.channel, settings.daily!, localDate, ranking);
     const outcome = await this.deps.delivery.deliver({
       key,
