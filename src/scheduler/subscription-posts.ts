@@ -86,7 +86,9 @@ export class SubscriptionPosts {
   private async post(fresh: readonly string[], range: string): Promise<number> {
     const byChannel = new Map<string, Subscription[]>();
     for (const subscription of await this.deps.subscriptions.all()) {
-      byChannel.set(subscription.channel, [...(byChannel.get(subscription.channel) ?? []), subscription]);
+      const ofChannel = byChannel.get(subscription.channel);
+      if (ofChannel) ofChannel.push(subscription);
+      else byChannel.set(subscription.channel, [subscription]);
     }
     const outcomes: (DeliveryOutcome | undefined)[] = [];
     await Promise.all([...byChannel.values()].map(async (subscriptions) => {
