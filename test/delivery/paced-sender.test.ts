@@ -158,6 +158,18 @@ describe('PacedSender pacing', () => {
     expect(elapsed()).toBe(11_000);
   });
 
+  it('with two replicas alive, takes half of the global limit, so together they stay under it', async () => {
+    const { platform, sender, send, elapsed } = setup({ global: { perSecond: 10, burst: 10 } });
+    sender.shareGlobalLimit(2);
+    const sends = [];
+    for (let c = 0; c < 30; c++) for (let i = 0; i < 2; i++) sends.push(send(`C${c}`, `C${c}-${i}`));
+    await Promise.all(sends);
+    expect(platform.posts).toHaveLength(60);
+    // This replica's share is 5 a second with a burst of 5: 5 at once, then 5 a second (alone it would take 5 s).
+    expect(maxInWindow(platform.calls.map((c) => c.at))).toBeLessThanOrEqual(5 + 5 - 1);
+    expect(elapsed()).toBe(11_000);
+  });
+
   it('with a global burst of 1, never lets more than perSecond through in any sliding second', async () => {
     const { platform, send } = setup({ global: { perSecond: 4, burst: 1 } });
     await Promise.all(Array.from({ length: 40 }, (_, i) => send(`C${i % 13}`, `m${i}`)));
