@@ -177,7 +177,7 @@ export class SourceRefresh implements ScheduledJob {
     };
     try {
       const state = await this.deps.state.get(source.name);
-      const due = !state?.lastAttemptAt || ((await this.scheduledRunOf(source, new Date(state.lastAttemptAt))) ?? Infinity) <= this.deps.clock.now();
+      const due = !state?.lastAttemptAt || (runAfter(source, state, new Date(state.lastAttemptAt)) ?? Infinity) <= this.deps.clock.now();
       if (due) await this.refresh(source, keep);
       else this.deps.log.debug({ source: source.name }, 'another replica refreshed this source for this run already');
     } finally {
@@ -248,11 +248,15 @@ export class SourceRefresh implements ScheduledJob {
 
   /** The next run by the shared state: the cron time, at once for a source never fetched, or a failing one's retry. */
   private async scheduledRunOf(source: PaperSource, after: Date): Promise<Date | undefined> {
-    const state = await this.deps.state.get(source.name);
-    if (!state) return new Date(after.getTime() + 1);
-    const scheduled = nextCronRun(source.schedule, after);
-    if (!state?.retryAfter || state.consecutiveFailures === 0) return scheduled;
-    const retry = new Date(Math.max(new Date(state.retryAfter).getTime(), after.getTime() + 1));
-    return scheduled && scheduled < retry ? scheduled : retry;
+    return runAfter(source, await this.deps.state.get(source.name), after);
   }
+}
+
+/** The next run of `source` after `after`, given its shared state (see `SourceRefresh.scheduledRunOf`). */
+function runAfter(source: PaperSource, state: SourceState | undefined, after: Date): Date | undefined {
+  if (!state) return new Date(after.getTime() + 1);
+  const scheduled = nextCronRun(source.schedule, after);
+  if (!state.retryAfter || state.consecutiveFailures === 0) return scheduled;
+  const retry = new Date(Math.max(new Date(state.retryAfter).getTime(), after.getTime() + 1));
+  return scheduled && scheduled < retry ? scheduled : retry;
 }
