@@ -42,7 +42,7 @@ export type EnsuredPost =
   | { status: 'channel-gone'; reason: string }
   | { status: 'no-platform' };
 
-/** Kinds a person waits for: a channel disabled for scheduled posts still gets them (someone is there). */
+/** The scheduled kinds, skipped in a disabled channel; the others (answers, a discussion's card) are posts a person there waits for, and are made. */
 const SCHEDULED: ReadonlySet<DeliveryKind> = new Set(['daily', 'empty-day', 'subscription']);
 
 /** What the service needs. */
