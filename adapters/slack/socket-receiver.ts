@@ -13,7 +13,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { InboundEventStore } from '../../src/store/inbound-event-store.port.ts';
 import { withRequest } from '../request-context.ts';
 import { checkSlackBody, EVENT_MEMORY_MS, InboundMemory } from './inbound-guard.ts';
-import { refusalMessage } from './start.ts';
+import { classifySlackFailure, refusalMessage } from './start.ts';
 
 /** Envelope types whose payload a handler reads. */
 const ENVELOPES = new Set(['events_api', 'slash_commands', 'interactive']);
@@ -120,9 +120,10 @@ class GuardedSocketModeClient extends SocketModeClient {
 
   private reconnectFailed(error: unknown): void {
     if (this.stopping) return;
-    const reason = (error as { data?: { error?: string } }).data?.error;
-    if (reason !== undefined && (error as { code?: string }).code === 'slack_webapi_platform_error') {
-      this.hooks.onRefused(refusalMessage('app', reason));
+    // The same judgement as at start: a refused token stops; Slack failing on its side (5xx, ratelimited) is retried.
+    const failure = classifySlackFailure(error);
+    if ('refused' in failure) {
+      this.hooks.onRefused(refusalMessage('app', failure.refused, failure.needed));
       return;
     }
     const wait = this.retryWait;

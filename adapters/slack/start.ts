@@ -42,7 +42,7 @@ export function refusalMessage(token: SlackToken, error: string, needed?: string
 }
 
 /** How one call failed: refused by Slack (no retry helps), or Slack was not reachable or failing (retry). */
-function classify(error: unknown): { refused: string; needed?: string } | { transient: string } {
+export function classifySlackFailure(error: unknown): { refused: string; needed?: string } | { transient: string } {
   const e = error as { code?: string; data?: { error?: string; needed?: string }; statusCode?: number; message?: string; retryAfter?: number };
   if (e?.code === 'slack_webapi_platform_error') {
     const reason = e.data?.error ?? 'unknown_error';
@@ -83,7 +83,7 @@ export async function untilSlackAnswers<T>(method: string, token: SlackToken, ca
     try {
       return await call();
     } catch (error) {
-      failure = classify(error);
+      failure = classifySlackFailure(error);
     }
     if ('refused' in failure) throw new SlackStartError(refusalMessage(token, failure.refused, failure.needed));
     const left = deadline - policy.clock.now().getTime();
