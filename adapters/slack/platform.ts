@@ -18,7 +18,7 @@ export const CHANNEL_GONE_ERRORS: ReadonlySet<string> = new Set([
 ]);
 
 /** `ok:false` errors that mean Slack failed on its side: the post may have been made. */
-const SERVER_ERRORS: ReadonlySet<string> = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+export const SLACK_SERVER_ERRORS: ReadonlySet<string> = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 /** The platform name in refs (`slack:C123`). */
 export const SLACK = 'slack';
@@ -60,7 +60,7 @@ export function mapSlackError(error: unknown): unknown {
     if (CHANNEL_GONE_ERRORS.has(reason)) return new ChannelGoneError(reason, { cause: error });
     if (reason === 'ratelimited') return new RateLimitedError(1000, { cause: error });
     // Slack answered: it made nothing, unless the error is its own failure.
-    return new TransientPlatformError(`Slack refused the call: ${reason}`, { mayHaveLanded: SERVER_ERRORS.has(reason), cause: error });
+    return new TransientPlatformError(`Slack refused the call: ${reason}`, { mayHaveLanded: SLACK_SERVER_ERRORS.has(reason), cause: error });
   }
   if (e?.code === 'slack_webapi_http_error') {
     const status = e.statusCode ?? 0;

@@ -5,6 +5,7 @@
  * bounded time.
  */
 import type { Clock } from '../../src/clock.ts';
+import { SLACK_SERVER_ERRORS } from './platform.ts';
 
 /** Which token a call uses, for the messages. */
 export type SlackToken = 'bot' | 'app';
@@ -46,7 +47,7 @@ export function classifySlackFailure(error: unknown): { refused: string; needed?
   const e = error as { code?: string; data?: { error?: string; needed?: string }; statusCode?: number; message?: string; retryAfter?: number };
   if (e?.code === 'slack_webapi_platform_error') {
     const reason = e.data?.error ?? 'unknown_error';
-    if (['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited'].includes(reason)) return { transient: reason };
+    if (SLACK_SERVER_ERRORS.has(reason) || reason === 'ratelimited') return { transient: reason };
     return { refused: reason, ...(e.data?.needed ? { needed: e.data.needed } : {}) };
   }
   if (e?.code === 'slack_webapi_http_error') return { transient: `HTTP ${e.statusCode ?? '?'}` };
