@@ -206,8 +206,10 @@ export class GuardedSocketModeReceiver {
       return;
     }
     const now = clock.now();
-    const key = checked.eventId !== undefined ? `slack:event:${checked.eventId}` : `slack:envelope:${args.envelope_id}`;
-    if (!(await this.memory.firstSeen(key, now, EVENT_MEMORY_MS))) {
+    const firstSight = checked.eventId !== undefined
+      ? this.memory.firstSightOfEvent(checked.eventId, now)
+      : this.memory.firstSeen(`slack:envelope:${args.envelope_id}`, now, EVENT_MEMORY_MS);
+    if (!(await firstSight)) {
       log.info({ ...checked.summary, envelope: args.envelope_id, retry: args.retry_num, reason: args.retry_reason }, 'slack envelope sent again; acknowledged, already handled');
       await ack();
       return;
