@@ -122,11 +122,10 @@ describe('Socket Mode: nothing inside the Slack library can stop the process', (
   it.each(frames)('logs %s with the frame, acknowledges it when it can, and keeps serving', async (_name, frame) => {
     const { fake, log, command } = await connectedBot();
     fake.sendFrame(frame);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const logged = log.records.find((r) => /slack socket frame (refused|is not JSON)/.test(r.message));
-    expect(logged?.fields.frame).toBe(frame);
+    const logged = await fake.waitFor(() => log.records.find((r) => /slack socket frame (refused|is not JSON)/.test(r.message)));
+    expect(logged.fields.frame).toBe(frame);
     const id = /"envelope_id":"(e\d)"/.exec(frame)?.[1];
-    if (id) expect(fake.acks.map((a) => a.envelope_id)).toContain(id);
+    if (id) await fake.waitFor((state) => state.acks.some((a) => a.envelope_id === id));
     // Still connected and answering.
     await fake.waitFor((state) => state.connections > 0);
     await fake.sendEnvelope('slash_commands', command('search monge gap'));
