@@ -5,7 +5,7 @@
  * `E…/C…`) in refs, so every post finds its workspace's token. With a single bot token none of this runs: channel
  * ids stay bare and the one client serves all.
  */
-import { webApi, type Installation, type InstallationQuery, type InstallationStore } from '@slack/bolt';
+import { webApi, type Installation, type InstallationStore } from '@slack/bolt';
 import { splitWorkspaceChannelId, workspaceChannelId } from '../../src/chat/refs.ts';
 import { ChannelGoneError } from '../../src/delivery/platform-errors.ts';
 import type { WorkspaceInstalls } from '../../src/workspaces/workspace-installs.ts';
@@ -75,12 +75,13 @@ export class InstalledWorkspaces implements SlackClients {
       await this.installs.installed(SLACK, installationKey(installation), JSON.stringify(installation));
     },
     fetchInstallation: async (query) => {
-      const installation = await this.installation(this.queryKey(query));
-      if (!installation) throw new Error(`the app is not installed in ${this.queryKey(query) ?? 'this workspace'}`);
+      const key = workspaceKey(query);
+      const installation = await this.installation(key);
+      if (!installation) throw new Error(`the app is not installed in ${key ?? 'this workspace'}`);
       return installation;
     },
     deleteInstallation: async (query) => {
-      const key = this.queryKey(query);
+      const key = workspaceKey(query);
       if (key) await this.uninstalled(key);
     },
   };
@@ -108,10 +109,6 @@ export class InstalledWorkspaces implements SlackClients {
   channelIn(source: WorkspaceSource, channel: string): string {
     const key = workspaceKey(source);
     return key ? workspaceChannelId(key, channel) : channel;
-  }
-
-  private queryKey(query: InstallationQuery<boolean>): string | undefined {
-    return workspaceKey(query);
   }
 
   private async installation(workspace: string | undefined): Promise<Installation | undefined> {
