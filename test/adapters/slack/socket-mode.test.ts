@@ -140,8 +140,7 @@ describe('Socket Mode: nothing inside the Slack library can stop the process', (
     await fake.waitFor(() => notices.length > 0 || undefined, 5000);
     expect(notices[0]).toMatch(/^Slack refused SLACK_APP_TOKEN \(invalid_auth\).*The Slack adapter has stopped; the other platforms keep running\./);
     expect(log.records.some((r) => r.message === 'slack refused the app token on a reconnect; the Slack adapter has stopped')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(fake.connections).toBe(0);
+    await fake.waitFor((state) => state.connections === 0);
     // /readyz reads this: a stopped adapter is not ready.
     expect(adapter.connected()).toBe(false);
   });
