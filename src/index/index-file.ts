@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IndexSnapshot } from './paper-index.ts';
+import type { PostingColumn, StreamedSnapshot } from './postings.ts';
 
 /** First bytes of an index file; bump the digit when the layout changes so old files are rebuilt. */
 const MAGIC = 'PAPERBOY-INDEX-5\n';
@@ -28,9 +29,11 @@ const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8' | 'Uin
   avgFieldLength: 'Float64',
 };
 const TEXTS: TextName[] = ['terms', 'docIds'];
-/** The big arrays stay views into the file's buffer; the rest are copied out, so once a compaction has
- *  replaced the postings nothing keeps the file's buffer alive. */
-const VIEWS = new Set<ArrayName>(['postingDocs', 'postingImpacts', 'postingFields']);
+/** The posting columns: a streamed snapshot produces them piece by piece. When read, they stay views into the
+ *  file's buffer; the rest are copied out, so once a compaction has replaced the postings nothing keeps the
+ *  file's buffer alive. */
+const POSTING_COLUMNS = new Set<ArrayName>(['postingDocs', 'postingImpacts', 'postingFields']);
+const ARRAY_TYPES = { Int32: Int32Array, Float32: Float32Array, Float64: Float64Array, Uint8: Uint8Array, Uint16: Uint16Array } as const;
 
 /** Which database an index was built from, and up to which change of its paper feed. */
 export interface IndexStamp {
@@ -55,50 +58,84 @@ const ALIGN = 8;
 /** Bytes handed to the file system per write call. */
 const WRITE_CHUNK_BYTES = 8 * 2 ** 20;
 
-/** The bytes of an index file, in order: the preamble (magic line and header), then each section, padded. */
-function fileLayout(snapshot: IndexSnapshot, stamp: IndexStamp): Uint8Array[] {
-  const blobs: { name: Section['name']; data: Uint8Array }[] = [];
+/** What the writer takes: a whole snapshot, or one whose postings are produced while they are written. */
+export type PersistedIndex = IndexSnapshot | StreamedSnapshot;
+
+/** One section of the file: its size, known before anything is written, and its bytes in pieces. */
+interface SectionSource {
+  name: Section['name'];
+  bytes: number;
+  pieces: () => Iterable<Uint8Array>;
+}
+
+
+function sectionSources(index: PersistedIndex): SectionSource[] {
+  const sources: SectionSource[] = [];
   for (const name of Object.keys(ARRAYS) as ArrayName[]) {
-    const array = snapshot[name];
-    blobs.push({ name, data: new Uint8Array(array.buffer, array.byteOffset, array.byteLength) });
+    if ('postingCount' in index && POSTING_COLUMNS.has(name)) {
+      const column = name as PostingColumn;
+      sources.push({ name, bytes: index.postingCount * ARRAY_TYPES[ARRAYS[name]].BYTES_PER_ELEMENT, pieces: () => index.postingPieces(column) });
+      continue;
+    }
+    const array = (index as IndexSnapshot)[name];
+    const data = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    sources.push({ name, bytes: data.byteLength, pieces: () => chunksOf(data) });
   }
-  for (const name of TEXTS) blobs.push({ name, data: Buffer.from(snapshot[name].join('\n'), 'utf8') });
+  for (const name of TEXTS) {
+    const data = Buffer.from(index[name].join('\n'), 'utf8');
+    sources.push({ name, bytes: data.byteLength, pieces: () => chunksOf(data) });
+  }
+  return sources;
+}
+
+function* chunksOf(data: Uint8Array): Iterable<Uint8Array> {
+  for (let at = 0; at < data.byteLength; at += WRITE_CHUNK_BYTES) yield data.subarray(at, Math.min(data.byteLength, at + WRITE_CHUNK_BYTES));
+}
+
+/**
+ * The bytes of an index file, in order and produced as they are asked for: the preamble (magic line and
+ * header), then each section, padded. A piece may reuse the previous piece's memory: write each before asking
+ * for the next.
+ */
+function* fileLayout(index: PersistedIndex, stamp: IndexStamp): Iterable<Uint8Array> {
+  const sources = sectionSources(index);
   const sections: Section[] = [];
   let cursor = 0;
-  for (const blob of blobs) {
-    sections.push({ name: blob.name, offset: cursor, bytes: blob.data.byteLength });
-    cursor += Math.ceil(blob.data.byteLength / ALIGN) * ALIGN;
+  for (const source of sources) {
+    sections.push({ name: source.name, offset: cursor, bytes: source.bytes });
+    cursor += Math.ceil(source.bytes / ALIGN) * ALIGN;
   }
   const headerJson = Buffer.from(JSON.stringify({ stamp, sections } satisfies Header), 'utf8');
   const preamble = Buffer.alloc(Math.ceil((MAGIC.length + 4 + headerJson.length) / ALIGN) * ALIGN);
   preamble.write(MAGIC, 0, 'latin1');
   preamble.writeUInt32LE(headerJson.length, MAGIC.length);
   headerJson.copy(preamble, MAGIC.length + 4);
-  const parts: Uint8Array[] = [preamble];
-  for (const blob of blobs) {
-    for (let at = 0; at < blob.data.byteLength; at += WRITE_CHUNK_BYTES) {
-      parts.push(blob.data.subarray(at, Math.min(blob.data.byteLength, at + WRITE_CHUNK_BYTES)));
+  yield preamble;
+  for (const source of sources) {
+    let written = 0;
+    for (const piece of source.pieces()) {
+      written += piece.byteLength;
+      yield piece;
     }
-    const pad = Math.ceil(blob.data.byteLength / ALIGN) * ALIGN - blob.data.byteLength;
-    if (pad > 0) parts.push(new Uint8Array(pad));
+    if (written !== source.bytes) throw new Error(`index section ${source.name}: ${written} bytes written, ${source.bytes} announced`);
+    const pad = Math.ceil(source.bytes / ALIGN) * ALIGN - source.bytes;
+    if (pad > 0) yield new Uint8Array(pad);
   }
-  return parts;
 }
 
 /**
- * Writes an index snapshot as one binary file: a magic line, a JSON header (stamp, section table), then each
- * typed array's bytes (8-byte aligned) and the term and id lists as newline-joined UTF-8. No giant JSON
- * string is ever built, so this scales past V8's string limit. Written to a temporary file and renamed, so a
- * crash never leaves a half-written index. Blocks: for command-line tools and tests; a running bot uses
+ * Writes an index as one binary file: a magic line, a JSON header (stamp, section table), then each typed
+ * array's bytes (8-byte aligned) and the term and id lists as newline-joined UTF-8. No giant JSON string is
+ * ever built, so this scales past V8's string limit. Written to a temporary file and renamed, so a crash never
+ * leaves a half-written index. Blocks: for command-line tools and tests; a running bot uses
  * {@link writeIndexFileInBackground}.
  */
-export function writeIndexFile(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): void {
-  const parts = fileLayout(snapshot, stamp);
+export function writeIndexFile(path: string, index: PersistedIndex, stamp: IndexStamp): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w');
   try {
-    for (const part of parts) writeSync(fd, part);
+    for (const part of fileLayout(index, stamp)) writeSync(fd, part);
   } catch (error) {
     closeSync(fd);
     rmSync(temporary, { force: true });
@@ -110,17 +147,17 @@ export function writeIndexFile(path: string, snapshot: IndexSnapshot, stamp: Ind
 
 /**
  * {@link writeIndexFile} with every write, the flush and the rename done by the file system's worker
- * threads, so the event loop is never held by disk I/O. The temporary file is flushed before it replaces the
- * old one: replacing a file with one whose data is still in the page cache makes the rename itself wait for
- * the data to reach the disk (measured: 0.1–0.7 s at 100k–300k papers, blocking).
+ * threads, so the event loop is never held by disk I/O (a streamed snapshot's pieces are made between writes,
+ * a few milliseconds each). The temporary file is flushed before it replaces the old one: replacing a file
+ * with one whose data is still in the page cache makes the rename itself wait for the data to reach the disk
+ * (measured: 0.1–0.7 s at 100k–300k papers, blocking).
  */
-export async function writeIndexFileInBackground(path: string, snapshot: IndexSnapshot, stamp: IndexStamp): Promise<void> {
-  const parts = fileLayout(snapshot, stamp);
+export async function writeIndexFileInBackground(path: string, index: PersistedIndex, stamp: IndexStamp): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   const file = await open(temporary, 'w');
   try {
-    for (const part of parts) await file.write(part);
+    for (const part of fileLayout(index, stamp)) await file.write(part);
     await file.sync();
   } catch (error) {
     await file.close();
@@ -165,9 +202,9 @@ export function readIndexFile(path: string): { snapshot: IndexSnapshot; stamp: I
       const name = section.name as ArrayName;
       const kind = ARRAYS[name];
       if (!kind) return 'corrupt';
-      const Ctor = { Int32: Int32Array, Float32: Float32Array, Float64: Float64Array, Uint8: Uint8Array, Uint16: Uint16Array }[kind];
+      const Ctor = ARRAY_TYPES[kind];
       const view = new Ctor(bytes.buffer as ArrayBuffer, start, section.bytes / Ctor.BYTES_PER_ELEMENT);
-      (snapshot as Record<string, unknown>)[name] = VIEWS.has(name) ? view : view.slice();
+      (snapshot as Record<string, unknown>)[name] = POSTING_COLUMNS.has(name) ? view : view.slice();
     }
     const complete = [...Object.keys(ARRAYS), ...TEXTS].every((name) => name in snapshot);
     return complete && sortedTermsFit(snapshot as IndexSnapshot) ? { snapshot: snapshot as IndexSnapshot, stamp: header.stamp } : 'corrupt';

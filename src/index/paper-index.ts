@@ -1,6 +1,7 @@
 import { runSteps, runStepsYielding, type Steps } from '../util/steps.ts';
 import { tokenize } from './tokenize.ts';
 import { topK } from './top-k.ts';
+import { DeltaPostings } from './delta-postings.ts';
 import { Vocabulary } from './vocabulary.ts';
 import {
   FIELD_BOOSTS,
@@ -17,6 +18,8 @@ import {
   type FacetColumns,
   type IndexSnapshot,
   type IndexableDoc,
+  type PostingColumn,
+  type StreamedSnapshot,
 } from './postings.ts';
 
 export { FIELD_BOOSTS, FieldBit, type IndexSnapshot, type IndexableDoc } from './postings.ts';
@@ -70,6 +73,8 @@ const POSTINGS_PER_SLICE = 2_000_000;
 /** and a slice ends sooner when it has taken this long (measured every few thousand postings). */
 const SLICE_MS = 8;
 const POSTINGS_PER_CLOCK_READ = 16_384;
+/** Postings per piece when an index is written without compacting (a few milliseconds of work each). */
+const PIECE_POSTINGS = 262_144;
 /** Tries at a yielding compaction before it finishes without pausing. */
 const COMPACT_ATTEMPTS = 3;
 
@@ -135,12 +140,6 @@ interface Expansion {
   weight: number;
 }
 
-interface DeltaPostings {
-  docs: number[];
-  impacts: number[];
-  fields: number[];
-}
-
 /**
  * A full-text index over papers, built for 100k+ documents: one posting list per term with a
  * precomputed, field-weighted BM25 impact per document (compact typed arrays), a sorted vocabulary for
@@ -155,9 +154,8 @@ export class PaperIndex {
   private postingDocs: Int32Array;
   private postingImpacts: Float32Array;
   private postingFields: Uint8Array;
-  private delta = new Map<number, DeltaPostings>();
-  /** Postings in the delta segment (compaction folds them into the main arrays). */
-  private deltaCount = 0;
+  /** Postings added since the last compaction (compaction folds them into the main arrays). */
+  private delta = new DeltaPostings();
   private docIds: string[];
   private docNoById = new Map<string, number>();
   private alive: Uint8Array;
@@ -240,7 +238,7 @@ export class PaperIndex {
 
   /** Postings added since the last compaction: the work a compaction would fold in. */
   get pendingPostings(): number {
-    return this.deltaCount;
+    return this.delta.count;
   }
 
     /** Number of distinct terms. */
@@ -288,19 +286,14 @@ export class PaperIndex {
       }
       if (termId >= this.df.length) this.df = grown(this.df, termId + 1);
       this.df[termId]!++;
-      let postings = this.delta.get(termId);
-      if (!postings) this.delta.set(termId, (postings = { docs: [], impacts: [], fields: [] }));
-      postings.docs.push(docNo);
-      this.deltaCount++;
-      // Rounded as the main segment stores it, so answers do not change when the delta is compacted.
-      postings.impacts.push(Math.fround(impactOf(tfs, lengths, this.avgFieldLength)));
-      postings.fields.push(fieldBits(tfs));
+      this.delta.add(termId, docNo, impactOf(tfs, lengths, this.avgFieldLength), fieldBits(tfs));
     }
   }
 
   /**
    * Removes a document; its postings are skipped from now on and dropped by the next compaction. Document
-   * frequencies (and so idf) still count it until then: a few removals barely move scores.
+   * frequencies (and so idf) still count it until then, or until the next save: a few removals barely move
+   * scores.
    */
   remove(id: string): boolean {
     const docNo = this.docNoById.get(id);
@@ -341,29 +334,10 @@ export class PaperIndex {
 
   /** {@link snapshot}, pausing after every slice of postings copied (see {@link Steps}). */
   private *snapshotSteps(postingsPerSlice = POSTINGS_PER_SLICE): Steps<IndexSnapshot> {
-    const termCount = this.terms.length;
-    const counts = new Int32Array(termCount);
-    let sinceYield = 0;
-    let sliceStart = performance.now();
-    // A slice ends after `postingsPerSlice` postings or SLICE_MS, whichever comes first (the clock is read
-    // every few thousand postings, so a slice takes about SLICE_MS whatever the machine).
-    const due = (): boolean => {
-      if (sinceYield < postingsPerSlice && (sinceYield < POSTINGS_PER_CLOCK_READ || performance.now() - sliceStart < SLICE_MS)) return false;
-      sinceYield = 0;
-      sliceStart = performance.now();
-      return true;
-    };
-    for (let t = 0; t < termCount; t++) {
-      const [start, end] = this.mainRange(t);
-      for (let i = start; i < end; i++) if (this.alive[this.postingDocs[i]!]) counts[t]!++;
-      const extra = this.delta.get(t);
-      if (extra) for (const d of extra.docs) if (this.alive[d]) counts[t]!++;
-      sinceYield += end - start + (extra ? extra.docs.length : 0);
-      if (due()) yield;
-    }
-    const offsets = new Int32Array(termCount + 1);
-    for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + counts[t]!;
-    const total = offsets[termCount]!;
+    const slices = new PostingSlices(postingsPerSlice);
+    const counts = yield* this.liveCountsSteps(slices);
+    const offsets = offsetsOf(counts);
+    const total = offsets[counts.length]!;
     // Each array is tens of megabytes at 100k papers: a pause after each allocation.
     yield;
     const docs = new Int32Array(total);
@@ -372,25 +346,23 @@ export class PaperIndex {
     yield;
     const fields = new Uint8Array(total);
     let w = 0;
-    for (let t = 0; t < termCount; t++) {
+    const delta = this.delta;
+    for (let t = 0; t < counts.length; t++) {
       const [start, end] = this.mainRange(t);
-      sinceYield += end - start;
-      if (due()) yield;
+      if (slices.due(end - start)) yield;
       for (let i = start; i < end; i++) {
         const d = this.postingDocs[i]!;
         if (!this.alive[d]) continue;
         docs[w] = d; impacts[w] = this.postingImpacts[i]!; fields[w] = this.postingFields[i]!; w++;
       }
-      const extra = this.delta.get(t);
-      if (extra) {
-        for (let j = 0; j < extra.docs.length; j++) {
-          const d = extra.docs[j]!;
-          if (!this.alive[d]) continue;
-          docs[w] = d; impacts[w] = extra.impacts[j]!; fields[w] = extra.fields[j]!; w++;
-        }
+      for (let p = delta.first(t); p !== -1; p = delta.next[p]!) {
+        const d = delta.docs[p]!;
+        if (!this.alive[d]) continue;
+        docs[w] = d; impacts[w] = delta.impacts[p]!; fields[w] = delta.fields[p]!; w++;
       }
     }
     const sorted = yield* this.vocabulary.sortedSteps();
+    const documents = this.docIds.length;
     return {
       terms: this.terms,
       ...sorted,
@@ -400,15 +372,104 @@ export class PaperIndex {
       postingImpacts: impacts,
       postingFields: fields,
       docIds: this.docIds,
-      alive: this.alive.slice(0, this.docIds.length),
-      publishedMinute: this.facets.publishedMinute.slice(0, this.docIds.length),
-      referenceMinute: this.facets.referenceMinute.slice(0, this.docIds.length),
-      upvotes: this.facets.upvotes.slice(0, this.docIds.length),
-      comments: this.facets.comments.slice(0, this.docIds.length),
-      githubStars: this.facets.githubStars.slice(0, this.docIds.length),
-      bundledRank: this.facets.bundledRank.slice(0, this.docIds.length),
+      alive: this.alive.slice(0, documents),
+      publishedMinute: this.facets.publishedMinute.slice(0, documents),
+      referenceMinute: this.facets.referenceMinute.slice(0, documents),
+      upvotes: this.facets.upvotes.slice(0, documents),
+      comments: this.facets.comments.slice(0, documents),
+      githubStars: this.facets.githubStars.slice(0, documents),
+      bundledRank: this.facets.bundledRank.slice(0, documents),
       avgFieldLength: this.avgFieldLength,
     };
+  }
+
+  /**
+   * The persisted form without compacting: what {@link snapshot} would give, but the postings are produced
+   * column by column in pieces of `piecePostings` while the file is written (main segment and delta merged
+   * term by term, removed documents left out), so no second copy of every posting is ever made and the index
+   * keeps its delta; its document frequencies become the live counts and its new terms are sorted in, as a
+   * compaction does. Pauses while it
+   * counts postings. The postings must stay unchanged until their last piece
+   * is written: a piece asked for after a change throws. (The per-document columns are copies, a few bytes a
+   * paper.)
+   */
+  *streamedSnapshotSteps(piecePostings = PIECE_POSTINGS): Steps<StreamedSnapshot> {
+    const version = this.version;
+    const counts = yield* this.liveCountsSteps(new PostingSlices(POSTINGS_PER_SLICE));
+    this.assertUnchanged(version);
+    // As after a compaction, removed papers stop counting in document frequencies (and so in idf).
+    this.df = counts.slice();
+    this.expansionCache.clear();
+    const offsets = offsetsOf(counts);
+    const sorted = yield* this.vocabulary.sortedSteps();
+    // The terms added since the last save move from the vocabulary's tree into its sorted arrays.
+    this.vocabulary = new Vocabulary(this.terms, sorted);
+    const documents = this.docIds.length;
+    const postingCount = offsets[counts.length]!;
+    const pieces = (column: PostingColumn): Iterable<Uint8Array> => this.postingPieces(column, counts.length, Math.min(piecePostings, postingCount), version);
+    return {
+      terms: this.terms,
+      ...sorted,
+      df: counts,
+      offsets,
+      postingCount,
+      postingPieces: pieces,
+      docIds: this.docIds,
+      alive: this.alive.slice(0, documents),
+      publishedMinute: this.facets.publishedMinute.slice(0, documents),
+      referenceMinute: this.facets.referenceMinute.slice(0, documents),
+      upvotes: this.facets.upvotes.slice(0, documents),
+      comments: this.facets.comments.slice(0, documents),
+      githubStars: this.facets.githubStars.slice(0, documents),
+      bundledRank: this.facets.bundledRank.slice(0, documents),
+      avgFieldLength: this.avgFieldLength,
+    };
+  }
+
+  /** One posting column of the first `termCount` terms' live postings, in pieces of one reused array. */
+  private *postingPieces(column: PostingColumn, termCount: number, pieceLength: number, version: number): Generator<Uint8Array, void, void> {
+    const [main, extra, piece] =
+      column === 'postingDocs' ? [this.postingDocs, this.delta.docs, new Int32Array(pieceLength)]
+      : column === 'postingImpacts' ? [this.postingImpacts, this.delta.impacts, new Float32Array(pieceLength)]
+      : [this.postingFields, this.delta.fields, new Uint8Array(pieceLength)];
+    const bytes = (length: number): Uint8Array => new Uint8Array(piece.buffer, 0, length * piece.BYTES_PER_ELEMENT);
+    const delta = this.delta;
+    let filled = 0;
+    this.assertUnchanged(version);
+    for (let t = 0; t < termCount; t++) {
+      const [start, end] = this.mainRange(t);
+      for (let i = start; i < end; i++) {
+        if (!this.alive[this.postingDocs[i]!]) continue;
+        piece[filled++] = main[i]!;
+        if (filled === pieceLength) { yield bytes(filled); this.assertUnchanged(version); filled = 0; }
+      }
+      for (let p = delta.first(t); p !== -1; p = delta.next[p]!) {
+        if (!this.alive[delta.docs[p]!]) continue;
+        piece[filled++] = extra[p]!;
+        if (filled === pieceLength) { yield bytes(filled); this.assertUnchanged(version); filled = 0; }
+      }
+    }
+    if (filled > 0) yield bytes(filled);
+  }
+
+  private assertUnchanged(version: number): void {
+    if (this.version !== version) throw new Error('the index changed while it was being written');
+  }
+
+  /** How many live postings each term has, main segment and delta: the document frequencies once compacted. */
+  private *liveCountsSteps(slices: PostingSlices): Steps<Int32Array> {
+    const counts = new Int32Array(this.terms.length);
+    const delta = this.delta;
+    for (let t = 0; t < counts.length; t++) {
+      const [start, end] = this.mainRange(t);
+      let count = 0;
+      for (let i = start; i < end; i++) if (this.alive[this.postingDocs[i]!]) count++;
+      let extra = 0;
+      for (let p = delta.first(t); p !== -1; p = delta.next[p]!, extra++) if (this.alive[delta.docs[p]!]) count++;
+      counts[t] = count;
+      if (slices.due(end - start + extra)) yield;
+    }
+    return counts;
   }
 
   /**
@@ -715,10 +776,10 @@ export class PaperIndex {
     const impacts = this.postingImpacts;
     const fields = this.postingFields;
     for (let i = start; i < end; i++) visit(docs[i]!, impacts[i]!, fields[i]!);
-    const extra = this.delta.get(termId);
-    if (!extra) return end - start;
-    for (let j = 0; j < extra.docs.length; j++) visit(extra.docs[j]!, extra.impacts[j]!, extra.fields[j]!);
-    return end - start + extra.docs.length;
+    const delta = this.delta;
+    let extra = 0;
+    for (let p = delta.first(termId); p !== -1; p = delta.next[p]!, extra++) visit(delta.docs[p]!, delta.impacts[p]!, delta.fields[p]!);
+    return end - start + extra;
   }
 
   private mainRange(termId: number): [number, number] {
@@ -759,9 +820,36 @@ export class PaperIndex {
     this.postingImpacts = snapshot.postingImpacts;
     this.postingFields = snapshot.postingFields;
     this.delta.clear();
-    this.deltaCount = 0;
     this.expansionCache.clear();
   }
+}
+
+/**
+ * When a pass over the postings should pause: after `postingsPerSlice` postings or {@link SLICE_MS}, whichever
+ * comes first (the clock is read every few thousand postings, so a slice takes about SLICE_MS whatever the
+ * machine).
+ */
+class PostingSlices {
+  private sinceYield = 0;
+  private sliceStart = performance.now();
+
+  constructor(private readonly postingsPerSlice: number) {}
+
+  /** Counts `postings` more as done; true when the pass should pause now. */
+  due(postings: number): boolean {
+    this.sinceYield += postings;
+    if (this.sinceYield < this.postingsPerSlice && (this.sinceYield < POSTINGS_PER_CLOCK_READ || performance.now() - this.sliceStart < SLICE_MS)) return false;
+    this.sinceYield = 0;
+    this.sliceStart = performance.now();
+    return true;
+  }
+}
+
+/** Where each term's postings start, from how many each has (one more entry: the end). */
+function offsetsOf(counts: Int32Array): Int32Array {
+  const offsets = new Int32Array(counts.length + 1);
+  for (let t = 0; t < counts.length; t++) offsets[t + 1] = offsets[t]! + counts[t]!;
+  return offsets;
 }
 
 function grown<T extends Int32Array | Uint8Array>(array: T, length: number): T {

@@ -86,6 +86,23 @@ export interface IndexSnapshot extends FacetColumns, SortedTerms {
   avgFieldLength: Float64Array;
 }
 
+/** The posting columns of an index file, in the order it stores them. */
+export type PostingColumn = 'postingDocs' | 'postingImpacts' | 'postingFields';
+
+/**
+ * An index's persisted form with its postings not laid out in memory: everything else as in
+ * {@link IndexSnapshot}, and each posting column produced in order, piece by piece, while the file is written.
+ */
+export interface StreamedSnapshot extends Omit<IndexSnapshot, PostingColumn> {
+  /** How many postings each column holds. */
+  postingCount: number;
+  /**
+   * A column's bytes in pieces. A piece's memory is reused for the next one: write it before asking for the
+   * next. Throws when the index changed since the snapshot was taken.
+   */
+  postingPieces(column: PostingColumn): Iterable<Uint8Array>;
+}
+
 /** Stored for a paper with no date. */
 export const NO_TIME = -2147483648;
 /** Stored for a paper with no count (upvotes, comments, stars) or no bundled rank. */

@@ -318,14 +318,15 @@ export class PaperLibrary implements Papers {
   }
 
   /**
-   * Saves the index (compacted) to `path`, stamped with the change sequence it includes, in slices. The
-   * next start loads it and applies only the changes made after.
+   * Saves the index to `path` as a compacted file, stamped with the change sequence it includes, in slices;
+   * the index in memory keeps its delta (no compacted copy is made: see `PaperIndex.streamedSnapshotSteps`).
+   * The next start loads the file and applies only the changes made after.
    */
   save(path: string): Promise<void> {
     return this.exclusive(async () => {
       const stamp = { ...this.stamp };
       const pending = this.unsavedChanges;
-      const snapshot = await this.index.compactYielding();
+      const snapshot = await runStepsYielding(this.index.streamedSnapshotSteps());
       await writeIndexFileInBackground(path, snapshot, stamp);
       this.unsavedChanges -= pending;
     });

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { generateCorpus } from '../../bench/synthetic-corpus.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { loadBundledPapers } from '../../src/corpus/bundled.ts';
 import { createPaper, PaperSchema } from '../../src/corpus/paper.ts';
-import { readIndexFile } from '../../src/index/index-file.ts';
+import { readIndexFile, writeIndexFile, writeIndexFileInBackground } from '../../src/index/index-file.ts';
 import { PaperIndex } from '../../src/index/paper-index.ts';
 import { LIBRARY_FILES, openPaperLibrary } from '../../src/library/open-library.ts';
 import { toIndexDoc, type PaperLibrary } from '../../src/library/paper-library.ts';
@@ -14,6 +14,7 @@ import { MemoryLogger, silentLogger } from '../../src/logger.ts';
 import { createMemoryStores } from '../../src/store/memory/memory-store.ts';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Stores } from '../../src/store/store.ts';
+import { runSteps } from '../../src/util/steps.ts';
 import { hfDailyPapers } from '../helpers/library.ts';
 
 const queries = ['optimal transport', 'sparsty constrained', 'test-time adaptation entropy', 'diffus', 'reasoning llm', 'transformer', 'qwxzv'];
@@ -177,6 +178,66 @@ describe('the index under change', () => {
     twin.compact();
     expect(snapshot).toEqual(twin.snapshot());
     for (const text of queries) expect(index.search({ text, limit: 10 })).toEqual(twin.search({ text, limit: 10 }));
+  });
+
+  it('writes the file a compaction would, without compacting: the index keeps answering from its delta', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-streamed-'));
+    try {
+      const bundled = loadBundledPapers(silentLogger).map(toIndexDoc);
+      const index = PaperIndex.build(bundled);
+      const twin = PaperIndex.build(bundled);
+      const added = hfDailyPapers(new Date('2025-01-24T12:00:00Z')).map(toIndexDoc);
+      for (const target of [index, twin]) {
+        for (const doc of added) target.upsert(doc);
+        target.remove(bundled[3]!.id);
+        target.upsert({ ...bundled[5]!, abstract: `${bundled[5]!.abstract} with a rewritten ending about quokkas` });
+      }
+      const pending = index.pendingPostings;
+      const stamp = { libraryId: 'test', seq: 7 };
+      // Pieces of 97 postings: every column crosses many piece boundaries, mid-term.
+      writeIndexFile(join(dir, 'streamed.bin'), runSteps(index.streamedSnapshotSteps(97)), stamp);
+      twin.compact();
+      writeIndexFile(join(dir, 'compacted.bin'), twin.snapshot(), stamp);
+      expect(readFileSync(join(dir, 'streamed.bin')).equals(readFileSync(join(dir, 'compacted.bin')))).toBe(true);
+      expect(index.pendingPostings).toBe(pending);
+      const loaded = readIndexFile(join(dir, 'streamed.bin'));
+      if (typeof loaded === 'string') throw new Error(loaded);
+      const reloaded = PaperIndex.fromSnapshot(loaded.snapshot);
+      for (const text of [...queries, 'quokkas']) {
+        expect(index.search({ text, limit: 10 }).hits.map((h) => h.id), text).toEqual(twin.search({ text, limit: 10 }).hits.map((h) => h.id));
+        expect(reloaded.search({ text, limit: 10 }), text).toEqual(twin.search({ text, limit: 10 }));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a save the index changes under fails without touching the saved file, and the next save succeeds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-streamed-'));
+    try {
+      const index = PaperIndex.build(loadBundledPapers(silentLogger).map(toIndexDoc));
+      const path = join(dir, LIBRARY_FILES.index);
+      writeIndexFile(path, index.snapshot(), { libraryId: 'test', seq: 1 });
+      const before = readFileSync(path);
+      const [late] = hfDailyPapers(new Date('2025-01-24T12:00:00Z')).map(toIndexDoc);
+      const streamed = runSteps(index.streamedSnapshotSteps(50));
+      const pieces = streamed.postingPieces('postingDocs')[Symbol.iterator]();
+      pieces.next();
+      index.upsert(late!);
+      expect(() => pieces.next()).toThrow('the index changed while it was being written');
+      const stale = runSteps(index.streamedSnapshotSteps(50));
+      index.remove(late!.id);
+      await expect(writeIndexFileInBackground(path, stale, { libraryId: 'test', seq: 2 })).rejects.toThrow('the index changed');
+      expect(readFileSync(path).equals(before)).toBe(true);
+      expect(readdirSync(dir)).toEqual([LIBRARY_FILES.index]);
+      await writeIndexFileInBackground(path, runSteps(index.streamedSnapshotSteps(50)), { libraryId: 'test', seq: 3 });
+      const saved = readIndexFile(path);
+      if (typeof saved === 'string') throw new Error(saved);
+      expect(saved.stamp.seq).toBe(3);
+      expect(PaperIndex.fromSnapshot(saved.snapshot).has(late!.id)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('re-indexes a paper whose text changed, and only its numbers when only they changed', async () => {
