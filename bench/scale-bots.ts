@@ -98,6 +98,31 @@ export class BotProcess {
     }, timeoutMs);
   }
 
+  /** The complete JSON log lines printed so far whose message (`msg`) is `message`, parsed. */
+  logLines(message: string): Record<string, unknown>[] {
+    const marker = `"msg":"${message}"`;
+    return this.stdout.slice(0, this.stdout.lastIndexOf('\n')).split('\n').filter((line) => line.includes(marker)).map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** Waits for the `count`-th log line with this message (failing early if the bot exits); returns it parsed. */
+  async nthLogged(message: string, count: number, timeoutMs: number): Promise<Record<string, unknown>> {
+    return until(`the bot logging "${message}" ${count} times`, () => {
+      if (this.child.exitCode !== null) throw new Error(`the bot exited (${this.child.exitCode}):\n${this.stderr.slice(-2000)}`);
+      return this.logLines(message)[count - 1];
+    }, timeoutMs, 20);
+  }
+
+  /**
+   * Waits until the bot logs its search index caught up with the database's change sequence `seq` or beyond
+   * (then every paper written up to it is searchable); returns when that was seen.
+   */
+  async indexCovers(seq: number, timeoutMs: number): Promise<number> {
+    return until(`the search index catching up to sequence ${seq}`, () => {
+      if (this.child.exitCode !== null) throw new Error(`the bot exited (${this.child.exitCode}):\n${this.stderr.slice(-2000)}`);
+      return this.logLines('search index caught up with the database').some((line) => Number(line.seq) >= seq) ? performance.now() : undefined;
+    }, timeoutMs, 20);
+  }
+
   /** Scrapes `/metrics` once (this resets the stall maximum inside the bot). */
   async scrape(): Promise<Scrape | undefined> {
     try {
@@ -309,7 +334,10 @@ export class FakeHuggingFace {
   }
 }
 
-/** The source's row in `source_state`: written so the bot starts with no refresh due, deleted to set one off. */
+/**
+ * The bot's database as the benchmark drives it: the source's row in `source_state` (written so the bot starts
+ * with no refresh due, deleted to set one off), and the papers' change sequence.
+ */
 export class SourceStateSwitch {
   private readonly db: Database.Database;
 
@@ -327,6 +355,11 @@ export class SourceStateSwitch {
   /** Makes the source look never fetched: the scheduler refreshes it at its next wake. */
   refreshSoon(): void {
     this.db.prepare('DELETE FROM source_state WHERE source = ?').run(this.source);
+  }
+
+  /** The papers' change sequence in the database now: the highest `seq` any paper row carries. */
+  paperSequence(): number {
+    return this.db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM papers').get()?.seq ?? 0;
   }
 
   close(): void {

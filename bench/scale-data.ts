@@ -6,8 +6,9 @@
  * generated, so a later run on kept data (`--keep-data`) measures the same corpus.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/clock.ts';
 import { loadBundledPapers } from '../src/corpus/bundled.ts';
@@ -43,6 +44,43 @@ export function syntheticPapers(size: number, seed: number, idYear?: number, fir
     const id = `${idYear}${String(1 + (n % 12)).padStart(2, '0')}.${String(Math.floor(n / 12)).padStart(5, '0')}`;
     return { ...paper, id, arxivId: id, links: { abs: `https://arxiv.org/abs/${id}`, pdf: `https://arxiv.org/pdf/${id}`, hf: `https://huggingface.co/papers/${id}` } };
   });
+}
+
+/**
+ * `count` papers of a JSON Lines corpus of `lines` lines, evenly spaced through it (read line by line, only the
+ * chosen lines parsed). With `count` ≥ `lines`, every paper.
+ */
+export async function spacedPapersOf(path: string, lines: number, count: number): Promise<Paper[]> {
+  const wanted = Math.min(count, lines);
+  const papers: Paper[] = [];
+  let line = 0;
+  const reader = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const text of reader) {
+    // Line i is chosen when it is the first at or after the next even step, so exactly `wanted` are chosen.
+    if (papers.length < wanted && line >= Math.floor((papers.length * lines) / wanted)) papers.push(JSON.parse(text) as Paper);
+    line++;
+  }
+  return papers;
+}
+
+/**
+ * The batches a refreshing Hugging Face Daily Papers page serves in a realistic mix: each of `refreshes`
+ * batches holds `existingEach` papers already in the corpus (taken in turn from `existing`, each with its
+ * upvotes and comments raised, as the page shows a paper again a day later) and `freshEach` new ones.
+ */
+export function mixedRefreshBatches(existing: readonly Paper[], fresh: readonly Paper[], refreshes: number, existingEach: number, freshEach: number): Paper[][] {
+  if (existing.length < existingEach) throw new Error(`${existingEach} papers already in the corpus a refresh, but the corpus gave ${existing.length}`);
+  if (fresh.length < refreshes * freshEach) throw new Error(`${refreshes} × ${freshEach} new papers needed, ${fresh.length} given`);
+  return Array.from({ length: refreshes }, (_, k) => [
+    ...Array.from({ length: existingEach }, (_, j) => raisedSignals(existing[(k * existingEach + j) % existing.length]!, k + 1)),
+    ...fresh.slice(k * freshEach, (k + 1) * freshEach),
+  ]);
+}
+
+/** The paper as seen again `round` refreshes later: more upvotes and comments than the corpus holds. */
+function raisedSignals(paper: Paper, round: number): Paper {
+  const signals = paper.signals ?? { observedAt: OBSERVED_AT.toISOString() };
+  return { ...paper, signals: { ...signals, upvotes: (signals.upvotes ?? 0) + 3 * round, comments: (signals.comments ?? 0) + round } };
 }
 
 /** Writes papers as JSON Lines, one `write` per few thousand lines. Returns the bytes written. */

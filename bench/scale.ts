@@ -9,7 +9,9 @@
  *   Slack-mode bot logs `paperboy started` (its adapters listen);
  * - a Slack-mode bot with Hugging Face Daily Papers as its source (a fake on 127.0.0.1 serving 1,000 new
  *   papers per refresh): RSS after start, 20 refreshes (stall and time of each), RSS after them, then
- *   `npm run import` of 10,000 papers beside it (stall, and the time until the bot's corpus has them).
+ *   `npm run import` of 10,000 papers beside it (stall, and the time until the bot's corpus has them);
+ * - on a fresh copy of the data, the same bot with 20 refreshes in a realistic mix: 950 papers already in the
+ *   corpus (upvotes and comments raised) and 50 new ones each (about Hugging Face's daily count).
  * RSS is read from /proc, plain and after two full GCs forced through the inspector protocol. Stalls are
  * prom-client's `monitorEventLoopDelay` maximum on /metrics, which every scrape (each 200 ms) resets.
  * With `--big-import` it also imports a 1 GB JSON Lines file. Nothing is asserted; the targets are printed.
@@ -18,10 +20,13 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BotProcess, discordSide, FakeHuggingFace, firstDiscordCommand, firstSlackCommand, freePort, slackSide, SourceStateSwitch } from './scale-bots.ts';
-import { fileMb, ID_YEARS, paperboyEnv, ROOT, runMeasured, saveIndexOf, SEEDS, syntheticPapers, writeBigJsonLines, writeJsonLines } from './scale-data.ts';
+import { BotProcess, discordSide, FakeHuggingFace, firstDiscordCommand, firstSlackCommand, freePort, slackSide, SourceStateSwitch, type SlackSide } from './scale-bots.ts';
+import {
+  fileMb, ID_YEARS, mixedRefreshBatches, paperboyEnv, ROOT, runMeasured, saveIndexOf, SEEDS, spacedPapersOf, syntheticPapers, writeBigJsonLines, writeJsonLines,
+} from './scale-data.ts';
 import type { MaintenanceTurns } from './maintenance-turns.ts';
-import { formatProjection, formatScaleTable, spreadOf, type Memory, type ScaleRow } from './scale-report.ts';
+import { formatProjection, formatScaleNotes, formatScaleTable, spreadOf, type CpuSplit, type Memory, type MixedRefreshes, type ScaleRow } from './scale-report.ts';
+import type { Paper } from '../src/corpus/paper.ts';
 
 /** What to run. */
 export interface ScaleOptions {
@@ -59,6 +64,9 @@ export interface ScaleResult {
 }
 
 const REFRESH_PAPERS = 1000;
+/** The realistic mix of a refresh: papers already in the corpus, seen again, and new ones (about Hugging Face's daily count). */
+const MIXED_EXISTING = 950;
+const MIXED_NEW = 50;
 const RUNNING_IMPORT_PAPERS = 10_000;
 /** How long after the adapters listen the start is watched for stalls. */
 const START_WINDOW_MS = 5000;
@@ -122,6 +130,12 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
     say(`Slack-mode bot with ${options.refreshes} refreshes and an import beside it…`);
     const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, String(size))] : [];
     const running = await measureRunningBot(work, scratch, options.refreshes, say, logOf('slack-refreshes-import'), profile);
+    say(`Slack-mode bot with ${options.refreshes} refreshes of ${MIXED_EXISTING} papers seen again and ${MIXED_NEW} new, on a fresh copy of the data…`);
+    const mixedWork = join(scratch, 'mixed');
+    cpSync(baseDir, mixedWork, { recursive: true });
+    spawnSync('sync'); // as for the maintenance turns below: the copy is not still going to disk during the run
+    const mixed = await measureMixedRefreshes(mixedWork, corpusFile, size, options.refreshes, say, logOf('slack-mixed-refreshes'));
+    rmSync(mixedWork, { recursive: true, force: true });
     say('the same index maintenance alone, in one process…');
     const ownTurns = measureOwnTurns(baseDir, scratch);
     return {
@@ -131,6 +145,7 @@ async function measureSize(size: number, options: ScaleOptions): Promise<ScaleRo
       discordFirst,
       stallStartMs: slackStart.stallMs,
       ...running,
+      mixed,
       controlStallMs: { ...running.controlStallMs, start: slackStart.controlMs },
       ownTurns,
       importWallMs: imported.wallMs,
@@ -223,10 +238,95 @@ async function memoryOf(bot: BotProcess): Promise<Memory> {
 
 const cpuNow = (): number => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; };
 
-type RunningFigures = Pick<ScaleRow, 'rssAfterStart' | 'rssAfterRefreshes' | 'refreshes' | 'refreshPapers' | 'stallFirstRefreshMs' | 'stallAnyRefreshMs' | 'stallImportMs'
-  | 'refreshMedianMs' | 'refreshCpu' | 'runningImportPapers' | 'runningImportWallMs' | 'searchableAfterImportMs' | 'runningImportCpu'>
+/** A Slack-mode bot (with the inspector) whose only source is a fake Hugging Face serving `batches`, one a refresh. */
+interface RefreshingBot {
+  bot: BotProcess;
+  slack: SlackSide;
+  hf: FakeHuggingFace;
+  state: SourceStateSwitch;
+  /** Stops the bot (writing its log to `logFile`, if given) and the fakes. */
+  close(logFile: string | undefined): Promise<void>;
+}
+
+async function startRefreshingBot(dataDir: string, batches: readonly (readonly Paper[])[], nodeArgs: readonly string[]): Promise<RefreshingBot> {
+  const hf = new FakeHuggingFace(batches);
+  const hfUrl = await hf.start();
+  const state = new SourceStateSwitch(dataDir, 'hf-daily');
+  state.markFresh(); // no refresh at start; each one is set off by the benchmark
+  const slack = await slackSide();
+  // An hourly schedule whose minute is 55 minutes away, as an hourly source is configured: no scheduled refresh
+  // during the run, every one is set off by the benchmark.
+  const schedule = `${(new Date().getUTCMinutes() + 55) % 60} * * * *`;
+  const bot = new BotProcess(dataDir, { ...slack.env, SOURCES: 'hf-daily', HF_BASE_URL: hfUrl, HF_SCHEDULE: schedule }, await freePort(), ['--inspect=127.0.0.1:0', ...nodeArgs]);
+  return {
+    bot, slack, hf, state,
+    async close(logFile) {
+      await bot.stop(logFile);
+      await slack.close();
+      await hf.close();
+      state.close();
+    },
+  };
+}
+
+/** What a run of refreshes measured. */
+interface RefreshRun {
+  rssAfterStart: Memory;
+  rssAfterRefreshes: Memory;
+  /** The bot's corpus (`/metrics`) after start and after the refreshes. */
+  papersAtStart: number;
+  papersAfterRefreshes: number;
+  /** Each refresh's longest stall, the bot's and the benchmark's own (the control). */
+  stalls: { botMs: number; ownMs: number }[];
+  /** Each refresh from its first request to done, ms. */
+  durations: number[];
+  cpu: CpuSplit;
+}
+
+/**
+ * Lets the started bot settle and reads its RSS, then sets off `refreshes` refreshes one after another, each
+ * done when `done(k, papersAtStart)` resolves (with when it was seen), then reads its RSS again.
+ */
+async function runRefreshes(running: RefreshingBot, refreshes: number, done: (k: number, papersAtStart: number) => Promise<number>, say: (line: string) => void): Promise<RefreshRun> {
+  const { bot, slack, hf, state } = running;
+  await firstSlackCommand(bot, slack);
+  await bot.logged('paperboy started');
+  bot.startScraping();
+  await sleep(3000);
+  const rssAfterStart = await memoryOf(bot);
+  await bot.scrape();
+  const papersAtStart = bot.papers;
+
+  const stalls: { botMs: number; ownMs: number }[] = [];
+  const durations: number[] = [];
+  const botCpu = bot.cpuSeconds();
+  const loadCpu = cpuNow();
+  for (let k = 1; k <= refreshes; k++) {
+    state.refreshSoon();
+    const from = await waitFor(`refresh ${k} to start`, () => hf.refreshStarts[k - 1], 60_000);
+    const doneAt = await done(k, papersAtStart);
+    durations.push(doneAt - from);
+    // The refresh's stall window runs until the next one starts (its index save, when due, comes after its papers).
+    if (k > 1) stalls.push(bot.stallBetween(hf.refreshStarts[k - 2]!, from));
+    if (k === refreshes) {
+      await sleep(3000);
+      stalls.push(bot.stallBetween(from));
+    }
+    say(`refresh ${k}/${refreshes}: ${Math.round(doneAt - from)} ms`);
+  }
+  say(`longest stall of each refresh, ms (bot/benchmark): ${stalls.map((s) => `${Math.round(s.botMs)}/${Math.round(s.ownMs)}`).join(' ')}`);
+  const cpu = { botS: bot.cpuSeconds() - botCpu, loadS: cpuNow() - loadCpu, load: 'benchmark (fake source, scrapes)' };
+  await sleep(2000);
+  const rssAfterRefreshes = await memoryOf(bot);
+  await bot.scrape();
+  return { rssAfterStart, rssAfterRefreshes, papersAtStart, papersAfterRefreshes: bot.papers, stalls, durations, cpu };
+}
+
+type RunningFigures = Pick<ScaleRow, 'rssAfterStart' | 'rssAfterRefreshes' | 'papersAtStart' | 'papersAfterRefreshes' | 'refreshes' | 'refreshPapers' | 'stallFirstRefreshMs'
+  | 'stallAnyRefreshMs' | 'stallImportMs' | 'refreshMedianMs' | 'refreshCpu' | 'runningImportPapers' | 'runningImportWallMs' | 'searchableAfterImportMs' | 'runningImportCpu'>
   & { controlStallMs: { refreshes: number; import: number } };
 
+/** The all-new refreshes (1,000 new papers each), then an import of 10,000 papers beside the bot. */
 async function measureRunningBot(dataDir: string, scratch: string, refreshes: number, say: (line: string) => void, logFile: string | undefined, nodeArgs: readonly string[]): Promise<RunningFigures> {
   const fresh = syntheticPapers(refreshes * REFRESH_PAPERS, SEEDS.refresh, ID_YEARS.refresh);
   const batches = Array.from({ length: refreshes }, (_, k) => fresh.slice(k * REFRESH_PAPERS, (k + 1) * REFRESH_PAPERS));
@@ -235,45 +335,10 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
   writeJsonLines(importFile, toImport);
   const lastImported = toImport.at(-1)!;
 
-  const hf = new FakeHuggingFace(batches);
-  const hfUrl = await hf.start();
-  const state = new SourceStateSwitch(dataDir, 'hf-daily');
-  state.markFresh(); // no refresh at start; each one is set off below
-  const slack = await slackSide();
-  // An hourly schedule whose minute is 55 minutes away, as an hourly source is configured: no scheduled refresh
-  // during the run, every one is set off below.
-  const schedule = `${(new Date().getUTCMinutes() + 55) % 60} * * * *`;
-  const bot = new BotProcess(dataDir, { ...slack.env, SOURCES: 'hf-daily', HF_BASE_URL: hfUrl, HF_SCHEDULE: schedule }, await freePort(), ['--inspect=127.0.0.1:0', ...nodeArgs]);
+  const running = await startRefreshingBot(dataDir, batches, nodeArgs);
+  const { bot, slack } = running;
   try {
-    await firstSlackCommand(bot, slack);
-    await bot.logged('paperboy started');
-    bot.startScraping();
-    await sleep(3000);
-    const rssAfterStart = await memoryOf(bot);
-    await bot.scrape();
-    const startPapers = bot.papers;
-
-    const stalls: { botMs: number; ownMs: number }[] = [];
-    const durations: number[] = [];
-    const botCpu = bot.cpuSeconds();
-    const loadCpu = cpuNow();
-    for (let k = 1; k <= refreshes; k++) {
-      state.refreshSoon();
-      const from = await waitFor(`refresh ${k} to start`, () => hf.refreshStarts[k - 1], 60_000);
-      const doneAt = await bot.papersReach(startPapers + k * REFRESH_PAPERS, 180_000);
-      durations.push(doneAt - from);
-      // The refresh's stall window runs until the next one starts (its index save, when due, comes after its papers).
-      if (k > 1) stalls.push(bot.stallBetween(hf.refreshStarts[k - 2]!, from));
-      if (k === refreshes) {
-        await sleep(3000);
-        stalls.push(bot.stallBetween(from));
-      }
-      say(`refresh ${k}/${refreshes}: ${Math.round(doneAt - from)} ms`);
-    }
-    say(`longest stall of each refresh, ms (bot/benchmark): ${stalls.map((s) => `${Math.round(s.botMs)}/${Math.round(s.ownMs)}`).join(' ')}`);
-    const refreshCpu = { botS: bot.cpuSeconds() - botCpu, loadS: cpuNow() - loadCpu, load: 'benchmark (fake source, scrapes)' };
-    await sleep(2000);
-    const rssAfterRefreshes = await memoryOf(bot);
+    const run = await runRefreshes(running, refreshes, (k, papersAtStart) => bot.papersReach(papersAtStart + k * REFRESH_PAPERS, 180_000), say);
 
     say(`npm run import of ${RUNNING_IMPORT_PAPERS.toLocaleString('en')} papers into the running bot…`);
     await bot.scrape();
@@ -288,26 +353,65 @@ async function measureRunningBot(dataDir: string, scratch: string, refreshes: nu
     const shown = await slack.command(`show ${lastImported.id}`);
     if (!shown.answer.includes(lastImported.id)) throw new Error(`the running bot does not show the imported ${lastImported.id}: ${shown.answer.slice(0, 500)}`);
     return {
-      rssAfterStart,
-      rssAfterRefreshes,
+      rssAfterStart: run.rssAfterStart,
+      rssAfterRefreshes: run.rssAfterRefreshes,
+      papersAtStart: run.papersAtStart,
+      papersAfterRefreshes: run.papersAfterRefreshes,
       refreshes,
       refreshPapers: REFRESH_PAPERS,
-      stallFirstRefreshMs: stalls[0]?.botMs ?? NaN,
-      stallAnyRefreshMs: Math.max(...stalls.map((s) => s.botMs)),
-      refreshMedianMs: spreadOf(durations).median,
-      refreshCpu,
+      stallFirstRefreshMs: run.stalls[0]?.botMs ?? NaN,
+      stallAnyRefreshMs: Math.max(...run.stalls.map((s) => s.botMs)),
+      refreshMedianMs: spreadOf(run.durations).median,
+      refreshCpu: run.cpu,
       stallImportMs: importStall.botMs,
-      controlStallMs: { refreshes: Math.max(...stalls.map((s) => s.ownMs)), import: importStall.ownMs },
+      controlStallMs: { refreshes: Math.max(...run.stalls.map((s) => s.ownMs)), import: importStall.ownMs },
       runningImportPapers: RUNNING_IMPORT_PAPERS,
       runningImportWallMs: imported.wallMs,
       searchableAfterImportMs: searchableAt - importFrom,
       runningImportCpu: { botS: bot.cpuSeconds() - importBotCpu, loadS: imported.cpuS, load: 'import process' },
     };
   } finally {
-    await bot.stop(logFile);
-    await slack.close();
-    await hf.close();
-    state.close();
+    await running.close(logFile);
+  }
+}
+
+/**
+ * The realistic mix on a fresh copy of the data: each refresh serves {@link MIXED_EXISTING} papers already in
+ * the corpus (evenly spaced through the corpus file it was imported from, upvotes and comments raised) and
+ * {@link MIXED_NEW} new ones. A refresh is done when the bot has logged it (`paper source refreshed`, with what
+ * it added and updated) and then logs its search index caught up with the database's change sequence as it
+ * stood after that refresh: the corpus grows by only 50, so its size cannot tell.
+ */
+async function measureMixedRefreshes(dataDir: string, corpusFile: string, corpusPapers: number, refreshes: number, say: (line: string) => void, logFile: string | undefined): Promise<MixedRefreshes> {
+  const existing = await spacedPapersOf(corpusFile, corpusPapers, refreshes * MIXED_EXISTING);
+  const fresh = syntheticPapers(refreshes * MIXED_NEW, SEEDS.refresh, ID_YEARS.refresh);
+  const running = await startRefreshingBot(dataDir, mixedRefreshBatches(existing, fresh, refreshes, MIXED_EXISTING, MIXED_NEW), []);
+  const { bot, state } = running;
+  const counted = { added: 0, updated: 0 };
+  try {
+    const run = await runRefreshes(running, refreshes, async (k) => {
+      const refreshed = await bot.nthLogged('paper source refreshed', k, 180_000);
+      counted.added += Number(refreshed.added);
+      counted.updated += Number(refreshed.updated);
+      return bot.indexCovers(state.paperSequence(), 180_000);
+    }, say);
+    return {
+      refreshes,
+      existingEach: MIXED_EXISTING,
+      newEach: MIXED_NEW,
+      ...counted,
+      rssAfterStart: run.rssAfterStart,
+      rssAfterRefreshes: run.rssAfterRefreshes,
+      papersAtStart: run.papersAtStart,
+      papersAfterRefreshes: run.papersAfterRefreshes,
+      stallFirstMs: run.stalls[0]?.botMs ?? NaN,
+      stallEachMs: spreadOf(run.stalls.map((s) => s.botMs)),
+      controlStallMs: Math.max(...run.stalls.map((s) => s.ownMs)),
+      refreshMedianMs: spreadOf(run.durations).median,
+      cpu: run.cpu,
+    };
+  } finally {
+    await running.close(logFile);
   }
 }
 
@@ -348,9 +452,11 @@ export function formatScale(result: ScaleResult): string[] {
     `Machine: ${result.machine}`,
     ...result.loadAtEachSize.map((line) => `  ${line}`),
     'Stalls: prom-client monitorEventLoopDelay maximum on /metrics (10 ms resolution), reset by each scrape (every 200 ms). RSS from /proc; "after GC": two full GCs forced through the inspector 1 s apart, read 1 s after the second.',
-    'Refreshes: a fake Hugging Face Daily Papers serving 1,000 new papers each; set off by clearing the source state (the scheduler refreshes at its next wake, ≤ 10 s).',
+    'Refreshes: a fake Hugging Face Daily Papers; set off by clearing the source state (the scheduler refreshes at its next wake, ≤ 10 s). All-new: 1,000 new papers each, done when /metrics counts them.',
+    `Mixed (a fresh copy of the data): ${MIXED_EXISTING} papers already in the corpus (upvotes and comments raised) + ${MIXED_NEW} new each, done when the bot logs its index caught up with the database's change sequence after the refresh.`,
     '',
     ...formatScaleTable(result.rows),
+    ...formatScaleNotes(result.rows),
     '',
     ...formatProjection(result.rows),
   ];
