@@ -41,9 +41,18 @@ export class DeltaPostings {
     this.tails[termId] = at;
   }
 
-  /** Empties the segment and gives back the memory it grew to. */
+  /** Detaches a term's chain (its postings were moved elsewhere); their room is reused only after {@link clear}. */
+  forget(termId: number): void {
+    if (termId >= this.heads.length) return;
+    this.heads[termId] = END;
+    this.tails[termId] = END;
+  }
+
+  /** Empties the segment, keeping the memory it grew to for the postings to come. */
   clear(): void {
-    Object.assign(this, new DeltaPostings());
+    this.count = 0;
+    this.heads.fill(END);
+    this.tails.fill(END);
   }
 
   private growPostings(): void {

@@ -1,8 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IndexSnapshot } from './paper-index.ts';
-import type { PostingColumn, StreamedSnapshot } from './postings.ts';
+import { localOffsets, segmentRanges, type PostingSegment, type SegmentRange } from './posting-segments.ts';
+import type { PostingColumn, SegmentedSnapshot, StreamedSnapshot } from './postings.ts';
 
 /** First bytes of an index file; bump the digit when the layout changes so old files are rebuilt. */
 const MAGIC = 'PAPERBOY-INDEX-5\n';
@@ -29,9 +30,7 @@ const ARRAYS: Record<ArrayName, 'Int32' | 'Float32' | 'Float64' | 'Uint8' | 'Uin
   avgFieldLength: 'Float64',
 };
 const TEXTS: TextName[] = ['terms', 'docIds'];
-/** The posting columns: a streamed snapshot produces them piece by piece. When read, they stay views into the
- *  file's buffer; the rest are copied out, so once a compaction has replaced the postings nothing keeps the
- *  file's buffer alive. */
+/** The posting columns: a streamed snapshot produces them piece by piece, and they are read segment by segment. */
 const POSTING_COLUMNS = new Set<ArrayName>(['postingDocs', 'postingImpacts', 'postingFields']);
 const ARRAY_TYPES = { Int32: Int32Array, Float32: Float32Array, Float64: Float64Array, Uint8: Uint8Array, Uint16: Uint16Array } as const;
 
@@ -173,44 +172,91 @@ export type IndexFileProblem = 'missing' | 'corrupt';
 
 /**
  * Reads an index file written by {@link writeIndexFile}: its snapshot and the stamp saying what it covers,
- * or why it cannot be used (a file of an older layout counts as corrupt: it is rebuilt).
+ * or why it cannot be used (a file of an older layout counts as corrupt: it is rebuilt). Each section is read
+ * straight into an array of its own, and the postings segment by segment (see `PostingSegment`), so no buffer
+ * of the whole file is held and a later compaction can replace any segment without keeping the rest alive.
  */
-export function readIndexFile(path: string): { snapshot: IndexSnapshot; stamp: IndexStamp } | IndexFileProblem {
-  let file: Buffer;
+export function readIndexFile(path: string): { snapshot: SegmentedSnapshot; stamp: IndexStamp } | IndexFileProblem {
+  let fd: number;
   try {
-    file = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch {
     return 'missing';
   }
   try {
-    if (file.toString('latin1', 0, MAGIC.length) !== MAGIC) return 'corrupt';
-    const headerLength = file.readUInt32LE(MAGIC.length);
-    const header = JSON.parse(file.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + headerLength)) as Header;
+    const size = fstatSync(fd).size;
+    const preamble = readAt(fd, Buffer.alloc(MAGIC.length + 4), 0);
+    if (preamble.toString('latin1', 0, MAGIC.length) !== MAGIC) return 'corrupt';
+    const headerLength = preamble.readUInt32LE(MAGIC.length);
+    if (MAGIC.length + 4 + headerLength > size) return 'corrupt';
+    const header = JSON.parse(readAt(fd, Buffer.alloc(headerLength), MAGIC.length + 4).toString('utf8')) as Header;
     if (typeof header.stamp?.libraryId !== 'string' || !Number.isInteger(header.stamp.seq)) return 'corrupt';
     const base = Math.ceil((MAGIC.length + 4 + headerLength) / ALIGN) * ALIGN;
-    // Typed-array views need aligned offsets; copy once into a fresh aligned buffer if the read one is not.
-    const bytes = file.byteOffset % ALIGN === 0 ? file : copyAligned(file);
-    const snapshot: Partial<IndexSnapshot> = {};
-    for (const section of header.sections) {
-      const start = bytes.byteOffset + base + section.offset;
-      if (base + section.offset + section.bytes > bytes.byteLength) return 'corrupt';
-      if ((TEXTS as string[]).includes(section.name)) {
-        const text = bytes.toString('utf8', base + section.offset, base + section.offset + section.bytes);
-        snapshot[section.name as TextName] = text === '' ? [] : text.split('\n');
+    const sections = new Map(header.sections.map((section) => [section.name, section]));
+    if (header.sections.some((section) => base + section.offset + section.bytes > size)) return 'corrupt';
+    const read: Record<string, unknown> = {};
+    for (const name of [...Object.keys(ARRAYS), ...TEXTS] as (ArrayName | TextName)[]) {
+      const section = sections.get(name);
+      if (!section) return 'corrupt';
+      if (POSTING_COLUMNS.has(name as ArrayName)) continue;
+      if ((TEXTS as string[]).includes(name)) {
+        const text = readAt(fd, Buffer.alloc(section.bytes), base + section.offset).toString('utf8');
+        read[name] = text === '' ? [] : text.split('\n');
         continue;
       }
-      const name = section.name as ArrayName;
-      const kind = ARRAYS[name];
-      if (!kind) return 'corrupt';
-      const Ctor = ARRAY_TYPES[kind];
-      const view = new Ctor(bytes.buffer as ArrayBuffer, start, section.bytes / Ctor.BYTES_PER_ELEMENT);
-      (snapshot as Record<string, unknown>)[name] = POSTING_COLUMNS.has(name) ? view : view.slice();
+      const Ctor = ARRAY_TYPES[ARRAYS[name as ArrayName]];
+      const array = new Ctor(section.bytes / Ctor.BYTES_PER_ELEMENT);
+      readAt(fd, bytesOf(array), base + section.offset);
+      read[name] = array;
     }
-    const complete = [...Object.keys(ARRAYS), ...TEXTS].every((name) => name in snapshot);
-    return complete && sortedTermsFit(snapshot as IndexSnapshot) ? { snapshot: snapshot as IndexSnapshot, stamp: header.stamp } : 'corrupt';
+    const { offsets, ...rest } = read as unknown as IndexSnapshot;
+    const postings = sections.get('postingDocs')!.bytes / Int32Array.BYTES_PER_ELEMENT;
+    if (!offsetsFit(offsets, postings) || !sortedTermsFit(read as unknown as IndexSnapshot)) return 'corrupt';
+    for (const column of POSTING_COLUMNS) {
+      if (sections.get(column)!.bytes !== postings * ARRAY_TYPES[ARRAYS[column]].BYTES_PER_ELEMENT) return 'corrupt';
+    }
+    const columnAt = (column: ArrayName, range: SegmentRange) => {
+      const Ctor = ARRAY_TYPES[ARRAYS[column]];
+      const array = new Ctor(range.end - range.start);
+      readAt(fd, bytesOf(array), base + sections.get(column)!.offset + range.start * Ctor.BYTES_PER_ELEMENT);
+      return array;
+    };
+    const segments: PostingSegment[] = segmentRanges(offsets).map((range) => ({
+      firstTerm: range.firstTerm,
+      offsets: localOffsets(offsets, range),
+      docs: columnAt('postingDocs', range) as Int32Array,
+      impacts: columnAt('postingImpacts', range) as Float32Array,
+      fields: columnAt('postingFields', range) as Uint8Array,
+      borrowed: false,
+    }));
+    return { snapshot: { ...(rest as Omit<IndexSnapshot, 'offsets' | PostingColumn>), segments }, stamp: header.stamp };
   } catch {
     return 'corrupt';
+  } finally {
+    closeSync(fd);
   }
+}
+
+/** Fills `target` from the file at `position`; throws when the file ends first. */
+function readAt<T extends Uint8Array>(fd: number, target: T, position: number): T {
+  let done = 0;
+  while (done < target.byteLength) {
+    const got = readSync(fd, target, done, target.byteLength - done, position + done);
+    if (got === 0) throw new Error('index file ends early');
+    done += got;
+  }
+  return target;
+}
+
+function bytesOf(array: ArrayBufferView): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Term offsets start at 0, never go back, and end at the number of postings. */
+function offsetsFit(offsets: Int32Array, postings: number): boolean {
+  if (offsets.length === 0 || offsets[0] !== 0 || offsets[offsets.length - 1] !== postings) return false;
+  for (let t = 1; t < offsets.length; t++) if (offsets[t]! < offsets[t - 1]!) return false;
+  return true;
 }
 
 /** The sorted terms name terms and stay within their characters (the terms may outnumber them: see `Vocabulary`). */
@@ -221,11 +267,4 @@ function sortedTermsFit({ terms, termOrder, termChars, termStarts }: IndexSnapsh
     if (termOrder[at]! < 0 || termOrder[at]! >= termOrder.length || termStarts[at]! > termStarts[at + 1]!) return false;
   }
   return true;
-}
-
-/** `Buffer.alloc` never hands out a slice of the shared pool, so its offset is 0. */
-function copyAligned(file: Buffer): Buffer {
-  const copy = Buffer.alloc(file.byteLength);
-  file.copy(copy);
-  return copy;
 }

@@ -2,6 +2,7 @@ import { runSteps, runStepsYielding, type Steps } from '../util/steps.ts';
 import { tokenize } from './tokenize.ts';
 import { topK } from './top-k.ts';
 import { DeltaPostings } from './delta-postings.ts';
+import { localOffsets, roomyArrays, SEGMENT_POSTINGS, segmentOf, segmentRanges, viewSegments, type PostingSegment, type SegmentRange } from './posting-segments.ts';
 import { Vocabulary } from './vocabulary.ts';
 import {
   FIELD_BOOSTS,
@@ -19,6 +20,7 @@ import {
   type IndexSnapshot,
   type IndexableDoc,
   type PostingColumn,
+  type SegmentedSnapshot,
   type StreamedSnapshot,
 } from './postings.ts';
 
@@ -75,8 +77,6 @@ const SLICE_MS = 8;
 const POSTINGS_PER_CLOCK_READ = 16_384;
 /** Postings per piece when an index is written without compacting (a few milliseconds of work each). */
 const PIECE_POSTINGS = 262_144;
-/** Tries at a yielding compaction before it finishes without pausing. */
-const COMPACT_ATTEMPTS = 3;
 
 /*
  * How much a query word's match counts, by how it matched: the word itself fully; a completion of the last
@@ -150,11 +150,9 @@ export class PaperIndex {
   private vocabulary: Vocabulary;
   private terms: string[];
   private df: Int32Array;
-  private offsets: Int32Array;
-  private postingDocs: Int32Array;
-  private postingImpacts: Float32Array;
-  private postingFields: Uint8Array;
-  /** Postings added since the last compaction (compaction folds them into the main arrays). */
+  /** The main postings, in term order (see {@link PostingSegment}). */
+  private segments: PostingSegment[];
+  /** Postings added since the last compaction (compaction folds them into the segments). */
   private delta = new DeltaPostings();
   private docIds: string[];
   private docNoById = new Map<string, number>();
@@ -163,7 +161,7 @@ export class PaperIndex {
   private avgFieldLength: Float64Array;
   private liveCount = 0;
   private expansionCache = new Map<string, Expansion[]>();
-  /** Bumped by every change, so a compaction that paused can tell whether it is still current. */
+  /** Bumped by every change, so work that paused (writing the index) can tell whether it is still current. */
   private version = 0;
   private plan: QueryPlan = { ...DEFAULT_QUERY_PLAN };
   // Scratch space for queries, sized to the document capacity.
@@ -175,13 +173,12 @@ export class PaperIndex {
   private groupTouched = new Int32Array(0);
   private allTouched = new Int32Array(0);
 
-  private constructor(snapshot: IndexSnapshot) {
+  private constructor(snapshot: IndexSnapshot | SegmentedSnapshot) {
     this.terms = snapshot.terms;
     this.df = snapshot.df;
-    this.offsets = snapshot.offsets;
-    this.postingDocs = snapshot.postingDocs;
-    this.postingImpacts = snapshot.postingImpacts;
-    this.postingFields = snapshot.postingFields;
+    this.segments = 'segments' in snapshot
+      ? snapshot.segments
+      : viewSegments(snapshot.offsets, snapshot.postingDocs, snapshot.postingImpacts, snapshot.postingFields);
     this.docIds = snapshot.docIds;
     this.alive = snapshot.alive;
     this.facets = {
@@ -226,8 +223,8 @@ export class PaperIndex {
     return runStepsYielding(steps());
   }
 
-  /** Restores an index from its persisted form. */
-  static fromSnapshot(snapshot: IndexSnapshot): PaperIndex {
+  /** Restores an index from its persisted form (its postings as one layout, or cut into segments). */
+  static fromSnapshot(snapshot: IndexSnapshot | SegmentedSnapshot): PaperIndex {
     return new PaperIndex(snapshot);
   }
 
@@ -236,12 +233,22 @@ export class PaperIndex {
     return this.liveCount;
   }
 
-  /** Postings added since the last compaction: the work a compaction would fold in. */
+  /**
+   * Postings added since the last compaction: the work a compaction would fold in. (After a compaction that
+   * postings arrived during, until the next one, it also counts those already folded in.)
+   */
   get pendingPostings(): number {
     return this.delta.count;
   }
 
-    /** Number of distinct terms. */
+  /** Postings in the main segments, removed papers' included until a compaction drops them. */
+  get mainPostings(): number {
+    let postings = 0;
+    for (const segment of this.segments) postings += segment.offsets[segment.offsets.length - 1]!;
+    return postings;
+  }
+
+  /** Number of distinct terms. */
   get termCount(): number {
     return this.terms.length;
   }
@@ -305,81 +312,114 @@ export class PaperIndex {
     return true;
   }
 
-  /** Folds the delta segment into the main postings and drops removed documents' postings. */
+  /** Folds the delta into the main postings and drops removed documents' postings (blocks; see {@link compactYielding}). */
   compact(): void {
-    this.replaceWith(this.snapshot());
+    runSteps(this.compactSteps());
   }
 
   /**
-   * Compacts while searches go on, pausing between slices of postings, and returns the persisted form. If the
-   * index changes during a pause the work starts over (after a few tries it finishes without pausing).
+   * {@link compact} while searches go on: one segment at a time, each in one short turn and in place when its
+   * new postings fit, so neither a copy of the whole index nor a long pause is ever made. Changes made during
+   * a pause are safe: a segment already rewritten keeps finding its newer postings in the delta.
    */
-  async compactYielding(postingsPerSlice = POSTINGS_PER_SLICE): Promise<IndexSnapshot> {
-    for (let attempt = 0; attempt < COMPACT_ATTEMPTS; attempt++) {
-      const version = this.version;
-      const snapshot = await runStepsYielding(this.snapshotSteps(postingsPerSlice));
-      if (version === this.version) {
-        this.replaceWith(snapshot);
-        return snapshot;
-      }
+  compactYielding(): Promise<void> {
+    return runStepsYielding(this.compactSteps());
+  }
+
+  private *compactSteps(): Steps<void> {
+    const deltaAtStart = this.delta.count;
+    const slices = new PostingSlices(POSTINGS_PER_SLICE);
+    const scratch: Scratch = { length: 0 };
+    for (let s = 0; s < this.segments.length; s++) {
+      const segment = this.segments[s]!;
+      const rewritten = this.compactSegment(segment, scratch);
+      this.segments.splice(s, 1, ...rewritten);
+      s += rewritten.length - 1;
+      if (slices.due(segment.offsets[segment.offsets.length - 1]!)) yield;
     }
-    this.compact();
-    return this.snapshot();
+    // Terms newer than every segment have postings only in the delta: they become segments of their own.
+    const lastSegment = this.segments.at(-1);
+    const firstNew = lastSegment ? lastSegment.firstTerm + lastSegment.offsets.length - 1 : 0;
+    if (firstNew < this.terms.length) {
+      const empty: PostingSegment = { firstTerm: firstNew, offsets: new Int32Array(this.terms.length - firstNew + 1), ...roomyArrays(0), borrowed: false };
+      this.segments.push(...this.compactSegment(empty, scratch));
+    }
+    yield;
+    const sorted = yield* this.vocabulary.sortedSteps();
+    this.vocabulary = new Vocabulary(this.terms, sorted);
+    this.expansionCache.clear();
+    // Every chain was emptied as its segment was rewritten, unless postings arrived during a pause.
+    if (this.delta.count === deltaAtStart) this.delta.clear();
   }
 
-  /** The persisted form (compacted). */
-  snapshot(): IndexSnapshot {
-    return runSteps(this.snapshotSteps());
-  }
-
-  /** {@link snapshot}, pausing after every slice of postings copied (see {@link Steps}). */
-  private *snapshotSteps(postingsPerSlice = POSTINGS_PER_SLICE): Steps<IndexSnapshot> {
-    const slices = new PostingSlices(postingsPerSlice);
-    const counts = yield* this.liveCountsSteps(slices);
-    const offsets = offsetsOf(counts);
-    const total = offsets[counts.length]!;
-    // Each array is tens of megabytes at 100k papers: a pause after each allocation.
-    yield;
-    const docs = new Int32Array(total);
-    yield;
-    const impacts = new Float32Array(total);
-    yield;
-    const fields = new Uint8Array(total);
-    let w = 0;
+  /**
+   * A segment's live postings, main then delta, term by term: rewritten in place when they fit its arrays,
+   * else in new roomy arrays (cut in two or more segments when they have grown past twice the usual size). The
+   * terms' delta chains are emptied and their document frequencies become their live counts. One turn.
+   */
+  private compactSegment(segment: PostingSegment, scratch: Scratch): PostingSegment[] {
+    const termCount = segment.offsets.length - 1;
     const delta = this.delta;
-    for (let t = 0; t < counts.length; t++) {
-      const [start, end] = this.mainRange(t);
-      if (slices.due(end - start)) yield;
-      for (let i = start; i < end; i++) {
-        const d = this.postingDocs[i]!;
+    const offsets = new Int32Array(termCount + 1);
+    for (let local = 0; local < termCount; local++) {
+      const t = segment.firstTerm + local;
+      let count = 0;
+      for (let i = segment.offsets[local]!; i < segment.offsets[local + 1]!; i++) if (this.alive[segment.docs[i]!]) count++;
+      for (let p = delta.first(t); p !== -1; p = delta.next[p]!) if (this.alive[delta.docs[p]!]) count++;
+      offsets[local + 1] = offsets[local]! + count;
+      if (t < this.df.length) this.df[t] = count;
+    }
+    const total = offsets[termCount]!;
+    const inPlace = !segment.borrowed && total <= segment.docs.length && total <= 2 * SEGMENT_POSTINGS;
+    const target = inPlace ? scratchOf(scratch, total) : roomyArrays(total);
+    let w = 0;
+    for (let local = 0; local < termCount; local++) {
+      const t = segment.firstTerm + local;
+      for (let i = segment.offsets[local]!; i < segment.offsets[local + 1]!; i++) {
+        const d = segment.docs[i]!;
         if (!this.alive[d]) continue;
-        docs[w] = d; impacts[w] = this.postingImpacts[i]!; fields[w] = this.postingFields[i]!; w++;
+        target.docs[w] = d; target.impacts[w] = segment.impacts[i]!; target.fields[w] = segment.fields[i]!; w++;
       }
       for (let p = delta.first(t); p !== -1; p = delta.next[p]!) {
         const d = delta.docs[p]!;
         if (!this.alive[d]) continue;
-        docs[w] = d; impacts[w] = delta.impacts[p]!; fields[w] = delta.fields[p]!; w++;
+        target.docs[w] = d; target.impacts[w] = delta.impacts[p]!; target.fields[w] = delta.fields[p]!; w++;
       }
+      delta.forget(t);
     }
-    const sorted = yield* this.vocabulary.sortedSteps();
-    const documents = this.docIds.length;
+    if (inPlace) {
+      segment.docs.set(target.docs.subarray(0, total));
+      segment.impacts.set(target.impacts.subarray(0, total));
+      segment.fields.set(target.fields.subarray(0, total));
+      segment.offsets = offsets;
+      return [segment];
+    }
+    if (total <= 2 * SEGMENT_POSTINGS || termCount === 1) return [{ firstTerm: segment.firstTerm, offsets, ...target, borrowed: false }];
+    return segmentRanges(offsets).map((range) => ({
+      firstTerm: segment.firstTerm + range.firstTerm,
+      offsets: localOffsets(offsets, range),
+      ...copyRange(target, range),
+      borrowed: false,
+    }));
+  }
+
+  /** The persisted form: every live posting in one term-ordered layout (blocks; for tools and tests). */
+  snapshot(): IndexSnapshot {
+    const { postingCount, postingPieces, ...rest } = runSteps(this.streamedSnapshotSteps());
+    const collect = <T extends Int32Array | Float32Array | Uint8Array>(column: PostingColumn, array: T): T => {
+      const bytes = new Uint8Array(array.buffer);
+      let at = 0;
+      for (const piece of postingPieces(column)) {
+        bytes.set(piece, at);
+        at += piece.byteLength;
+      }
+      return array;
+    };
     return {
-      terms: this.terms,
-      ...sorted,
-      df: counts,
-      offsets,
-      postingDocs: docs,
-      postingImpacts: impacts,
-      postingFields: fields,
-      docIds: this.docIds,
-      alive: this.alive.slice(0, documents),
-      publishedMinute: this.facets.publishedMinute.slice(0, documents),
-      referenceMinute: this.facets.referenceMinute.slice(0, documents),
-      upvotes: this.facets.upvotes.slice(0, documents),
-      comments: this.facets.comments.slice(0, documents),
-      githubStars: this.facets.githubStars.slice(0, documents),
-      bundledRank: this.facets.bundledRank.slice(0, documents),
-      avgFieldLength: this.avgFieldLength,
+      ...rest,
+      postingDocs: collect('postingDocs', new Int32Array(postingCount)),
+      postingImpacts: collect('postingImpacts', new Float32Array(postingCount)),
+      postingFields: collect('postingFields', new Uint8Array(postingCount)),
     };
   }
 
@@ -428,20 +468,24 @@ export class PaperIndex {
 
   /** One posting column of the first `termCount` terms' live postings, in pieces of one reused array. */
   private *postingPieces(column: PostingColumn, termCount: number, pieceLength: number, version: number): Generator<Uint8Array, void, void> {
-    const [main, extra, piece] =
-      column === 'postingDocs' ? [this.postingDocs, this.delta.docs, new Int32Array(pieceLength)]
-      : column === 'postingImpacts' ? [this.postingImpacts, this.delta.impacts, new Float32Array(pieceLength)]
-      : [this.postingFields, this.delta.fields, new Uint8Array(pieceLength)];
+    const columnOf = (arrays: Pick<PostingSegment, 'docs' | 'impacts' | 'fields'>): Int32Array | Float32Array | Uint8Array =>
+      column === 'postingDocs' ? arrays.docs : column === 'postingImpacts' ? arrays.impacts : arrays.fields;
+    const extra = columnOf(this.delta);
+    const piece = new (columnOf(this.delta).constructor as new (length: number) => Int32Array | Float32Array | Uint8Array)(pieceLength);
     const bytes = (length: number): Uint8Array => new Uint8Array(piece.buffer, 0, length * piece.BYTES_PER_ELEMENT);
     const delta = this.delta;
     let filled = 0;
     this.assertUnchanged(version);
     for (let t = 0; t < termCount; t++) {
-      const [start, end] = this.mainRange(t);
-      for (let i = start; i < end; i++) {
-        if (!this.alive[this.postingDocs[i]!]) continue;
-        piece[filled++] = main[i]!;
-        if (filled === pieceLength) { yield bytes(filled); this.assertUnchanged(version); filled = 0; }
+      const segment = segmentOf(this.segments, t);
+      if (segment) {
+        const main = columnOf(segment);
+        const local = t - segment.firstTerm;
+        for (let i = segment.offsets[local]!; i < segment.offsets[local + 1]!; i++) {
+          if (!this.alive[segment.docs[i]!]) continue;
+          piece[filled++] = main[i]!;
+          if (filled === pieceLength) { yield bytes(filled); this.assertUnchanged(version); filled = 0; }
+        }
       }
       for (let p = delta.first(t); p !== -1; p = delta.next[p]!) {
         if (!this.alive[delta.docs[p]!]) continue;
@@ -461,13 +505,17 @@ export class PaperIndex {
     const counts = new Int32Array(this.terms.length);
     const delta = this.delta;
     for (let t = 0; t < counts.length; t++) {
-      const [start, end] = this.mainRange(t);
+      const segment = segmentOf(this.segments, t);
       let count = 0;
-      for (let i = start; i < end; i++) if (this.alive[this.postingDocs[i]!]) count++;
+      let main = 0;
+      if (segment) {
+        const local = t - segment.firstTerm;
+        for (let i = segment.offsets[local]!; i < segment.offsets[local + 1]!; i++, main++) if (this.alive[segment.docs[i]!]) count++;
+      }
       let extra = 0;
       for (let p = delta.first(t); p !== -1; p = delta.next[p]!, extra++) if (this.alive[delta.docs[p]!]) count++;
       counts[t] = count;
-      if (slices.due(end - start + extra)) yield;
+      if (slices.due(main + extra)) yield;
     }
     return counts;
   }
@@ -771,20 +819,19 @@ export class PaperIndex {
 
   /** Calls `visit` for every posting of a term, main segment then delta; returns how many there were. */
   private forEachPosting(termId: number, visit: (doc: number, impact: number, fields: number) => void): number {
-    const [start, end] = this.mainRange(termId);
-    const docs = this.postingDocs;
-    const impacts = this.postingImpacts;
-    const fields = this.postingFields;
-    for (let i = start; i < end; i++) visit(docs[i]!, impacts[i]!, fields[i]!);
+    const segment = segmentOf(this.segments, termId);
+    let start = 0;
+    let end = 0;
+    if (segment) {
+      start = segment.offsets[termId - segment.firstTerm]!;
+      end = segment.offsets[termId - segment.firstTerm + 1]!;
+      const { docs, impacts, fields } = segment;
+      for (let i = start; i < end; i++) visit(docs[i]!, impacts[i]!, fields[i]!);
+    }
     const delta = this.delta;
     let extra = 0;
     for (let p = delta.first(termId); p !== -1; p = delta.next[p]!, extra++) visit(delta.docs[p]!, delta.impacts[p]!, delta.fields[p]!);
     return end - start + extra;
-  }
-
-  private mainRange(termId: number): [number, number] {
-    if (termId + 1 >= this.offsets.length) return [0, 0];
-    return [this.offsets[termId]!, this.offsets[termId + 1]!];
   }
 
   private nextEpoch(): number {
@@ -812,16 +859,28 @@ export class PaperIndex {
     }
   }
 
-  private replaceWith(snapshot: IndexSnapshot): void {
-    this.vocabulary = new Vocabulary(this.terms, snapshot);
-    this.df = snapshot.df;
-    this.offsets = snapshot.offsets;
-    this.postingDocs = snapshot.postingDocs;
-    this.postingImpacts = snapshot.postingImpacts;
-    this.postingFields = snapshot.postingFields;
-    this.delta.clear();
-    this.expansionCache.clear();
+}
+
+/** The posting arrays of one segment or of the scratch space a compaction merges into. */
+type PostingArrays = Pick<PostingSegment, 'docs' | 'impacts' | 'fields'>;
+
+/** Where a compaction merges a segment that is then copied back in place; grown as needed, reused across segments. */
+type Scratch = Partial<PostingArrays> & { length: number };
+
+function scratchOf(scratch: Scratch, postings: number): PostingArrays {
+  if (!scratch.docs || scratch.length < postings) {
+    Object.assign(scratch, { length: postings, docs: new Int32Array(postings), impacts: new Float32Array(postings), fields: new Uint8Array(postings) });
   }
+  return scratch as PostingArrays;
+}
+
+/** A range of merged postings, copied into roomy arrays of its own. */
+function copyRange(arrays: PostingArrays, range: SegmentRange): PostingArrays {
+  const copy = roomyArrays(range.end - range.start);
+  copy.docs.set(arrays.docs.subarray(range.start, range.end));
+  copy.impacts.set(arrays.impacts.subarray(range.start, range.end));
+  copy.fields.set(arrays.fields.subarray(range.start, range.end));
+  return copy;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { runSteps, type Steps } from '../util/steps.ts';
+import type { PostingSegment } from './posting-segments.ts';
 import { tokenize } from './tokenize.ts';
 import { Vocabulary, type SortedTerms } from './vocabulary.ts';
 
@@ -101,6 +102,11 @@ export interface StreamedSnapshot extends Omit<IndexSnapshot, PostingColumn> {
    * next. Throws when the index changed since the snapshot was taken.
    */
   postingPieces(column: PostingColumn): Iterable<Uint8Array>;
+}
+
+/** An index's persisted form as an index file is read: its postings cut into segments of their own. */
+export interface SegmentedSnapshot extends Omit<IndexSnapshot, 'offsets' | PostingColumn> {
+  segments: PostingSegment[];
 }
 
 /** Stored for a paper with no date. */

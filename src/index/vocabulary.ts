@@ -174,7 +174,10 @@ export class Vocabulary {
    * merge (at 100k papers, a refresh's 13k new terms made it one 30–36 ms block in the index save).
    */
   *sortedSteps(): Steps<SortedTerms> {
-    const { order, chars, starts, recentTerms, recentIds } = this;
+    const { order, chars, starts } = this;
+    // Terms added while this pauses are not part of it (a vocabulary made from the result takes them as recent).
+    const recentTerms = this.recentTerms.slice();
+    const recentIds = this.recentIds.slice();
     if (recentTerms.length === 0) return { termOrder: order, termChars: chars, termStarts: starts };
     const recent = yield* Vocabulary.orderSteps(recentTerms);
     let extraChars = 0;

@@ -33,8 +33,13 @@ const PAPER_CACHE_SIZE = 2000;
 const CHANGES_PER_READ = 100;
 /** Index maintenance gives the event loop back after this much work. */
 const SLICE_MS = 10;
-/** Catch-up compacts the index when its delta segment grows past this many postings (memory and speed). */
-const COMPACT_PENDING_POSTINGS = 3_000_000;
+/**
+ * Catch-up compacts the index when its delta holds more postings than this share of the main postings (and
+ * at least {@link COMPACT_MIN_PENDING}): the delta and the postings of re-indexed papers it replaces are what
+ * the index holds beyond its compacted size, so memory stays within a few percent of it.
+ */
+const COMPACT_SHARE = 0.05;
+const COMPACT_MIN_PENDING = 100_000;
 /** A backlog of more changes than this share of the index (and at least {@link REBUILD_MIN_CHANGES}) is rebuilt, not applied one by one. */
 const REBUILD_SHARE = 0.5;
 const REBUILD_MIN_CHANGES = 5000;
@@ -343,7 +348,7 @@ export class PaperLibrary implements Papers {
         applied++;
         await slicer.pause();
       }
-      if (this.index.pendingPostings > COMPACT_PENDING_POSTINGS) await this.index.compactYielding();
+      if (this.index.pendingPostings > Math.max(COMPACT_MIN_PENDING, this.index.mainPostings * COMPACT_SHARE)) await this.index.compactYielding();
     }
     if (applied > 0) this.afterChange(applied);
     return applied;
