@@ -127,7 +127,7 @@ export class BotProcess {
   async scrape(): Promise<Scrape | undefined> {
     try {
       const body = await (await fetch(`http://127.0.0.1:${this.healthPort}/metrics`)).text();
-      const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1] ?? NaN);
+      const value = (name: string): number => metricValue(body, name);
       const scrape = { at: performance.now(), stallMs: value('nodejs_eventloop_lag_max_seconds') * 1000, ownStallMs: ownDelay.max / 1e6, papers: value('paperboy_corpus_papers') };
       ownDelay.reset();
       this.scrapes.push(scrape);
@@ -165,6 +165,13 @@ export class BotProcess {
       if (!this.scraping) await this.scrape();
       return this.papers >= count ? performance.now() : undefined;
     }, timeoutMs, SCRAPE_EVERY_MS / 2);
+  }
+
+  /** The JS heap in use and the memory outside it (typed arrays, buffers), from the bot's own /metrics. */
+  async heapAndExternalMb(): Promise<{ heapMb: number; externalMb: number }> {
+    const body = await (await fetch(`http://127.0.0.1:${this.healthPort}/metrics`)).text();
+    const mb = (name: string): number => metricValue(body, name) / 2 ** 20;
+    return { heapMb: mb('nodejs_heap_size_used_bytes'), externalMb: mb('nodejs_external_memory_bytes') };
   }
 
   rssMb(): number {
@@ -298,6 +305,11 @@ export async function firstDiscordCommand(bot: BotProcess, fake: FakeDiscord): P
 }
 
 /** A fake Hugging Face serving Daily Papers: each refresh (a request for page 0) gets the next batch of papers. */
+/** A metric's value in a Prometheus text exposition (NaN when absent). */
+function metricValue(body: string, name: string): number {
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1] ?? NaN);
+}
+
 export class FakeHuggingFace {
   private server: Server | undefined;
   private pages: string[][] = [];

@@ -21,6 +21,9 @@ export function spreadOf(values: readonly number[]): Spread {
 export interface Memory {
   plainMb: number;
   afterGcMb?: number;
+  /** After the GCs, from the bot's own /metrics: the JS heap in use, and memory outside it (typed arrays, buffers). */
+  heapMb?: number;
+  externalMb?: number;
 }
 
 /** CPU seconds spent in a phase by the bot and by whatever generated its load. */
@@ -117,7 +120,10 @@ const seconds = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).to
 const millis = (ms: number): string => (Number.isFinite(ms) ? `${Math.round(ms)} ms` : 'n/a');
 const megabytes = (mb: number): string => (Number.isFinite(mb) ? `${Math.round(mb)} MB` : 'n/a');
 const spreadText = (s: Spread, unit: (n: number) => string): string => `${unit(s.min)} / ${unit(s.median)} / ${unit(s.max)}`;
-const memoryText = (m: Memory): string => `${megabytes(m.plainMb)}${m.afterGcMb === undefined ? '' : ` (${megabytes(m.afterGcMb)} after GC)`}`;
+const memoryText = (m: Memory): string => {
+  const parts = m.heapMb === undefined || m.externalMb === undefined ? '' : `: JS heap ${megabytes(m.heapMb)}, external ${megabytes(m.externalMb)}`;
+  return `${megabytes(m.plainMb)}${m.afterGcMb === undefined ? '' : ` (${megabytes(m.afterGcMb)} after GC${parts})`}`;
+};
 const cpuText = (c: CpuSplit): string => `bot ${c.botS.toFixed(1)} s, ${c.load} ${c.loadS.toFixed(1)} s`;
 const count = (n: number): string => n.toLocaleString('en');
 /** The after-GC figure when one could be forced, else the plain one. */
