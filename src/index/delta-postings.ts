@@ -20,10 +20,16 @@ export class DeltaPostings {
   next = new Int32Array(INITIAL_CAPACITY);
   private heads = new Int32Array(0);
   private tails = new Int32Array(0);
+  private lengths = new Int32Array(0);
 
   /** The first posting of a term, or -1 when the term has none here. */
   first(termId: number): number {
     return termId < this.heads.length ? this.heads[termId]! : END;
+  }
+
+  /** How many postings a term's chain holds. */
+  length(termId: number): number {
+    return termId < this.lengths.length ? this.lengths[termId]! : 0;
   }
 
   /** Appends a posting to the end of its term's chain. */
@@ -39,6 +45,7 @@ export class DeltaPostings {
     if (tail === END) this.heads[termId] = at;
     else this.next[tail] = at;
     this.tails[termId] = at;
+    this.lengths[termId]!++;
   }
 
   /** Detaches a term's chain (its postings were moved elsewhere); their room is reused only after {@link clear}. */
@@ -46,6 +53,7 @@ export class DeltaPostings {
     if (termId >= this.heads.length) return;
     this.heads[termId] = END;
     this.tails[termId] = END;
+    this.lengths[termId] = 0;
   }
 
   /** Empties the segment, keeping the memory it grew to for the postings to come. */
@@ -53,6 +61,7 @@ export class DeltaPostings {
     this.count = 0;
     this.heads.fill(END);
     this.tails.fill(END);
+    this.lengths.fill(0);
   }
 
   private growPostings(): void {
@@ -67,6 +76,7 @@ export class DeltaPostings {
     const capacity = Math.max(terms, this.heads.length * 2, 1024);
     this.heads = copyInto(new Int32Array(capacity).fill(END), this.heads);
     this.tails = copyInto(new Int32Array(capacity).fill(END), this.tails);
+    this.lengths = copyInto(new Int32Array(capacity), this.lengths);
   }
 }
 

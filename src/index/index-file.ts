@@ -2,7 +2,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IndexSnapshot } from './paper-index.ts';
-import { localOffsets, segmentRanges, type PostingSegment, type SegmentRange } from './posting-segments.ts';
+import { localOffsets, roomyArrays, segmentRanges, type PostingSegment } from './posting-segments.ts';
 import type { PostingColumn, SegmentedSnapshot, StreamedSnapshot } from './postings.ts';
 
 /** First bytes of an index file; bump the digit when the layout changes so old files are rebuilt. */
@@ -215,20 +215,16 @@ export function readIndexFile(path: string): { snapshot: SegmentedSnapshot; stam
     for (const column of POSTING_COLUMNS) {
       if (sections.get(column)!.bytes !== postings * ARRAY_TYPES[ARRAYS[column]].BYTES_PER_ELEMENT) return 'corrupt';
     }
-    const columnAt = (column: ArrayName, range: SegmentRange) => {
-      const Ctor = ARRAY_TYPES[ARRAYS[column]];
-      const array = new Ctor(range.end - range.start);
-      readAt(fd, bytesOf(array), base + sections.get(column)!.offset + range.start * Ctor.BYTES_PER_ELEMENT);
-      return array;
-    };
-    const segments: PostingSegment[] = segmentRanges(offsets).map((range) => ({
-      firstTerm: range.firstTerm,
-      offsets: localOffsets(offsets, range),
-      docs: columnAt('postingDocs', range) as Int32Array,
-      impacts: columnAt('postingImpacts', range) as Float32Array,
-      fields: columnAt('postingFields', range) as Uint8Array,
-      borrowed: false,
-    }));
+    // Each segment is read into arrays with room to grow, so compactions rewrite it in place (room never
+    // written costs no resident memory).
+    const segments: PostingSegment[] = segmentRanges(offsets).map((range) => {
+      const arrays = roomyArrays(range.end - range.start);
+      for (const [column, array] of [['postingDocs', arrays.docs], ['postingImpacts', arrays.impacts], ['postingFields', arrays.fields]] as const) {
+        const bytes = (range.end - range.start) * array.BYTES_PER_ELEMENT;
+        readAt(fd, bytesOf(array).subarray(0, bytes), base + sections.get(column)!.offset + range.start * array.BYTES_PER_ELEMENT);
+      }
+      return { firstTerm: range.firstTerm, offsets: localOffsets(offsets, range), ...arrays, borrowed: false };
+    });
     return { snapshot: { ...(rest as Omit<IndexSnapshot, 'offsets' | PostingColumn>), segments }, stamp: header.stamp };
   } catch {
     return 'corrupt';

@@ -328,20 +328,26 @@ export class PaperIndex {
 
   private *compactSteps(): Steps<void> {
     const deltaAtStart = this.delta.count;
-    const slices = new PostingSlices(POSTINGS_PER_SLICE);
     const scratch: Scratch = { length: 0 };
+    // One segment a turn (a few milliseconds each).
     for (let s = 0; s < this.segments.length; s++) {
-      const segment = this.segments[s]!;
-      const rewritten = this.compactSegment(segment, scratch);
+      const rewritten = this.compactSegment(this.segments[s]!, scratch);
       this.segments.splice(s, 1, ...rewritten);
       s += rewritten.length - 1;
-      if (slices.due(segment.offsets[segment.offsets.length - 1]!)) yield;
+      yield;
     }
-    // Terms newer than every segment have postings only in the delta: they become segments of their own.
-    const lastSegment = this.segments.at(-1);
-    const firstNew = lastSegment ? lastSegment.firstTerm + lastSegment.offsets.length - 1 : 0;
-    if (firstNew < this.terms.length) {
-      const empty: PostingSegment = { firstTerm: firstNew, offsets: new Int32Array(this.terms.length - firstNew + 1), ...roomyArrays(0), borrowed: false };
+    // Terms newer than every segment have postings only in the delta: the last segment takes them in while it is
+    // small, else they become segments of their own.
+    const last = this.segments.at(-1);
+    const firstNew = last ? last.firstTerm + last.offsets.length - 1 : 0;
+    const newTerms = this.terms.length - firstNew;
+    if (newTerms > 0 && last && last.offsets[last.offsets.length - 1]! < SEGMENT_POSTINGS) {
+      const offsets = new Int32Array(last.offsets.length + newTerms);
+      offsets.set(last.offsets);
+      offsets.fill(last.offsets[last.offsets.length - 1]!, last.offsets.length);
+      this.segments.splice(-1, 1, ...this.compactSegment({ ...last, offsets }, scratch));
+    } else if (newTerms > 0) {
+      const empty: PostingSegment = { firstTerm: firstNew, offsets: new Int32Array(newTerms + 1), ...roomyArrays(0), borrowed: false };
       this.segments.push(...this.compactSegment(empty, scratch));
     }
     yield;
@@ -355,23 +361,17 @@ export class PaperIndex {
   /**
    * A segment's live postings, main then delta, term by term: rewritten in place when they fit its arrays,
    * else in new roomy arrays (cut in two or more segments when they have grown past twice the usual size). The
-   * terms' delta chains are emptied and their document frequencies become their live counts. One turn.
+   * terms' delta chains are emptied and their document frequencies become their live counts. One pass, one turn.
    */
   private compactSegment(segment: PostingSegment, scratch: Scratch): PostingSegment[] {
     const termCount = segment.offsets.length - 1;
     const delta = this.delta;
+    // At most this many: postings of removed papers are left out as they are met.
+    let most = segment.offsets[termCount]!;
+    for (let local = 0; local < termCount; local++) most += delta.length(segment.firstTerm + local);
+    const inPlace = !segment.borrowed && most <= segment.docs.length && most <= 2 * SEGMENT_POSTINGS;
+    const target = inPlace ? scratchOf(scratch, most) : roomyArrays(most);
     const offsets = new Int32Array(termCount + 1);
-    for (let local = 0; local < termCount; local++) {
-      const t = segment.firstTerm + local;
-      let count = 0;
-      for (let i = segment.offsets[local]!; i < segment.offsets[local + 1]!; i++) if (this.alive[segment.docs[i]!]) count++;
-      for (let p = delta.first(t); p !== -1; p = delta.next[p]!) if (this.alive[delta.docs[p]!]) count++;
-      offsets[local + 1] = offsets[local]! + count;
-      if (t < this.df.length) this.df[t] = count;
-    }
-    const total = offsets[termCount]!;
-    const inPlace = !segment.borrowed && total <= segment.docs.length && total <= 2 * SEGMENT_POSTINGS;
-    const target = inPlace ? scratchOf(scratch, total) : roomyArrays(total);
     let w = 0;
     for (let local = 0; local < termCount; local++) {
       const t = segment.firstTerm + local;
@@ -386,15 +386,17 @@ export class PaperIndex {
         target.docs[w] = d; target.impacts[w] = delta.impacts[p]!; target.fields[w] = delta.fields[p]!; w++;
       }
       delta.forget(t);
+      offsets[local + 1] = w;
+      if (t < this.df.length) this.df[t] = w - offsets[local]!;
     }
     if (inPlace) {
-      segment.docs.set(target.docs.subarray(0, total));
-      segment.impacts.set(target.impacts.subarray(0, total));
-      segment.fields.set(target.fields.subarray(0, total));
+      segment.docs.set(target.docs.subarray(0, w));
+      segment.impacts.set(target.impacts.subarray(0, w));
+      segment.fields.set(target.fields.subarray(0, w));
       segment.offsets = offsets;
       return [segment];
     }
-    if (total <= 2 * SEGMENT_POSTINGS || termCount === 1) return [{ firstTerm: segment.firstTerm, offsets, ...target, borrowed: false }];
+    if (w <= 2 * SEGMENT_POSTINGS || termCount === 1) return [{ firstTerm: segment.firstTerm, offsets, ...target, borrowed: false }];
     return segmentRanges(offsets).map((range) => ({
       firstTerm: segment.firstTerm + range.firstTerm,
       offsets: localOffsets(offsets, range),

@@ -23,7 +23,10 @@ describe('the delta segment', () => {
       }
     }
     expect(delta.count).toBe(20_000);
-    for (const [termId, postings] of expected) expect(walk(delta, termId), `term ${termId}`).toEqual(postings);
+    for (const [termId, postings] of expected) {
+      expect(walk(delta, termId), `term ${termId}`).toEqual(postings);
+      expect(delta.length(termId)).toBe(postings.length);
+    }
     expect(walk(delta, 49_999)).toEqual([]);
     expect(walk(delta, 1_000_000)).toEqual([]);
   });
@@ -34,6 +37,7 @@ describe('the delta segment', () => {
     delta.clear();
     expect(delta.count).toBe(0);
     expect(walk(delta, 3)).toEqual([]);
+    expect(delta.length(3)).toBe(0);
     delta.add(3, 42, 0.5, 4);
     expect(walk(delta, 3)).toEqual([[42, 0.5, 4]]);
   });
