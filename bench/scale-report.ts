@@ -45,6 +45,8 @@ export interface MixedRefreshes {
   added: number;
   updated: number;
   rssAfterStart: Memory;
+  /** After the first refresh: the bot warmed up (its code compiled, its caches and the delta in use). */
+  rssAfterFirstRefresh: Memory;
   rssAfterRefreshes: Memory;
   /** The bot's corpus (`/metrics`) after start and after the refreshes. */
   papersAtStart: number;
@@ -160,6 +162,7 @@ const LINES: readonly Line[] = [
   { what: 'all-new refreshes: longest stall in the first / any of them (index saves included)', target: '≤ 50 ms', value: (r) => `${millis(r.stallFirstRefreshMs)} / ${millis(r.stallAnyRefreshMs)}` },
   { what: 'mixed refreshes (a fresh copy of the data): RSS after start', target: '≤ 350 MB', value: (r) => memoryText(r.mixed.rssAfterStart) },
   { what: 'mixed refreshes: RSS after them', target: 'within 10% of start', value: (r) => `${memoryText(r.mixed.rssAfterRefreshes)}, ${growthText(r.mixed.rssAfterStart, r.mixed.rssAfterRefreshes)}` },
+  { what: 'mixed refreshes: RSS after the first (warmed up) → after the last', target: '(flat)', value: (r) => `${memoryText(r.mixed.rssAfterFirstRefresh)} → ${megabytes(settledMb(r.mixed.rssAfterRefreshes))}, ${growthText(r.mixed.rssAfterFirstRefresh, r.mixed.rssAfterRefreshes)}` },
   {
     what: 'mixed refreshes run × (seen again + new); median refresh to searchable; the bot counted added / updated',
     target: '20 × (950 + 50)',
