@@ -20,6 +20,7 @@ import { startFakeSlack, type FakeSlack } from '../test/fakes/slack/fake-slack.t
 import { slackDriver, type SlackDriver } from '../test/fakes/slack/slack-driver.ts';
 import { hfDailyItem, paperboyEnv, procCpuSeconds, procStatus, ROOT } from './scale-data.ts';
 import type { Paper } from '../src/corpus/paper.ts';
+import type { Memory } from './scale-report.ts';
 
 const SLACK_SECRET = '0123456789abcdef0123456789abcdef';
 const DISCORD_TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0.GabcDE.abcdefghijklmnopqrstuvwxyz0123';
@@ -167,11 +168,17 @@ export class BotProcess {
     }, timeoutMs, SCRAPE_EVERY_MS / 2);
   }
 
-  /** The JS heap in use and the memory outside it (typed arrays, buffers), from the bot's own /metrics. */
-  async heapAndExternalMb(): Promise<{ heapMb: number; externalMb: number }> {
+  /** The JS heap (in use, committed, the young generation's part) and the memory outside it (typed arrays,
+   *  buffers), from the bot's own /metrics. */
+  async memoryParts(): Promise<Required<Pick<Memory, 'heapMb' | 'heapCommittedMb' | 'youngMb' | 'externalMb'>>> {
     const body = await (await fetch(`http://127.0.0.1:${this.healthPort}/metrics`)).text();
     const mb = (name: string): number => metricValue(body, name) / 2 ** 20;
-    return { heapMb: mb('nodejs_heap_size_used_bytes'), externalMb: mb('nodejs_external_memory_bytes') };
+    return {
+      heapMb: mb('nodejs_heap_size_used_bytes'),
+      heapCommittedMb: mb('nodejs_heap_size_total_bytes'),
+      youngMb: mb('nodejs_heap_space_size_total_bytes{space="new"}'),
+      externalMb: mb('nodejs_external_memory_bytes'),
+    };
   }
 
   rssMb(): number {
@@ -307,7 +314,8 @@ export async function firstDiscordCommand(bot: BotProcess, fake: FakeDiscord): P
 /** A fake Hugging Face serving Daily Papers: each refresh (a request for page 0) gets the next batch of papers. */
 /** A metric's value in a Prometheus text exposition (NaN when absent). */
 function metricValue(body: string, name: string): number {
-  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1] ?? NaN);
+  const escaped = name.replace(/[{}"\\]/g, '\\$&');
+  return Number(new RegExp(`^${escaped} (\\S+)$`, 'm').exec(body)?.[1] ?? NaN);
 }
 
 export class FakeHuggingFace {

@@ -21,8 +21,11 @@ export function spreadOf(values: readonly number[]): Spread {
 export interface Memory {
   plainMb: number;
   afterGcMb?: number;
-  /** After the GCs, from the bot's own /metrics: the JS heap in use, and memory outside it (typed arrays, buffers). */
+  /** After the GCs, from the bot's own /metrics: the JS heap in use and committed, the young generation's
+   *  part of it, and memory outside the heap (typed arrays, buffers). */
   heapMb?: number;
+  heapCommittedMb?: number;
+  youngMb?: number;
   externalMb?: number;
 }
 
@@ -123,7 +126,8 @@ const millis = (ms: number): string => (Number.isFinite(ms) ? `${Math.round(ms)}
 const megabytes = (mb: number): string => (Number.isFinite(mb) ? `${Math.round(mb)} MB` : 'n/a');
 const spreadText = (s: Spread, unit: (n: number) => string): string => `${unit(s.min)} / ${unit(s.median)} / ${unit(s.max)}`;
 const memoryText = (m: Memory): string => {
-  const parts = m.heapMb === undefined || m.externalMb === undefined ? '' : `: JS heap ${megabytes(m.heapMb)}, external ${megabytes(m.externalMb)}`;
+  const heap = m.heapCommittedMb === undefined ? megabytes(m.heapMb ?? NaN) : `${megabytes(m.heapMb ?? NaN)} used of ${megabytes(m.heapCommittedMb)} (young generation ${megabytes(m.youngMb ?? NaN)})`;
+  const parts = m.heapMb === undefined || m.externalMb === undefined ? '' : `: JS heap ${heap}, external ${megabytes(m.externalMb)}`;
   return `${megabytes(m.plainMb)}${m.afterGcMb === undefined ? '' : ` (${megabytes(m.afterGcMb)} after GC${parts})`}`;
 };
 const cpuText = (c: CpuSplit): string => `bot ${c.botS.toFixed(1)} s, ${c.load} ${c.loadS.toFixed(1)} s`;

@@ -233,7 +233,7 @@ async function memoryOf(bot: BotProcess): Promise<Memory> {
     if (!(await bot.collectGarbage())) return { plainMb };
     await sleep(1000);
   }
-  return { plainMb, afterGcMb: bot.rssMb(), ...(await bot.heapAndExternalMb()) };
+  return { plainMb, afterGcMb: bot.rssMb(), ...(await bot.memoryParts()) };
 }
 
 const cpuNow = (): number => { const { user, system } = process.cpuUsage(); return (user + system) / 1e6; };
