@@ -129,6 +129,25 @@ describe('opening the papers of a data directory', () => {
     expect(readIndexFile(path)).toBe('corrupt');
   });
 
+  it('refuses an index file cut short, or whose term offsets go backwards, rather than reading postings wrongly', () => {
+    const path = join(tempDir(), 'index.bin');
+    writeIndexFile(path, PaperIndex.build(loadBundledPapers(silentLogger).map(toIndexDoc)).snapshot(), { libraryId: 'test', seq: 1 });
+    const whole = readFileSync(path);
+    expect(typeof readIndexFile(path)).toBe('object');
+    writeFileSync(path, whole.subarray(0, whole.length - 100));
+    expect(readIndexFile(path)).toBe('corrupt');
+    // The section table says where the offsets are: make one term's start lie past the next one's.
+    const magic = 'PAPERBOY-INDEX-5\n';
+    const headerLength = whole.readUInt32LE(magic.length);
+    const header = JSON.parse(whole.toString('utf8', magic.length + 4, magic.length + 4 + headerLength)) as { sections: { name: string; offset: number }[] };
+    const base = Math.ceil((magic.length + 4 + headerLength) / 8) * 8;
+    const offsets = base + header.sections.find((section) => section.name === 'offsets')!.offset;
+    const damaged = Buffer.from(whole);
+    damaged.writeInt32LE(damaged.readInt32LE(offsets + 4 * 11) + 1, offsets + 4 * 10);
+    writeFileSync(path, damaged);
+    expect(readIndexFile(path)).toBe('corrupt');
+  });
+
   it('moves the corpus file of the previous release into the database: same papers, same answers, settings kept', async () => {
     const dataDir = tempDir();
     cpSync(new URL('../fixtures/release-0.1-data', import.meta.url), dataDir, { recursive: true });
