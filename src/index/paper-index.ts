@@ -2,7 +2,7 @@ import { runSteps, runStepsYielding, type Steps } from '../util/steps.ts';
 import { tokenize } from './tokenize.ts';
 import { topK } from './top-k.ts';
 import { DeltaPostings } from './delta-postings.ts';
-import { localOffsets, roomyArrays, SEGMENT_POSTINGS, segmentOf, segmentRanges, viewSegments, type PostingSegment, type SegmentRange } from './posting-segments.ts';
+import { localOffsets, roomyArrays, SEGMENT_POSTINGS, SEGMENT_TERMS, segmentOf, segmentRanges, viewSegments, type PostingSegment, type SegmentRange } from './posting-segments.ts';
 import { Vocabulary } from './vocabulary.ts';
 import {
   FIELD_BOOSTS,
@@ -341,7 +341,7 @@ export class PaperIndex {
     const last = this.segments.at(-1);
     const firstNew = last ? last.firstTerm + last.offsets.length - 1 : 0;
     const newTerms = this.terms.length - firstNew;
-    if (newTerms > 0 && last && last.offsets[last.offsets.length - 1]! < SEGMENT_POSTINGS) {
+    if (newTerms > 0 && last && last.offsets[last.offsets.length - 1]! < SEGMENT_POSTINGS && last.offsets.length - 1 + newTerms <= 2 * SEGMENT_TERMS) {
       const offsets = new Int32Array(last.offsets.length + newTerms);
       offsets.set(last.offsets);
       offsets.fill(last.offsets[last.offsets.length - 1]!, last.offsets.length);
@@ -369,7 +369,7 @@ export class PaperIndex {
     // At most this many: postings of removed papers are left out as they are met.
     let most = segment.offsets[termCount]!;
     for (let local = 0; local < termCount; local++) most += delta.length(segment.firstTerm + local);
-    const inPlace = !segment.borrowed && most <= segment.docs.length && most <= 2 * SEGMENT_POSTINGS;
+    const inPlace = !segment.borrowed && most <= segment.docs.length && most <= 2 * SEGMENT_POSTINGS && termCount <= 2 * SEGMENT_TERMS;
     const target = inPlace ? scratchOf(scratch, most) : roomyArrays(most);
     const offsets = new Int32Array(termCount + 1);
     let w = 0;
@@ -396,7 +396,7 @@ export class PaperIndex {
       segment.offsets = offsets;
       return [segment];
     }
-    if (w <= 2 * SEGMENT_POSTINGS || termCount === 1) return [{ firstTerm: segment.firstTerm, offsets, ...target, borrowed: false }];
+    if ((w <= 2 * SEGMENT_POSTINGS && termCount <= 2 * SEGMENT_TERMS) || termCount === 1) return [{ firstTerm: segment.firstTerm, offsets, ...target, borrowed: false }];
     return segmentRanges(offsets).map((range) => ({
       firstTerm: segment.firstTerm + range.firstTerm,
       offsets: localOffsets(offsets, range),
@@ -479,6 +479,8 @@ export class PaperIndex {
     let filled = 0;
     this.assertUnchanged(version);
     for (let t = 0; t < termCount; t++) {
+      // Runs of rare terms fill a piece slowly: a piece also ends every SEGMENT_TERMS terms.
+      if (t % SEGMENT_TERMS === SEGMENT_TERMS - 1 && filled > 0) { yield bytes(filled); this.assertUnchanged(version); filled = 0; }
       const segment = segmentOf(this.segments, t);
       if (segment) {
         const main = columnOf(segment);
@@ -517,7 +519,8 @@ export class PaperIndex {
       let extra = 0;
       for (let p = delta.first(t); p !== -1; p = delta.next[p]!, extra++) if (this.alive[delta.docs[p]!]) count++;
       counts[t] = count;
-      if (slices.due(main + extra)) yield;
+      // A term costs a little even without postings: counted as one more.
+      if (slices.due(main + extra + 1)) yield;
     }
     return counts;
   }

@@ -1,5 +1,7 @@
 /** About how many postings one segment holds: a compaction rewrites a segment in one turn of a few ms. */
 export const SEGMENT_POSTINGS = 1 << 18;
+/** The most terms one segment holds: rare terms have few postings each, and each term costs a little too. */
+export const SEGMENT_TERMS = 1 << 15;
 /** A segment whose arrays are allocated gets this much room to grow, so later compactions rewrite it in place
  *  (room never written costs no resident memory). */
 const ROOM = 1.25;
@@ -32,14 +34,15 @@ export interface SegmentRange {
 
 /**
  * Cuts terms `[firstTerm, offsets.length - 1)` of a term-ordered layout (`offsets` as in a snapshot, relative
- * to `offsets[firstTerm]`) into runs of about {@link SEGMENT_POSTINGS} postings, at term boundaries.
+ * to `offsets[firstTerm]`) into runs of about {@link SEGMENT_POSTINGS} postings and at most
+ * {@link SEGMENT_TERMS} terms, at term boundaries.
  */
 export function segmentRanges(offsets: Int32Array, firstTerm = 0): SegmentRange[] {
   const ranges: SegmentRange[] = [];
   const endTerm = offsets.length - 1;
   let from = firstTerm;
   for (let t = firstTerm; t < endTerm; t++) {
-    if (offsets[t + 1]! - offsets[from]! >= SEGMENT_POSTINGS) {
+    if (offsets[t + 1]! - offsets[from]! >= SEGMENT_POSTINGS || t + 1 - from >= SEGMENT_TERMS) {
       ranges.push({ firstTerm: from, endTerm: t + 1, start: offsets[from]!, end: offsets[t + 1]! });
       from = t + 1;
     }

@@ -262,6 +262,24 @@ describe('the index under change', () => {
     }
   });
 
+  it('writes the same bytes in the background as at once, term lists of any length included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-streamed-'));
+    try {
+      const snapshot = PaperIndex.build(loadBundledPapers(silentLogger).map(toIndexDoc)).snapshot();
+      // Terms beyond the sorted ones are allowed (see Vocabulary): enough of them to be encoded over several turns.
+      const long = { ...snapshot, terms: [...snapshot.terms, ...Array.from({ length: 120_001 }, (_, i) => `térm${i}`)] };
+      const stamp = { libraryId: 'test', seq: 3 };
+      writeIndexFile(join(dir, 'at-once.bin'), long, stamp);
+      await writeIndexFileInBackground(join(dir, 'background.bin'), long, stamp);
+      expect(readFileSync(join(dir, 'background.bin')).equals(readFileSync(join(dir, 'at-once.bin')))).toBe(true);
+      const read = readIndexFile(join(dir, 'background.bin'));
+      if (typeof read === 'string') throw new Error(read);
+      expect(read.snapshot.terms).toEqual(long.terms);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a save the index changes under fails without touching the saved file, and the next save succeeds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-streamed-'));
     try {
