@@ -68,7 +68,6 @@ interface SectionSource {
   pieces: () => Iterable<Uint8Array>;
 }
 
-
 /** The term and id lists as the file stores them: newline-joined UTF-8. */
 type TextSections = Record<TextName, Buffer>;
 
@@ -80,8 +79,7 @@ function sectionSources(index: PersistedIndex, texts: TextSections): SectionSour
       sources.push({ name, bytes: index.postingCount * ARRAY_TYPES[ARRAYS[name]].BYTES_PER_ELEMENT, pieces: () => index.postingPieces(column) });
       continue;
     }
-    const array = (index as IndexSnapshot)[name];
-    const data = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    const data = bytesOf((index as IndexSnapshot)[name]);
     sources.push({ name, bytes: data.byteLength, pieces: () => chunksOf(data) });
   }
   for (const name of TEXTS) sources.push({ name, bytes: texts[name].byteLength, pieces: () => chunksOf(texts[name]) });

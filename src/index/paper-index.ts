@@ -70,7 +70,7 @@ export const DEFAULT_QUERY_PLAN: Readonly<QueryPlan> = {
   maxPrefixExpansions: 24,
 };
 
-/** At most this many postings are copied between pauses of a yielding compaction, */
+/** At most this many postings are counted between pauses of a save's counting pass, */
 const POSTINGS_PER_SLICE = 2_000_000;
 /** and a slice ends sooner when it has taken this long (measured every few thousand postings). */
 const SLICE_MS = 8;
@@ -328,7 +328,7 @@ export class PaperIndex {
 
   private *compactSteps(): Steps<void> {
     const deltaAtStart = this.delta.count;
-    const scratch: Scratch = { length: 0 };
+    const scratch: Scratch = {};
     // One segment a turn (a few milliseconds each).
     for (let s = 0; s < this.segments.length; s++) {
       const rewritten = this.compactSegment(this.segments[s]!, scratch);
@@ -430,14 +430,13 @@ export class PaperIndex {
    * column by column in pieces of `piecePostings` while the file is written (main segment and delta merged
    * term by term, removed documents left out), so no second copy of every posting is ever made and the index
    * keeps its delta; its document frequencies become the live counts and its new terms are sorted in, as a
-   * compaction does. Pauses while it
-   * counts postings. The postings must stay unchanged until their last piece
+   * compaction does. Pauses while it counts postings. The postings must stay unchanged until their last piece
    * is written: a piece asked for after a change throws. (The per-document columns are copies, a few bytes a
    * paper.)
    */
   *streamedSnapshotSteps(piecePostings = PIECE_POSTINGS): Steps<StreamedSnapshot> {
     const version = this.version;
-    const counts = yield* this.liveCountsSteps(new PostingSlices(POSTINGS_PER_SLICE));
+    const counts = yield* this.liveCountsSteps();
     this.assertUnchanged(version);
     // As after a compaction, removed papers stop counting in document frequencies (and so in idf).
     this.df = counts.slice();
@@ -505,7 +504,8 @@ export class PaperIndex {
   }
 
   /** How many live postings each term has, main segment and delta: the document frequencies once compacted. */
-  private *liveCountsSteps(slices: PostingSlices): Steps<Int32Array> {
+  private *liveCountsSteps(): Steps<Int32Array> {
+    const slices = new PostingSlices();
     const counts = new Int32Array(this.terms.length);
     const delta = this.delta;
     for (let t = 0; t < counts.length; t++) {
@@ -870,13 +870,13 @@ export class PaperIndex {
 type PostingArrays = Pick<PostingSegment, 'docs' | 'impacts' | 'fields'>;
 
 /** Where a compaction merges a segment that is then copied back in place; grown as needed, reused across segments. */
-type Scratch = Partial<PostingArrays> & { length: number };
+type Scratch = { arrays?: PostingArrays };
 
 function scratchOf(scratch: Scratch, postings: number): PostingArrays {
-  if (!scratch.docs || scratch.length < postings) {
-    Object.assign(scratch, { length: postings, docs: new Int32Array(postings), impacts: new Float32Array(postings), fields: new Uint8Array(postings) });
+  if (!scratch.arrays || scratch.arrays.docs.length < postings) {
+    scratch.arrays = { docs: new Int32Array(postings), impacts: new Float32Array(postings), fields: new Uint8Array(postings) };
   }
-  return scratch as PostingArrays;
+  return scratch.arrays;
 }
 
 /** A range of merged postings, copied into roomy arrays of its own. */
@@ -889,20 +889,18 @@ function copyRange(arrays: PostingArrays, range: SegmentRange): PostingArrays {
 }
 
 /**
- * When a pass over the postings should pause: after `postingsPerSlice` postings or {@link SLICE_MS}, whichever
- * comes first (the clock is read every few thousand postings, so a slice takes about SLICE_MS whatever the
- * machine).
+ * When a pass over the postings should pause: after {@link POSTINGS_PER_SLICE} postings or {@link SLICE_MS},
+ * whichever comes first (the clock is read every few thousand postings, so a slice takes about SLICE_MS
+ * whatever the machine).
  */
 class PostingSlices {
   private sinceYield = 0;
   private sliceStart = performance.now();
 
-  constructor(private readonly postingsPerSlice: number) {}
-
   /** Counts `postings` more as done; true when the pass should pause now. */
   due(postings: number): boolean {
     this.sinceYield += postings;
-    if (this.sinceYield < this.postingsPerSlice && (this.sinceYield < POSTINGS_PER_CLOCK_READ || performance.now() - this.sliceStart < SLICE_MS)) return false;
+    if (this.sinceYield < POSTINGS_PER_SLICE && (this.sinceYield < POSTINGS_PER_CLOCK_READ || performance.now() - this.sliceStart < SLICE_MS)) return false;
     this.sinceYield = 0;
     this.sliceStart = performance.now();
     return true;
