@@ -7,7 +7,8 @@ import { ManualClock } from '../../src/clock.ts';
 import { loadBundledPapers } from '../../src/corpus/bundled.ts';
 import { createPaper, PaperSchema } from '../../src/corpus/paper.ts';
 import { readIndexFile, writeIndexFile, writeIndexFileInBackground } from '../../src/index/index-file.ts';
-import { PaperIndex, type IndexSnapshot } from '../../src/index/paper-index.ts';
+import { PaperIndex, type IndexableDoc, type IndexSnapshot } from '../../src/index/paper-index.ts';
+import { SEGMENT_POSTINGS } from '../../src/index/posting-segments.ts';
 import { LIBRARY_FILES, openPaperLibrary } from '../../src/library/open-library.ts';
 import { toIndexDoc, type PaperLibrary } from '../../src/library/paper-library.ts';
 import { MemoryLogger, silentLogger } from '../../src/logger.ts';
@@ -227,6 +228,29 @@ describe('the index under change', () => {
     const before = arrays(index);
     index.compact();
     expect(before.every((docs, s) => arrays(index)[s] === docs)).toBe(true);
+    expectSameSnapshot(index.snapshot(), twin.snapshot());
+  });
+
+  it('a segment that outgrows twice its size is cut in two by a compaction, and nothing it holds changes', () => {
+    // 600 words in every paper: 1,000 papers make about 600k postings (three segments of about 262k), and
+    // 1,000 more double every segment, past twice its size.
+    const words = Array.from({ length: 600 }, (_, w) => `term${w}`);
+    const paper = (n: number): IndexableDoc => ({ id: `p${n}`, title: `paper ${n}`, keywords: [], abstract: words.filter((_, w) => (w + n) % 7 !== 0).join(' '), authors: [] });
+    const first = Array.from({ length: 1000 }, (_, n) => paper(n));
+    const second = Array.from({ length: 1200 }, (_, n) => paper(1000 + n));
+    const index = PaperIndex.build(first);
+    const twin = PaperIndex.build(first);
+    const segments = (target: PaperIndex): { offsets: Int32Array }[] => (target as unknown as { segments: { offsets: Int32Array }[] }).segments;
+    const before = segments(index).length;
+    for (const doc of second) for (const target of [index, twin]) target.upsert(doc);
+    index.compact();
+    const sizes = segments(index).map((s) => s.offsets[s.offsets.length - 1]!);
+    expect(sizes.length).toBeGreaterThan(before);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2 * SEGMENT_POSTINGS);
+    // The same papers left in the delta (not compacted) answer the same and write the same file.
+    for (const text of ['term7 term300', 'term599', 'paper 1500', 'term1 term2 term3']) {
+      expect(index.search({ text, limit: 10 }), text).toEqual(twin.search({ text, limit: 10 }));
+    }
     expectSameSnapshot(index.snapshot(), twin.snapshot());
   });
 
